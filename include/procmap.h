@@ -1,0 +1,167 @@
+/*
+ * procmap.h — the one public header of libprocmap.
+ *
+ * procmap reads descriptions of how a business runs (systems, the processes
+ * nested in them, the steps of each process, people, tools, hand-offs) from
+ * the .pmap language or YAML, builds a compact model, checks it and renders
+ * it.  The pipeline is: load (any number of files) → resolve → analyse →
+ * write a report or diagrams.
+ *
+ * Ownership: the model owns every string and every pm_diag it returns; they
+ * stay valid until the model is freed or, for diagnostics, until the next
+ * call that adds diagnostics (load, resolve, analyse).  Functions that
+ * return `char *` say who frees it.  The library never prints on its own and
+ * never exits: failures are reported through pm_status and diagnostics.
+ *
+ * Thread safety: a model may be used by one thread at a time; distinct
+ * models are independent.
+ */
+#ifndef PROCMAP_H
+#define PROCMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define PM_EXPORT __attribute__((visibility("default")))
+#else
+#define PM_EXPORT
+#endif
+
+/** Returns the library version, e.g. "0.1.0"; a static string. */
+PM_EXPORT const char *pm_version(void);
+
+/** Result of library calls. */
+typedef enum pm_status {
+	PM_OK = 0,          /**< done; diagnostics may still hold warnings */
+	PM_ERR_INPUT = 1,   /**< the input has errors, see the diagnostics */
+	PM_ERR_IO = 2,      /**< a file could not be read or written */
+	PM_ERR_NOMEM = 3,   /**< out of memory: only pm_model_free() is valid */
+	PM_ERR_USAGE = 4    /**< the call itself was wrong (bad argument) */
+} pm_status;
+
+/** Returns a short lowercase description of a status; static string. */
+PM_EXPORT const char *pm_status_str(pm_status st);
+
+typedef enum pm_severity {
+	PM_SEV_OFF = 0,     /**< a rule that is switched off */
+	PM_SEV_INFO = 1,
+	PM_SEV_WARNING = 2,
+	PM_SEV_ERROR = 3
+} pm_severity;
+
+/** Returns "info", "warning", "error" or "off"; static string. */
+PM_EXPORT const char *pm_severity_str(pm_severity sev);
+
+typedef enum pm_input_format {
+	PM_INPUT_AUTO = 0,  /**< by file extension: .yaml/.yml is YAML, else .pmap */
+	PM_INPUT_PMAP,
+	PM_INPUT_YAML
+} pm_input_format;
+
+/**
+ * One diagnostic: a syntax or reference error from loading and resolving, or
+ * a finding of an analysis pass.  `file` is NULL when there is no location
+ * (then line and column are 0).  Lines and columns count from 1; a column
+ * counts Unicode code points (a tab is one).  `subject` is the qualified id
+ * of the element a finding is about (NULL for syntax errors).  `suppressed`
+ * is the reason of an `ignore:` that silenced the finding, else NULL.
+ */
+typedef struct pm_diag {
+	pm_severity severity;
+	const char *rule;
+	const char *file;
+	uint32_t line;
+	uint32_t column;
+	const char *message;
+	const char *subject;
+	const char *const *related;
+	size_t nrelated;
+	const char *suppressed;
+} pm_diag;
+
+/** An opaque model: every file loaded into it forms one business. */
+typedef struct pm_model pm_model;
+
+/** Returns a new empty model, or NULL when out of memory. */
+PM_EXPORT pm_model *pm_model_new(void);
+
+/** Frees the model and everything it owns.  NULL is allowed. */
+PM_EXPORT void pm_model_free(pm_model *m);
+
+/**
+ * Reads `path` ("-" is standard input) and adds its declarations to the
+ * model.  Returns PM_ERR_IO when the file cannot be read (a diagnostic with
+ * rule "io" says why), PM_ERR_INPUT when it has syntax errors (the parts
+ * that parsed are kept), PM_OK otherwise.
+ */
+PM_EXPORT pm_status pm_model_load_file(pm_model *m, const char *path,
+                                       pm_input_format fmt);
+
+/**
+ * Like pm_model_load_file() for text in memory; `name` is used in
+ * diagnostics.  The model copies `data`.
+ */
+PM_EXPORT pm_status pm_model_load_buffer(pm_model *m, const char *name,
+                                         const char *data, size_t len,
+                                         pm_input_format fmt);
+
+/**
+ * Resolves names across every loaded file: references, hand-offs, owner
+ * inheritance.  Call once, after the last load.  Returns PM_ERR_INPUT when
+ * any error diagnostic exists afterwards.
+ */
+PM_EXPORT pm_status pm_model_resolve(pm_model *m);
+
+/** Number of diagnostics collected so far. */
+PM_EXPORT size_t pm_model_diag_count(const pm_model *m);
+
+/**
+ * Returns diagnostic `i` in report order (file as loaded, then line, column);
+ * NULL when out of range.  The pointer stays valid until the model changes.
+ */
+PM_EXPORT const pm_diag *pm_model_diag(pm_model *m, size_t i);
+
+/** Number of diagnostics at `sev` that are not suppressed. */
+PM_EXPORT size_t pm_model_diag_count_at(const pm_model *m, pm_severity sev);
+
+/** Element kinds, for pm_model_count(). */
+typedef enum pm_kind {
+	PM_KIND_SYSTEM,
+	PM_KIND_PROCESS,
+	PM_KIND_STEP,
+	PM_KIND_PERSON,
+	PM_KIND_TOOL,
+	PM_KIND_FLOW,       /**< step → step arrows, after resolve */
+	PM_KIND_HANDOFF     /**< process/step → process arrows, after resolve */
+} pm_kind;
+
+/** Number of elements of a kind. */
+PM_EXPORT size_t pm_model_count(const pm_model *m, pm_kind kind);
+
+/** The model's `title`, or NULL when none was given. */
+PM_EXPORT const char *pm_model_title(const pm_model *m);
+
+/** Flags for pm_model_write_diagnostics(). */
+enum {
+	PM_WRITE_COLOR = 1 << 0,     /**< ANSI colours */
+	PM_WRITE_NO_SOURCE = 1 << 1  /**< no source line and caret */
+};
+
+/**
+ * Writes every unsuppressed diagnostic gcc-style, in report order:
+ * `file:line:col: severity: message [rule]`, the source line and a caret.
+ * Returns PM_ERR_IO when writing fails.
+ */
+PM_EXPORT pm_status pm_model_write_diagnostics(pm_model *m, FILE *out,
+                                               unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PROCMAP_H */

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs procmap's build dependencies from Debian packages when they are
+# missing.  Run by the Makefile when pkg-config cannot find a library; safe to
+# run by hand.  Needs root (or sudo) and apt-get.
+set -eu
+
+pkgs="build-essential pkg-config libgraphviz-dev graphviz libyaml-dev libcriterion-dev"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps.sh: missing packages:$missing (no apt-get here: install them by hand)" >&2
+	exit 1
+fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null 2>&1 || {
+		echo "deps.sh: missing packages:$missing (run as root to install them)" >&2
+		exit 1
+	}
+	sudo=sudo
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2

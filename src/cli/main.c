@@ -1,0 +1,67 @@
+/* main.c — procmap's entry point: global options and the command table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const pm_command commands[] = {
+	{ "check", cmd_check, "check models and report findings" },
+	{ "render", cmd_render, "draw the diagrams of a model" },
+	{ "fmt", cmd_fmt, "format .pmap files" },
+	{ "convert", cmd_convert, "convert a model between .pmap and YAML" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: procmap [--version] [--help] <command> [<args>]\n\n"
+	      "Check, analyse and draw descriptions of how a business runs.\n\n"
+	      "Commands:\n", out);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("  help CMD   show the help of a command\n\n"
+	      "Exit status: 0 ok, 1 findings at or above --fail-on (or fmt --check\n"
+	      "found changes), 2 usage error, unreadable input or failed write.\n", out);
+}
+
+static const pm_command *find(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return PM_EXIT_TROUBLE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return PM_EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("procmap %s\n", pm_version());
+		return PM_EXIT_OK;
+	}
+	if (strcmp(cmd, "help") == 0) {
+		if (argc < 3) {
+			usage(stdout);
+			return PM_EXIT_OK;
+		}
+		const pm_command *c = find(argv[2]);
+		if (!c)
+			return cli_usage(NULL, "'%s' is not a procmap command", argv[2]);
+		char *args[] = { argv[2], "--help", NULL };
+		return c->fn(2, args);
+	}
+	const pm_command *c = find(cmd);
+	if (!c) {
+		if (cmd[0] == '-')
+			return cli_usage(NULL, "unknown option '%s'", cmd);
+		return cli_usage(NULL, "'%s' is not a procmap command", cmd);
+	}
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,314 @@
+/* lexer.c — a single pass over the file's text, no allocation per token.
+ * Errors (bad characters, strings) are reported here and lexing goes on, so
+ * the parser sees a plausible token stream and does not cascade. */
+#include <string.h>
+
+#include "lexer.h"
+
+void pm_lexer_init(pm_lexer *lx, pm_model *m, uint32_t file)
+{
+	memset(lx, 0, sizeof *lx);
+	lx->m = m;
+	lx->file = file;
+	lx->src = m->files.v[file].data;
+	lx->len = m->files.v[file].len;
+	lx->line = 1;
+	if (lx->len >= 3 && memcmp(lx->src, "\xEF\xBB\xBF", 3) == 0) {
+		lx->pos = 3; /* a UTF-8 byte order mark is not part of column 1 */
+		lx->line_start = 3;
+	}
+}
+
+const char *pm_tok_name(pm_tok kind)
+{
+	static const char *const names[] = {
+		"end of file", "newline", "';'", "'{'", "'}'", "':'", "','",
+		"'->'", "identifier", "value", "string", "comment",
+	};
+	return names[kind];
+}
+
+static pm_loc loc_at(const pm_lexer *lx, size_t pos)
+{
+	pm_loc l = { lx->file, lx->line,
+	             (uint32_t)(pos - lx->line_start - lx->cont + 1) };
+	return l;
+}
+
+static void lex_error(pm_lexer *lx, size_t pos, const char *fmt, const char *arg)
+{
+	if (!lx->quiet)
+		pm_error(lx->m, "syntax", loc_at(lx, pos), fmt, arg);
+}
+
+size_t pm_utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
+	else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
+	else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
+	else return 0;
+	if (n < len)
+		return 0;
+	unsigned cp = c & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* Steps over one non-ASCII character inside a string or comment; reports
+ * bytes that are not UTF-8 (once per run of bad bytes). */
+static void skip_utf8(pm_lexer *lx, bool *bad_reported)
+{
+	const unsigned char *s = (const unsigned char *)lx->src + lx->pos;
+	size_t n = pm_utf8_len(s, lx->len - lx->pos);
+	if (n == 0) {
+		if (!*bad_reported) {
+			char hex[8];
+			static const char digits[] = "0123456789abcdef";
+			hex[0] = '0'; hex[1] = 'x';
+			hex[2] = digits[s[0] >> 4]; hex[3] = digits[s[0] & 15];
+			hex[4] = '\0';
+			lex_error(lx, lx->pos, "invalid UTF-8 byte %s", hex);
+			*bad_reported = true;
+		}
+		lx->pos++;
+		return;
+	}
+	*bad_reported = false;
+	lx->pos += n;
+	lx->cont += n - 1;
+}
+
+static void newline(pm_lexer *lx)
+{
+	lx->line++;
+	lx->line_start = lx->pos;
+	lx->cont = 0;
+}
+
+static bool is_id_start(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool is_id_char(int c)
+{
+	return is_id_start(c) || (c >= '0' && c <= '9') || c == '-';
+}
+
+static bool is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static void lex_ident(pm_lexer *lx)
+{
+	const char *s = lx->src;
+	for (;;) {
+		while (lx->pos < lx->len && is_id_char(s[lx->pos])) {
+			if (s[lx->pos] == '-' && lx->pos + 1 < lx->len &&
+			    s[lx->pos + 1] == '>')
+				return;
+			lx->pos++;
+		}
+		if (lx->pos + 1 < lx->len && s[lx->pos] == '.' &&
+		    is_id_start(s[lx->pos + 1]))
+			lx->pos++;
+		else
+			return;
+	}
+}
+
+static void lex_string(pm_lexer *lx, pm_token *t)
+{
+	const char *s = lx->src;
+	bool bad_utf8 = false;
+	lx->pos++; /* opening quote */
+	while (lx->pos < lx->len) {
+		unsigned char c = (unsigned char)s[lx->pos];
+		if (c == '"') {
+			lx->pos++;
+			return;
+		}
+		if (c == '\n' || c == '\r')
+			break;
+		if (c == '\\') {
+			t->has_escape = true;
+			char e = lx->pos + 1 < lx->len ? s[lx->pos + 1] : '\0';
+			if (e == '\n' || e == '\r' || lx->pos + 1 >= lx->len) {
+				lx->pos++; /* reported as an unterminated string */
+				continue;
+			}
+			if (e != '"' && e != '\\' && e != 'n') {
+				char what[3] = { '\\', e, '\0' };
+				if ((unsigned char)e < 0x20 || (unsigned char)e >= 0x80)
+					what[1] = '\0';
+				lex_error(lx, lx->pos,
+				          "invalid escape '%s' in string (use \\\", \\\\ or \\n)",
+				          what);
+				if ((unsigned char)e >= 0x80 || e == '\0') {
+					lx->pos++; /* the byte itself is checked next */
+					continue;
+				}
+			}
+			lx->pos += 2;
+			continue;
+		}
+		if (c == '\0') {
+			lex_error(lx, lx->pos, "NUL byte in %s", "string");
+			lx->pos++;
+		} else if (c >= 0x80) {
+			skip_utf8(lx, &bad_utf8);
+		} else {
+			lx->pos++;
+		}
+	}
+	lex_error(lx, t->start, "unterminated string%s", "");
+	t->bad = true;
+}
+
+static void lex_comment(pm_lexer *lx)
+{
+	bool bad_utf8 = false;
+	while (lx->pos < lx->len && lx->src[lx->pos] != '\n' && lx->src[lx->pos] != '\r') {
+		unsigned char c = (unsigned char)lx->src[lx->pos];
+		if (c == '\0') {
+			lex_error(lx, lx->pos, "NUL byte in %s", "comment");
+			lx->pos++;
+		} else if (c >= 0x80) {
+			skip_utf8(lx, &bad_utf8);
+		} else {
+			lx->pos++;
+		}
+	}
+}
+
+pm_token pm_lex(pm_lexer *lx)
+{
+	const char *s = lx->src;
+	pm_token t;
+	for (;;) {
+		while (lx->pos < lx->len && (s[lx->pos] == ' ' || s[lx->pos] == '\t' ||
+		                             s[lx->pos] == '\f' || s[lx->pos] == '\v'))
+			lx->pos++;
+		memset(&t, 0, sizeof t);
+		t.start = (uint32_t)lx->pos;
+		t.loc = loc_at(lx, lx->pos);
+		if (lx->pos >= lx->len) {
+			t.kind = PM_T_EOF;
+			return t;
+		}
+		unsigned char c = (unsigned char)s[lx->pos];
+		switch (c) {
+		case '\r':
+			lx->pos++;
+			if (lx->pos < lx->len && s[lx->pos] == '\n')
+				lx->pos++;
+			t.kind = PM_T_NEWLINE;
+			newline(lx);
+			t.len = 1;
+			return t;
+		case '\n':
+			lx->pos++;
+			t.kind = PM_T_NEWLINE;
+			newline(lx);
+			t.len = 1;
+			return t;
+		case '#':
+			lex_comment(lx);
+			if (!lx->keep_comments)
+				continue;
+			t.kind = PM_T_COMMENT;
+			break;
+		case ';': lx->pos++; t.kind = PM_T_SEMI; break;
+		case '{': lx->pos++; t.kind = PM_T_LBRACE; break;
+		case '}': lx->pos++; t.kind = PM_T_RBRACE; break;
+		case ':': lx->pos++; t.kind = PM_T_COLON; break;
+		case ',': lx->pos++; t.kind = PM_T_COMMA; break;
+		case '"':
+			t.kind = PM_T_STRING;
+			lex_string(lx, &t);
+			break;
+		case '-':
+			if (lx->pos + 1 < lx->len && s[lx->pos + 1] == '>') {
+				lx->pos += 2;
+				t.kind = PM_T_ARROW;
+				break;
+			}
+			/* fall through */
+		default:
+			if (is_id_start(c)) {
+				t.kind = PM_T_IDENT;
+				lex_ident(lx);
+			} else if (is_digit(c) || (c == '.' && lx->pos + 1 < lx->len &&
+			                           is_digit(s[lx->pos + 1]))) {
+				t.kind = PM_T_WORD;
+				while (lx->pos < lx->len &&
+				       (is_id_char(s[lx->pos]) || s[lx->pos] == '.' ||
+				        s[lx->pos] == '/'))
+					lx->pos++;
+			} else {
+				bool bad = false;
+				if (c == 0) {
+					lex_error(lx, lx->pos, "NUL byte in %s", "input");
+					lx->pos++;
+				} else if (c >= 0x80) {
+					size_t n = pm_utf8_len((const unsigned char *)s + lx->pos,
+					                       lx->len - lx->pos);
+					if (n == 0) {
+						skip_utf8(lx, &bad);
+					} else {
+						char ch[5] = { 0 };
+						memcpy(ch, s + lx->pos, n);
+						lex_error(lx, lx->pos, "unexpected character '%s'", ch);
+						lx->pos += n;
+						lx->cont += n - 1;
+					}
+				} else {
+					char ch[2] = { (char)c, '\0' };
+					lex_error(lx, lx->pos, "unexpected character '%s'", ch);
+					lx->pos++;
+				}
+				continue;
+			}
+		}
+		t.len = (uint32_t)(lx->pos - t.start);
+		return t;
+	}
+}
+
+pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t)
+{
+	return pm_intern(lx->m, lx->src + t->start, t->len);
+}
+
+pm_str pm_lex_string(pm_lexer *lx, const pm_token *t)
+{
+	const char *s = lx->src + t->start + 1;
+	size_t n = t->len >= 2 && lx->src[t->start + t->len - 1] == '"' &&
+	           t->len > 1 ? t->len - 2 : t->len - 1;
+	if (!t->has_escape)
+		return pm_intern(lx->m, s, n);
+	char small[256];
+	char *buf = n <= sizeof small ? small : pm_arena_alloc(lx->m, n);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n) {
+			char e = s[++i];
+			buf[o++] = e == 'n' ? '\n' : e;
+		} else {
+			buf[o++] = s[i];
+		}
+	}
+	return pm_intern(lx->m, buf, o);
+}

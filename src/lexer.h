@@ -1,0 +1,52 @@
+/* lexer.h — tokens of the .pmap language (internal). */
+#ifndef PM_LEXER_H
+#define PM_LEXER_H
+
+#include "model.h"
+
+typedef enum pm_tok {
+	PM_T_EOF,
+	PM_T_NEWLINE,
+	PM_T_SEMI,
+	PM_T_LBRACE,
+	PM_T_RBRACE,
+	PM_T_COLON,
+	PM_T_COMMA,
+	PM_T_ARROW,
+	PM_T_IDENT,    /* id or dotted path: [A-Za-z_][A-Za-z0-9_-]*(.id)* */
+	PM_T_WORD,     /* starts with a digit: 45m, 1h30m, 5/week, 30h/week */
+	PM_T_STRING,   /* "…"; start/len cover the quotes */
+	PM_T_COMMENT   /* only when the lexer keeps comments; '#' to line end */
+} pm_tok;
+
+typedef struct pm_token {
+	pm_tok kind;
+	uint32_t start, len;   /* bytes in the file's text */
+	pm_loc loc;
+	bool has_escape;       /* STRING: needs decoding */
+	bool bad;              /* the lexer reported an error inside it */
+} pm_token;
+
+typedef struct pm_lexer {
+	pm_model *m;
+	uint32_t file;
+	const char *src;
+	size_t len, pos;
+	uint32_t line;
+	size_t line_start;
+	size_t cont;           /* UTF-8 continuation bytes since line_start */
+	bool keep_comments;
+	bool quiet;            /* report no diagnostics (a second pass) */
+} pm_lexer;
+
+void pm_lexer_init(pm_lexer *lx, pm_model *m, uint32_t file);
+pm_token pm_lex(pm_lexer *lx);
+/* The value of a STRING token, unescaped and interned. */
+pm_str pm_lex_string(pm_lexer *lx, const pm_token *t);
+/* The token's bytes interned (IDENT, WORD). */
+pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t);
+const char *pm_tok_name(pm_tok kind);
+/* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
+size_t pm_utf8_len(const unsigned char *s, size_t n);
+
+#endif

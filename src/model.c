@@ -1,0 +1,682 @@
+/* model.c — the model's storage: arena, vectors, interned strings,
+ * diagnostics, and the public entry points that load and resolve. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+const pm_loc pm_noloc = { UINT32_MAX, 0, 0 };
+
+/* --- arena ----------------------------------------------------------------- */
+
+struct pm_arena_block {
+	pm_arena_block *next;
+	size_t used, size;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+#define ARENA_BLOCK (256 * 1024)
+
+void *pm_arena_alloc(pm_model *m, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	pm_arena_block *b = m->arena;
+	if (!b || b->size - b->used < n) {
+		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		b = pm_xmalloc(m, sizeof *b + size);
+		b->used = 0;
+		b->size = size;
+		if (size == ARENA_BLOCK || !m->arena) {
+			b->next = m->arena;
+			m->arena = b;
+		} else {
+			/* a big one-off block goes behind the current one, which
+			 * still has room for small allocations */
+			b->next = m->arena->next;
+			m->arena->next = b;
+		}
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+char *pm_arena_strdup(pm_model *m, const char *s, size_t len)
+{
+	char *p = pm_arena_alloc(m, len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *pm_arena_printf(pm_model *m, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *p = pm_arena_alloc(m, (size_t)(n < 0 ? 0 : n) + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	return p;
+}
+
+void pm_vec_grow_(pm_model *m, void **v, uint32_t *cap, size_t elem)
+{
+	uint32_t ncap = *cap ? *cap * 2 : 16;
+	if (*cap >= UINT32_MAX / 2 - 1)
+		pm_oom(m); /* beyond 32-bit indices: treat as out of memory */
+	*v = pm_xrealloc(m, *v, (size_t)ncap * elem);
+	*cap = ncap;
+}
+
+/* --- interned strings --------------------------------------------------------- */
+
+static uint32_t str_hash(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ len;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	for (; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+static void strtab_rehash(pm_model *m)
+{
+	pm_strtab *t = &m->strs;
+	uint32_t nslots = t->nslots ? t->nslots * 2 : 1024;
+	uint32_t *slots = pm_xmalloc(m, (size_t)nslots * sizeof *slots);
+	memset(slots, 0, (size_t)nslots * sizeof *slots);
+	for (uint32_t id = 1; id < t->str.n; id++) {
+		uint32_t h = str_hash(t->str.v[id], t->len.v[id]) & (nslots - 1);
+		while (slots[h])
+			h = (h + 1) & (nslots - 1);
+		slots[h] = id;
+	}
+	pm_xfree(t->slots);
+	t->slots = slots;
+	t->nslots = nslots;
+}
+
+static uint32_t *strtab_slot(const pm_strtab *t, const char *s, size_t len)
+{
+	uint32_t h = str_hash(s, len) & (t->nslots - 1);
+	for (;;) {
+		uint32_t id = t->slots[h];
+		if (!id || (t->len.v[id] == len && memcmp(t->str.v[id], s, len) == 0))
+			return &t->slots[h];
+		h = (h + 1) & (t->nslots - 1);
+	}
+}
+
+pm_str pm_str_find(const pm_model *m, const char *s, size_t len)
+{
+	if (len == 0 || !m->strs.nslots)
+		return 0;
+	return *strtab_slot(&m->strs, s, len);
+}
+
+pm_str pm_intern(pm_model *m, const char *s, size_t len)
+{
+	pm_strtab *t = &m->strs;
+	if (len == 0)
+		return 0;
+	if ((uint64_t)(t->str.n + 1) * 4 >= (uint64_t)t->nslots * 3)
+		strtab_rehash(m);
+	uint32_t *slot = strtab_slot(t, s, len);
+	if (*slot)
+		return *slot;
+	if (len > UINT32_MAX - 1)
+		pm_oom(m);
+	*pm_vec_push(m, t->len) = (uint32_t)len;
+	*pm_vec_push(m, t->str) = pm_arena_strdup(m, s, len);
+	return *slot = t->str.n - 1;
+}
+
+/* --- maps ------------------------------------------------------------------- */
+
+static uint32_t key_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdu;
+	k ^= k >> 33;
+	return (uint32_t)k;
+}
+
+static void map_grow(pm_model *m, pm_map *map)
+{
+	uint32_t ncap = map->cap ? map->cap * 2 : 64;
+	if (map->cap >= 0x40000000u)
+		pm_oom(m);
+	uint64_t *keys = pm_xmalloc(m, (size_t)ncap * sizeof *keys);
+	uint32_t *vals = pm_malloc((size_t)ncap * sizeof *vals);
+	if (!vals) {
+		pm_xfree(keys);
+		pm_oom(m);
+	}
+	memset(vals, 0xff, (size_t)ncap * sizeof *vals);
+	for (uint32_t i = 0; i < map->cap; i++) {
+		if (map->vals[i] == PM_NONE)
+			continue;
+		uint32_t h = key_hash(map->keys[i]) & (ncap - 1);
+		while (vals[h] != PM_NONE)
+			h = (h + 1) & (ncap - 1);
+		keys[h] = map->keys[i];
+		vals[h] = map->vals[i];
+	}
+	pm_xfree(map->keys);
+	pm_xfree(map->vals);
+	map->keys = keys;
+	map->vals = vals;
+	map->cap = ncap;
+}
+
+uint32_t pm_map_put(pm_model *m, pm_map *map, uint64_t key, uint32_t val)
+{
+	if ((uint64_t)(map->n + 1) * 4 >= (uint64_t)map->cap * 3)
+		map_grow(m, map);
+	uint32_t h = key_hash(key) & (map->cap - 1);
+	while (map->vals[h] != PM_NONE) {
+		if (map->keys[h] == key)
+			return map->vals[h];
+		h = (h + 1) & (map->cap - 1);
+	}
+	map->keys[h] = key;
+	map->vals[h] = val;
+	map->n++;
+	return PM_NONE;
+}
+
+uint32_t pm_map_get(const pm_map *map, uint64_t key)
+{
+	if (!map->cap)
+		return PM_NONE;
+	uint32_t h = key_hash(key) & (map->cap - 1);
+	while (map->vals[h] != PM_NONE) {
+		if (map->keys[h] == key)
+			return map->vals[h];
+		h = (h + 1) & (map->cap - 1);
+	}
+	return PM_NONE;
+}
+
+void pm_map_set(pm_map *map, uint64_t key, uint32_t val)
+{
+	uint32_t h = key_hash(key) & (map->cap - 1);
+	while (map->vals[h] != PM_NONE) {
+		if (map->keys[h] == key) {
+			map->vals[h] = val;
+			return;
+		}
+		h = (h + 1) & (map->cap - 1);
+	}
+}
+
+void pm_map_free(pm_map *map)
+{
+	pm_xfree(map->keys);
+	pm_xfree(map->vals);
+	map->keys = NULL;
+	map->vals = NULL;
+	map->cap = map->n = 0;
+}
+
+/* --- diagnostics ------------------------------------------------------------- */
+
+pm_diag_rec *pm_diag_addv(pm_model *m, pm_severity sev, const char *rule,
+                          pm_loc loc, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *msg = pm_arena_alloc(m, (size_t)(n < 0 ? 0 : n) + 1);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+
+	pm_diag_rec *r = pm_vec_push(m, m->diags);
+	memset(r, 0, sizeof *r);
+	r->d.severity = sev;
+	r->d.rule = rule;
+	r->d.message = msg;
+	r->seq = m->diags.n - 1;
+	r->file = UINT32_MAX;
+	if (loc.file != UINT32_MAX && loc.file < m->files.n) {
+		r->file = loc.file;
+		r->d.file = m->files.v[loc.file].name;
+		r->d.line = loc.line;
+		r->d.column = loc.col;
+	}
+	m->diags_sorted = false;
+	return r;
+}
+
+pm_diag_rec *pm_diag_add(pm_model *m, pm_severity sev, const char *rule,
+                         pm_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pm_diag_rec *r = pm_diag_addv(m, sev, rule, loc, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+pm_diag_rec *pm_error(pm_model *m, const char *rule, pm_loc loc,
+                      const char *fmt, ...)
+{
+	if (m->stop)
+		return NULL;
+	if (m->nerrors == PM_MAX_ERRORS) {
+		m->stop = true;
+		pm_diag_add(m, PM_SEV_ERROR, "too-many-errors", loc,
+		            "too many errors (%d), stopping", PM_MAX_ERRORS);
+		return NULL;
+	}
+	m->nerrors++;
+	va_list ap;
+	va_start(ap, fmt);
+	pm_diag_rec *r = pm_diag_addv(m, PM_SEV_ERROR, rule, loc, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+	const pm_diag_rec *a = pa, *b = pb;
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->d.line != b->d.line)
+		return a->d.line < b->d.line ? -1 : 1;
+	if (a->d.column != b->d.column)
+		return a->d.column < b->d.column ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void pm_diag_sort(pm_model *m)
+{
+	if (m->diags_sorted)
+		return;
+	qsort(m->diags.v, m->diags.n, sizeof *m->diags.v, diag_cmp);
+	m->diags_sorted = true;
+}
+
+/* --- names ------------------------------------------------------------------- */
+
+const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i)
+{
+	switch (kind) {
+	case PM_KIND_SYSTEM:
+		return pm_str_get(m, m->systems.v[i].id);
+	case PM_KIND_PERSON:
+		return pm_str_get(m, m->people.v[i].id);
+	case PM_KIND_TOOL:
+		return pm_str_get(m, m->tools.v[i].id);
+	case PM_KIND_PROCESS: {
+		const pm_process *p = &m->processes.v[i];
+		if (p->system == PM_NONE)
+			return pm_str_get(m, p->id);
+		return pm_arena_printf(m, "%s.%s",
+		        pm_str_get(m, m->systems.v[p->system].id),
+		        pm_str_get(m, p->id));
+	}
+	case PM_KIND_STEP: {
+		const pm_step *s = &m->steps.v[i];
+		return pm_arena_printf(m, "%s.%s",
+		        pm_qualified_id(m, PM_KIND_PROCESS, s->process),
+		        pm_str_get(m, s->id));
+	}
+	default:
+		return "";
+	}
+}
+
+size_t pm_edit_distance(const char *a, size_t la, const char *b, size_t lb,
+                        size_t max)
+{
+	size_t row[64];
+	if (lb >= 64 || la >= 64)
+		return max + 1;
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best = i;
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[lb];
+}
+
+pm_str pm_suggest(const pm_model *m, const char *name, const pm_str *cand,
+                  size_t n)
+{
+	size_t len = strlen(name);
+	size_t max = len <= 2 ? 0 : len <= 4 ? 1 : len <= 8 ? 2 : 3;
+	if (max == 0)
+		return 0;
+	size_t best = max + 1;
+	pm_str win = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *c = pm_str_get(m, cand[i]);
+		size_t d = pm_edit_distance(name, len, c, pm_str_len(m, cand[i]),
+		                            best - 1 < max ? best - 1 : max);
+		if (d < best && d > 0) {
+			best = d;
+			win = cand[i];
+		}
+	}
+	return win;
+}
+
+/* --- public entry points ------------------------------------------------------ */
+
+const char *pm_version(void)
+{
+	return PM_VERSION;
+}
+
+const char *pm_status_str(pm_status st)
+{
+	switch (st) {
+	case PM_OK: return "ok";
+	case PM_ERR_INPUT: return "input has errors";
+	case PM_ERR_IO: return "input/output error";
+	case PM_ERR_NOMEM: return "out of memory";
+	case PM_ERR_USAGE: return "invalid argument";
+	}
+	return "unknown status";
+}
+
+const char *pm_severity_str(pm_severity sev)
+{
+	switch (sev) {
+	case PM_SEV_INFO: return "info";
+	case PM_SEV_WARNING: return "warning";
+	case PM_SEV_ERROR: return "error";
+	default: return "off";
+	}
+}
+
+pm_model *pm_model_new(void)
+{
+	pm_model *m = pm_malloc(sizeof *m);
+	if (!m)
+		return NULL;
+	memset(m, 0, sizeof *m);
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		m->oom = NULL;
+		pm_model_free(m);
+		return NULL;
+	}
+	m->oom = &jb;
+	/* id 0 is the empty string, which stands for "no string" */
+	*pm_vec_push(m, m->strs.len) = 0;
+	*pm_vec_push(m, m->strs.str) = "";
+	strtab_rehash(m);
+	m->oom = NULL;
+	return m;
+}
+
+void pm_model_free(pm_model *m)
+{
+	if (!m)
+		return;
+	for (uint32_t i = 0; i < m->files.n; i++) {
+		pm_xfree(m->files.v[i].name);
+		pm_xfree(m->files.v[i].data);
+		pm_xfree(m->files.v[i].lines);
+	}
+	pm_vec_free(m->files);
+	pm_vec_free(m->people);
+	pm_vec_free(m->tools);
+	pm_vec_free(m->systems);
+	pm_vec_free(m->processes);
+	pm_vec_free(m->steps);
+	pm_vec_free(m->uses);
+	pm_vec_free(m->arrows);
+	pm_vec_free(m->flows);
+	pm_vec_free(m->handoffs);
+	pm_vec_free(m->ignores);
+	pm_vec_free(m->diags);
+	pm_map_free(&m->names_top);
+	pm_map_free(&m->names_people);
+	pm_map_free(&m->names_tools);
+	pm_map_free(&m->names_procs);
+	pm_map_free(&m->names_steps);
+	pm_vec_free(m->strs.str);
+	pm_vec_free(m->strs.len);
+	pm_xfree(m->strs.slots);
+	pm_arena_block *b = m->arena;
+	while (b) {
+		pm_arena_block *next = b->next;
+		pm_xfree(b);
+		b = next;
+	}
+	pm_xfree(m);
+}
+
+uint32_t pm_model_add_file(pm_model *m, const char *name, char *data,
+                           size_t len, pm_input_format fmt)
+{
+	pm_file *f = pm_vec_push(m, m->files);
+	f->data = data;      /* owned from here on, even if the copy fails */
+	f->name = NULL;
+	f->len = len;
+	f->format = fmt;
+	f->lines = NULL;
+	f->nlines = 0;
+	size_t nl = strlen(name);
+	f->name = pm_xmalloc(m, nl + 1);
+	memcpy(f->name, name, nl + 1);
+	return m->files.n - 1;
+}
+
+static pm_input_format guess_format(const char *name, pm_input_format fmt)
+{
+	if (fmt != PM_INPUT_AUTO)
+		return fmt;
+	const char *dot = strrchr(name, '.');
+	if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
+		return PM_INPUT_YAML;
+	return PM_INPUT_PMAP;
+}
+
+static pm_status load_added(pm_model *m, uint32_t file)
+{
+	if (m->files.v[file].format == PM_INPUT_YAML)
+		return pm_parse_yaml(m, file);
+	return pm_parse_pmap(m, file);
+}
+
+pm_status pm_model_load_buffer(pm_model *m, const char *name,
+                               const char *data, size_t len,
+                               pm_input_format fmt)
+{
+	if (!m || m->broken || !name || (!data && len))
+		return m && m->broken ? PM_ERR_NOMEM : PM_ERR_USAGE;
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		m->oom = NULL;
+		return PM_ERR_NOMEM;
+	}
+	m->oom = &jb;
+	char *copy = pm_xmalloc(m, len + 1);
+	if (len)
+		memcpy(copy, data, len);
+	copy[len] = '\0';
+	uint32_t file = pm_model_add_file(m, name, copy, len,
+	                                  guess_format(name, fmt));
+	pm_status st = load_added(m, file);
+	m->oom = NULL;
+	return st;
+}
+
+/* Reads a whole stream; NULL with errno set on failure. */
+static char *read_stream(FILE *f, size_t *lenp)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = pm_malloc(cap);
+	if (!buf) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 2) {
+			if (cap > SIZE_MAX / 2) {
+				pm_free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			char *nb = pm_realloc(buf, cap * 2);
+			if (!nb) {
+				pm_free(buf);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				int e = errno ? errno : EIO;
+				pm_free(buf);
+				errno = e;
+				return NULL;
+			}
+			break;
+		}
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+pm_status pm_model_load_file(pm_model *m, const char *path,
+                             pm_input_format fmt)
+{
+	if (!m || !path)
+		return PM_ERR_USAGE;
+	if (m->broken)
+		return PM_ERR_NOMEM;
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	char *data = NULL;
+	size_t len = 0;
+	int err = 0;
+	if (!f) {
+		err = errno;
+	} else {
+		errno = 0;
+		data = read_stream(f, &len);
+		err = errno;
+		if (!is_stdin)
+			fclose(f);
+	}
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		m->oom = NULL;
+		return PM_ERR_NOMEM;
+	}
+	m->oom = &jb;
+	if (!data) {
+		if (err == ENOMEM)
+			pm_oom(m);
+		pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc,
+		            "cannot read '%s': %s", path, strerror(err));
+		m->oom = NULL;
+		return PM_ERR_IO;
+	}
+	const char *name = is_stdin ? "<stdin>" : path;
+	uint32_t file = pm_model_add_file(m, name, data, len,
+	                                  guess_format(name, fmt));
+	pm_status st = load_added(m, file);
+	m->oom = NULL;
+	return st;
+}
+
+pm_status pm_model_resolve(pm_model *m)
+{
+	if (!m)
+		return PM_ERR_USAGE;
+	if (m->broken)
+		return PM_ERR_NOMEM;
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		m->oom = NULL;
+		return PM_ERR_NOMEM;
+	}
+	m->oom = &jb;
+	pm_status st = pm_resolve(m);
+	m->oom = NULL;
+	return st;
+}
+
+size_t pm_model_diag_count(const pm_model *m)
+{
+	return m ? m->diags.n : 0;
+}
+
+const pm_diag *pm_model_diag(pm_model *m, size_t i)
+{
+	if (!m || i >= m->diags.n)
+		return NULL;
+	pm_diag_sort(m);
+	return &m->diags.v[i].d;
+}
+
+size_t pm_model_diag_count_at(const pm_model *m, pm_severity sev)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; m && i < m->diags.n; i++)
+		n += m->diags.v[i].d.severity == sev && !m->diags.v[i].d.suppressed;
+	return n;
+}
+
+size_t pm_model_count(const pm_model *m, pm_kind kind)
+{
+	if (!m)
+		return 0;
+	switch (kind) {
+	case PM_KIND_SYSTEM: return m->systems.n;
+	case PM_KIND_PROCESS: return m->processes.n;
+	case PM_KIND_STEP: return m->steps.n;
+	case PM_KIND_PERSON: return m->people.n;
+	case PM_KIND_TOOL: return m->tools.n;
+	case PM_KIND_FLOW: return m->flows.n;
+	case PM_KIND_HANDOFF: return m->handoffs.n;
+	}
+	return 0;
+}
+
+const char *pm_model_title(const pm_model *m)
+{
+	return m && m->title ? pm_str_get(m, m->title) : NULL;
+}

@@ -1,0 +1,290 @@
+/*
+ * model.h — the in-memory model shared by every stage (internal).
+ *
+ * Elements live in growable arrays and refer to each other by 32-bit index
+ * (PM_NONE for "none").  Strings are interned: an element stores a string id
+ * (pm_str, 0 = no string) and pm_str_get() gives the bytes, NUL-terminated.
+ * Everything is owned by the model and freed by pm_model_free() without
+ * recursion.  The processes of a system, and the steps of a process, are
+ * contiguous runs of their arrays (declarations cannot be split).
+ *
+ * Out of memory: every allocation goes through pm_xmalloc() & co., which
+ * longjmp to m->oom when it is set (each public entry point sets it).  After
+ * that the model is only good for pm_model_free().
+ */
+#ifndef PM_MODEL_H
+#define PM_MODEL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "procmap.h"
+
+typedef uint32_t pm_ix;
+typedef uint32_t pm_str;
+#define PM_NONE UINT32_MAX
+
+/* A place in the input: file index into m->files, 1-based line, column. */
+typedef struct pm_loc {
+	uint32_t file, line, col;
+} pm_loc;
+
+typedef enum pm_scope_kind {
+	PM_SCOPE_TOP, PM_SCOPE_SYSTEM, PM_SCOPE_PROCESS
+} pm_scope_kind;
+
+typedef struct pm_file {
+	char *name;
+	char *data;           /* the whole text, NUL-terminated, kept for carets */
+	size_t len;
+	pm_input_format format;
+	uint32_t *lines;      /* offsets of line starts, built on demand */
+	uint32_t nlines;
+} pm_file;
+
+typedef struct pm_person {
+	pm_str id, label, description;
+	pm_str capacity_text;   /* as written, 0 when none */
+	int64_t capacity_s;     /* seconds per week; -1 when none */
+	pm_loc loc;
+} pm_person;
+
+typedef struct pm_tool {
+	pm_str id, label, description;
+	pm_loc loc;
+} pm_tool;
+
+/* A name written in the input, resolved by resolve.c. */
+typedef struct pm_ref {
+	pm_str name;            /* possibly dotted, 0 when absent */
+	pm_loc loc;
+	pm_ix target;           /* index of the person/tool/..., PM_NONE */
+} pm_ref;
+
+typedef struct pm_system {
+	pm_str id, label, description;
+	pm_ref owner;
+	pm_loc loc;
+	pm_ix proc_first, proc_count;
+} pm_system;
+
+typedef struct pm_process {
+	pm_str id, label, description, trigger;
+	pm_ref owner;
+	pm_str runs_text;       /* as written, 0 when none */
+	double runs_per_week;   /* < 0 when none */
+	pm_loc loc;
+	pm_ix system;           /* PM_NONE for a top-level process */
+	pm_ix step_first, step_count;
+	pm_ix flow_first, flow_count;   /* into m->flows, after resolve */
+	bool explicit_flow;     /* has written step → step arrows */
+} pm_process;
+
+typedef struct pm_step {
+	pm_str id, label, description;
+	pm_ref owner;
+	pm_str takes_text, waits_text;
+	int64_t takes_s, waits_s;       /* seconds; -1 when absent */
+	pm_loc loc;
+	pm_ix process;
+	pm_ix uses_first, uses_count;   /* into m->uses */
+	pm_ix eff_owner;                /* person after inheritance, PM_NONE */
+} pm_step;
+
+/* An arrow as written: one per `a -> b` pair of a chain. */
+typedef struct pm_arrow {
+	pm_ref from, to;
+	pm_str label;
+	pm_scope_kind scope_kind;
+	pm_ix scope;            /* system or process index, PM_NONE at top */
+} pm_arrow;
+
+/* Resolved step → step arrow inside one process.  arrow is PM_NONE for the
+ * implicit written-order arrows of a process without explicit ones. */
+typedef struct pm_flow {
+	pm_ix from, to;         /* step indices */
+	pm_str label;
+	pm_ix arrow;
+} pm_flow;
+
+/* Resolved hand-off to a process; from_step/to_step are PM_NONE when the
+ * arrow names the process itself. */
+typedef struct pm_handoff {
+	pm_ix from_proc, from_step, to_proc, to_step;
+	pm_str label;
+	pm_ix arrow;
+} pm_handoff;
+
+/* `ignore: RULE "reason"` on an element. */
+typedef struct pm_ignore {
+	pm_kind kind;           /* PM_KIND_SYSTEM ... PM_KIND_TOOL */
+	pm_ix elem;
+	pm_str rule, reason;
+	pm_loc loc;
+	bool used;
+} pm_ignore;
+
+typedef struct pm_diag_rec {
+	pm_diag d;
+	uint32_t file;          /* index for sorting; UINT32_MAX when none */
+	uint32_t seq;
+} pm_diag_rec;
+
+#define PM_VEC(T) struct { T *v; uint32_t n, cap; }
+
+typedef struct pm_arena_block pm_arena_block;
+
+/* A hash map from 64-bit keys to indices (open addressing). */
+typedef struct pm_map {
+	uint64_t *keys;
+	uint32_t *vals;         /* PM_NONE marks an empty slot */
+	uint32_t cap, n;
+} pm_map;
+
+typedef struct pm_strtab {
+	PM_VEC(const char *) str;       /* id → bytes (NUL-terminated) */
+	PM_VEC(uint32_t) len;
+	uint32_t *slots;                /* open addressing: id, 0 = empty */
+	uint32_t nslots;
+} pm_strtab;
+
+struct pm_model {
+	jmp_buf *oom;
+	bool broken;            /* an allocation failed */
+	bool resolved;
+	bool stop;              /* too many errors: loaders stop */
+	uint32_t nerrors;       /* error diagnostics from loading */
+	pm_arena_block *arena;
+	pm_strtab strs;
+	pm_str title;
+	pm_loc title_loc;
+
+	PM_VEC(pm_file) files;
+	PM_VEC(pm_person) people;
+	PM_VEC(pm_tool) tools;
+	PM_VEC(pm_system) systems;
+	PM_VEC(pm_process) processes;
+	PM_VEC(pm_step) steps;
+	PM_VEC(pm_ref) uses;
+	PM_VEC(pm_arrow) arrows;
+	PM_VEC(pm_flow) flows;
+	PM_VEC(pm_handoff) handoffs;
+	PM_VEC(pm_ignore) ignores;
+	PM_VEC(pm_diag_rec) diags;
+	bool diags_sorted;
+
+	/* name tables, filled by resolve: key = (scope << 32) | name */
+	pm_map names_top;       /* systems and top-level processes: val = kind tag */
+	pm_map names_people, names_tools;
+	pm_map names_procs;     /* (system, name) → process */
+	pm_map names_steps;     /* (process, name) → step */
+};
+
+/* Tags of names_top values: the top bit says "process". */
+#define PM_TOP_PROCESS 0x80000000u
+
+/* The most error diagnostics one model collects from loading. */
+#define PM_MAX_ERRORS 1000
+
+/* --- allocation (alloc.c) ------------------------------------------------ */
+void *pm_xmalloc(pm_model *m, size_t n);
+void *pm_xrealloc(pm_model *m, void *p, size_t n);
+void pm_xfree(void *p);
+/* Plain allocation through the same hook, NULL on failure. */
+void *pm_malloc(size_t n);
+void *pm_realloc(void *p, size_t n);
+void pm_free(void *p);
+/* Test hook: fail the n-th allocation from now (0 = never). */
+PM_EXPORT void pm_alloc_fail_after(unsigned long n);
+PM_EXPORT unsigned long pm_alloc_count(void);
+_Noreturn void pm_oom(pm_model *m);
+
+/* --- arena and vectors (model.c) ------------------------------------------ */
+void *pm_arena_alloc(pm_model *m, size_t n);
+char *pm_arena_strdup(pm_model *m, const char *s, size_t len);
+char *pm_arena_printf(pm_model *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pm_vec_grow_(pm_model *m, void **v, uint32_t *cap, size_t elem);
+#define pm_vec_push(m, vec) \
+	(((vec).n == (vec).cap \
+	  ? pm_vec_grow_((m), (void **)&(vec).v, &(vec).cap, sizeof *(vec).v) \
+	  : (void)0), \
+	 &(vec).v[(vec).n++])
+#define pm_vec_free(vec) (pm_xfree((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
+
+/* --- maps --------------------------------------------------------------- */
+/* Inserts key → val unless the key is there; returns the value that was
+ * there, or PM_NONE when inserted. */
+uint32_t pm_map_put(pm_model *m, pm_map *map, uint64_t key, uint32_t val);
+uint32_t pm_map_get(const pm_map *map, uint64_t key);
+/* Replaces the value of a key that is in the map. */
+void pm_map_set(pm_map *map, uint64_t key, uint32_t val);
+void pm_map_free(pm_map *map);
+static inline uint64_t pm_key(uint32_t scope, pm_str name)
+{
+	return (uint64_t)scope << 32 | name;
+}
+
+/* --- strings -------------------------------------------------------------- */
+pm_str pm_intern(pm_model *m, const char *s, size_t len);
+/* Returns the id of an already interned string, 0 when not interned. */
+pm_str pm_str_find(const pm_model *m, const char *s, size_t len);
+static inline const char *pm_str_get(const pm_model *m, pm_str s)
+{
+	return m->strs.str.v[s];
+}
+static inline uint32_t pm_str_len(const pm_model *m, pm_str s)
+{
+	return m->strs.len.v[s];
+}
+
+/* --- diagnostics (model.c) ------------------------------------------------ */
+pm_diag_rec *pm_diag_add(pm_model *m, pm_severity sev, const char *rule,
+                         pm_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+pm_diag_rec *pm_diag_addv(pm_model *m, pm_severity sev, const char *rule,
+                          pm_loc loc, const char *fmt, va_list ap);
+/* A loader error; returns NULL (and adds nothing) once the cap is reached. */
+pm_diag_rec *pm_error(pm_model *m, const char *rule, pm_loc loc,
+                      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void pm_diag_sort(pm_model *m);
+extern const pm_loc pm_noloc;
+
+/* --- names ---------------------------------------------------------------- */
+/* Writes the qualified id of an element ("sys.proc.step") to the arena. */
+const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i);
+/* The closest of `n` candidate strings to `name` within a small edit
+ * distance, for "did you mean"; 0 when none is close. */
+pm_str pm_suggest(const pm_model *m, const char *name, const pm_str *cand,
+                  size_t n);
+/* Edit distance capped at `max` (returns max+1 beyond). */
+size_t pm_edit_distance(const char *a, size_t la, const char *b, size_t lb,
+                        size_t max);
+
+/* --- loaders (parser.c, yaml_load.c) ------------------------------------- */
+/* Adds a file (takes ownership of data, which must be NUL-terminated). */
+uint32_t pm_model_add_file(pm_model *m, const char *name, char *data,
+                           size_t len, pm_input_format fmt);
+pm_status pm_parse_pmap(pm_model *m, uint32_t file);
+pm_status pm_parse_yaml(pm_model *m, uint32_t file);
+
+/* The text of line `line` (1-based) of a file, without its line break;
+ * NULL when out of range.  Builds the file's line index on first use. */
+const char *pm_file_line(pm_model *m, uint32_t file, uint32_t line, size_t *len);
+
+/* --- values (value.c) ----------------------------------------------------- */
+/* Parse "1h30m" to seconds; false when malformed or out of range. */
+bool pm_parse_duration(const char *s, size_t len, int64_t *out, const char **why);
+/* Parse "5/week" to runs per week. */
+bool pm_parse_rate(const char *s, size_t len, double *out, const char **why);
+/* Parse "30h/week" to seconds per week. */
+bool pm_parse_capacity(const char *s, size_t len, int64_t *out, const char **why);
+
+/* --- resolve.c ------------------------------------------------------------ */
+pm_status pm_resolve(pm_model *m);
+
+#endif

@@ -1,0 +1,712 @@
+/* parser.c — recursive descent over the .pmap tokens into the model.
+ *
+ * Nesting is fixed by the language (top → system → process → step), so the
+ * recursion depth is at most four whatever the input; a misplaced block is
+ * skipped with a counter, not parsed.  After an error the rest of the
+ * statement is skipped, which keeps one mistake to one diagnostic.
+ */
+#include <string.h>
+
+#include "lexer.h"
+#include "rules.h"
+
+typedef enum scope_kind { S_TOP, S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL } scope_kind;
+
+static const char *const scope_names[] = {
+	"the top level", "a system", "a process", "a step", "a person", "a tool",
+};
+
+typedef struct scope {
+	scope_kind kind;
+	pm_ix idx;
+	unsigned seen;       /* attribute bits given so far */
+} scope;
+
+typedef struct parser {
+	pm_model *m;
+	pm_lexer lx;
+	pm_token tok, ahead;
+	bool has_ahead;
+} parser;
+
+enum key {
+	K_TITLE, K_OWNER, K_DESCRIPTION, K_RUNS, K_TRIGGER, K_USES, K_TAKES,
+	K_WAITS, K_CAPACITY, K_IGNORE, K_COUNT
+};
+
+static const char *const key_names[K_COUNT] = {
+	"title", "owner", "description", "runs", "trigger", "uses", "takes",
+	"waits", "capacity", "ignore",
+};
+
+#define B(k) (1u << (k))
+static const unsigned keys_allowed[] = {
+	[S_TOP] = B(K_TITLE),
+	[S_SYSTEM] = B(K_OWNER) | B(K_DESCRIPTION) | B(K_IGNORE),
+	[S_PROCESS] = B(K_OWNER) | B(K_DESCRIPTION) | B(K_RUNS) | B(K_TRIGGER) | B(K_IGNORE),
+	[S_STEP] = B(K_OWNER) | B(K_USES) | B(K_TAKES) | B(K_WAITS) | B(K_DESCRIPTION) | B(K_IGNORE),
+	[S_PERSON] = B(K_CAPACITY) | B(K_DESCRIPTION) | B(K_IGNORE),
+	[S_TOOL] = B(K_DESCRIPTION) | B(K_IGNORE),
+};
+
+static const char *const kind_words[] = { "system", "process", "step", "person", "tool" };
+static const scope_kind kind_scopes[] = { S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL };
+
+/* Which declarations each scope may hold. */
+static const unsigned decls_allowed[] = {
+	[S_TOP] = B(S_SYSTEM) | B(S_PROCESS) | B(S_PERSON) | B(S_TOOL),
+	[S_SYSTEM] = B(S_PROCESS),
+	[S_PROCESS] = B(S_STEP),
+};
+
+/* --- tokens ------------------------------------------------------------------ */
+
+static void next(parser *p)
+{
+	if (p->has_ahead) {
+		p->tok = p->ahead;
+		p->has_ahead = false;
+	} else {
+		p->tok = pm_lex(&p->lx);
+	}
+}
+
+static const pm_token *peek(parser *p)
+{
+	if (!p->has_ahead) {
+		p->ahead = pm_lex(&p->lx);
+		p->has_ahead = true;
+	}
+	return &p->ahead;
+}
+
+static bool tok_is(const parser *p, const pm_token *t, const char *word)
+{
+	size_t n = strlen(word);
+	return t->kind == PM_T_IDENT && t->len == n &&
+	       memcmp(p->lx.src + t->start, word, n) == 0;
+}
+
+/* A printable description of a token for "unexpected …" messages. */
+static const char *tok_desc(parser *p, const pm_token *t)
+{
+	switch (t->kind) {
+	case PM_T_EOF: return "end of file";
+	case PM_T_NEWLINE: return "end of line";
+	case PM_T_IDENT:
+	case PM_T_WORD:
+	case PM_T_STRING: {
+		uint32_t n = t->len > 40 ? 40 : t->len;
+		bool ascii = true;
+		for (uint32_t i = 0; i < n; i++)
+			ascii &= (unsigned char)p->lx.src[t->start + i] >= 0x20 &&
+			         (unsigned char)p->lx.src[t->start + i] < 0x7f;
+		if (!ascii)
+			return t->kind == PM_T_STRING ? "string" : "value";
+		if (t->kind == PM_T_STRING)
+			return pm_arena_printf(p->m, "string %.*s%s", (int)n,
+			                       p->lx.src + t->start, t->len > 40 ? "...\"" : "");
+		return pm_arena_printf(p->m, "'%.*s%s'", (int)n, p->lx.src + t->start,
+		                       t->len > 40 ? "..." : "");
+	}
+	default:
+		return pm_tok_name(t->kind);
+	}
+}
+
+static void error_at(parser *p, const char *rule, const pm_token *t,
+                     const char *fmt, const char *a, const char *b)
+{
+	pm_error(p->m, rule, t->loc, fmt, a, b);
+}
+
+/* Skips to the end of the statement: a newline or ';' outside braces, or the
+ * '}' that closes the enclosing block (neither is consumed). */
+static void skip_statement(parser *p)
+{
+	int depth = 0;
+	for (;;) {
+		switch (p->tok.kind) {
+		case PM_T_EOF:
+			return;
+		case PM_T_NEWLINE:
+		case PM_T_SEMI:
+			if (depth == 0)
+				return;
+			break;
+		case PM_T_LBRACE:
+			depth++;
+			break;
+		case PM_T_RBRACE:
+			if (depth == 0)
+				return;
+			depth--;
+			break;
+		default:
+			break;
+		}
+		next(p);
+	}
+}
+
+static void expect_end(parser *p)
+{
+	switch (p->tok.kind) {
+	case PM_T_NEWLINE:
+	case PM_T_SEMI:
+		next(p);
+		return;
+	case PM_T_RBRACE:
+	case PM_T_EOF:
+		return;
+	default:
+		error_at(p, "syntax", &p->tok,
+		         "unexpected %s; expected a newline or ';'%s",
+		         tok_desc(p, &p->tok), "");
+		skip_statement(p);
+	}
+}
+
+static const char *suggest(const char *name, size_t len,
+                           const char *const *words, size_t n, unsigned mask)
+{
+	size_t best = len <= 3 ? 2 : 3;
+	const char *win = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!(mask & B(i)))
+			continue;
+		size_t d = pm_edit_distance(name, len, words[i], strlen(words[i]),
+		                            best - 1);
+		if (d < best) {
+			best = d;
+			win = words[i];
+		}
+	}
+	return win;
+}
+
+static const char *did_you_mean(parser *p, const char *word)
+{
+	return word ? pm_arena_printf(p->m, "; did you mean '%s'?", word) : "";
+}
+
+/* --- attributes --------------------------------------------------------------- */
+
+static pm_ref *owner_slot(pm_model *m, const scope *sc)
+{
+	switch (sc->kind) {
+	case S_SYSTEM: return &m->systems.v[sc->idx].owner;
+	case S_PROCESS: return &m->processes.v[sc->idx].owner;
+	case S_STEP: return &m->steps.v[sc->idx].owner;
+	default: return NULL;
+	}
+}
+
+static pm_str *description_slot(pm_model *m, const scope *sc)
+{
+	switch (sc->kind) {
+	case S_SYSTEM: return &m->systems.v[sc->idx].description;
+	case S_PROCESS: return &m->processes.v[sc->idx].description;
+	case S_STEP: return &m->steps.v[sc->idx].description;
+	case S_PERSON: return &m->people.v[sc->idx].description;
+	case S_TOOL: return &m->tools.v[sc->idx].description;
+	default: return NULL;
+	}
+}
+
+static bool expect_value(parser *p, pm_tok kind, const char *key, const char *what)
+{
+	if (p->tok.kind == kind)
+		return true;
+	pm_error(p->m, "bad-value", p->tok.loc, "'%s' takes %s, not %s", key, what,
+	         tok_desc(p, &p->tok));
+	skip_statement(p);
+	return false;
+}
+
+static pm_kind scope_to_kind(scope_kind k)
+{
+	switch (k) {
+	case S_SYSTEM: return PM_KIND_SYSTEM;
+	case S_PROCESS: return PM_KIND_PROCESS;
+	case S_STEP: return PM_KIND_STEP;
+	case S_PERSON: return PM_KIND_PERSON;
+	default: return PM_KIND_TOOL;
+	}
+}
+
+/* ignore -> 'ignore' ':' RULE STRING */
+static void parse_ignore(parser *p, scope *sc)
+{
+	pm_model *m = p->m;
+	if (!expect_value(p, PM_T_IDENT, "ignore", "a rule name and a reason"))
+		return;
+	pm_token rule = p->tok;
+	const char *rname = p->lx.src + rule.start;
+	const pm_rule_info *ri = pm_rule_find(rname, rule.len);
+	if (!ri || !ri->analysis) {
+		const char *words[32];
+		size_t n = 0;
+		for (size_t i = 0; i < pm_nrules && n < 32; i++)
+			if (pm_rules[i].analysis)
+				words[n++] = pm_rules[i].name;
+		char *name = pm_arena_strdup(m, rname, rule.len);
+		pm_error(m, "unknown-reference", rule.loc, "unknown rule '%s' in ignore%s",
+		         name, did_you_mean(p, suggest(name, rule.len, words, n, ~0u)));
+		skip_statement(p);
+		return;
+	}
+	next(p);
+	if (p->tok.kind != PM_T_STRING) {
+		pm_error(m, "bad-value", p->tok.loc,
+		         "'ignore: %s' needs a reason in double quotes", ri->name);
+		skip_statement(p);
+		return;
+	}
+	pm_ignore *ig = pm_vec_push(m, m->ignores);
+	ig->kind = scope_to_kind(sc->kind);
+	ig->elem = sc->idx;
+	ig->rule = pm_intern(m, ri->name, strlen(ri->name));
+	ig->reason = pm_lex_string(&p->lx, &p->tok);
+	ig->loc = rule.loc;
+	ig->used = false;
+	next(p);
+}
+
+/* uses -> 'uses' ':' ID { ',' ID } */
+static void parse_uses(parser *p, scope *sc)
+{
+	pm_model *m = p->m;
+	m->steps.v[sc->idx].uses_first = m->uses.n;
+	for (;;) {
+		if (!expect_value(p, PM_T_IDENT, "uses", "tool ids"))
+			break;
+		pm_ref *r = pm_vec_push(m, m->uses);
+		r->name = pm_lex_intern(&p->lx, &p->tok);
+		r->loc = p->tok.loc;
+		r->target = PM_NONE;
+		next(p);
+		if (p->tok.kind != PM_T_COMMA)
+			break;
+		next(p);
+		while (p->tok.kind == PM_T_NEWLINE)
+			next(p);
+	}
+	m->steps.v[sc->idx].uses_count = m->uses.n - m->steps.v[sc->idx].uses_first;
+}
+
+static void parse_measure(parser *p, scope *sc, enum key k)
+{
+	pm_model *m = p->m;
+	const char *key = key_names[k];
+	if (!expect_value(p, PM_T_WORD, key,
+	                  k == K_RUNS ? "a rate such as 5/week" :
+	                  k == K_CAPACITY ? "a capacity such as 30h/week" :
+	                  "a duration such as 1h30m"))
+		return;
+	const char *s = p->lx.src + p->tok.start;
+	size_t n = p->tok.len;
+	const char *why = NULL;
+	bool ok;
+	int64_t secs = 0;
+	double rate = 0;
+	if (k == K_RUNS)
+		ok = pm_parse_rate(s, n, &rate, &why);
+	else if (k == K_CAPACITY)
+		ok = pm_parse_capacity(s, n, &secs, &why);
+	else
+		ok = pm_parse_duration(s, n, &secs, &why);
+	if (!ok) {
+		pm_error(m, "bad-value", p->tok.loc, "bad %s %s: %s", key,
+		         tok_desc(p, &p->tok), why);
+		next(p);
+		return;
+	}
+	pm_str text = pm_lex_intern(&p->lx, &p->tok);
+	switch (k) {
+	case K_RUNS:
+		m->processes.v[sc->idx].runs_per_week = rate;
+		m->processes.v[sc->idx].runs_text = text;
+		break;
+	case K_CAPACITY:
+		m->people.v[sc->idx].capacity_s = secs;
+		m->people.v[sc->idx].capacity_text = text;
+		break;
+	case K_TAKES:
+		m->steps.v[sc->idx].takes_s = secs;
+		m->steps.v[sc->idx].takes_text = text;
+		break;
+	default:
+		m->steps.v[sc->idx].waits_s = secs;
+		m->steps.v[sc->idx].waits_text = text;
+		break;
+	}
+	next(p);
+}
+
+static void parse_string_attr(parser *p, scope *sc, enum key k)
+{
+	pm_model *m = p->m;
+	if (!expect_value(p, PM_T_STRING, key_names[k], "a string in double quotes"))
+		return;
+	pm_str s = pm_lex_string(&p->lx, &p->tok);
+	if (k == K_TITLE) {
+		m->title = s;
+		m->title_loc = p->tok.loc;
+	} else if (k == K_TRIGGER) {
+		m->processes.v[sc->idx].trigger = s;
+	} else {
+		*description_slot(m, sc) = s;
+	}
+	next(p);
+}
+
+/* attribute -> KEY ':' value { ',' value }   (title also without ':') */
+static void parse_attribute(parser *p, scope *sc)
+{
+	pm_model *m = p->m;
+	pm_token key = p->tok;
+	const char *name = p->lx.src + key.start;
+	int k = -1;
+	for (int i = 0; i < K_COUNT; i++)
+		if (tok_is(p, &key, key_names[i]))
+			k = i;
+	next(p);
+	if (p->tok.kind == PM_T_COLON)
+		next(p);
+	if (k < 0 || !(keys_allowed[sc->kind] & B(k))) {
+		char *kn = pm_arena_strdup(m, name, key.len);
+		const char *hint = k < 0 ? did_you_mean(p, suggest(kn, key.len, key_names,
+		                           K_COUNT, keys_allowed[sc->kind])) : "";
+		pm_error(m, "unknown-attribute", key.loc, "%s attribute '%s' for %s%s",
+		         k < 0 ? "unknown" : "no", kn, scope_names[sc->kind], hint);
+		skip_statement(p);
+		return;
+	}
+	if (k != K_IGNORE && (sc->seen & B(k))) {
+		pm_error(m, "duplicate-attribute", key.loc, "'%s' is given twice for %s",
+		         key_names[k], scope_names[sc->kind]);
+		skip_statement(p);
+		return;
+	}
+	if (k == K_TITLE && m->title) {
+		pm_error(m, "duplicate-attribute", key.loc,
+		         "'title' is given twice for the model");
+		skip_statement(p);
+		return;
+	}
+	sc->seen |= B(k);
+	switch (k) {
+	case K_TITLE:
+	case K_DESCRIPTION:
+	case K_TRIGGER:
+		parse_string_attr(p, sc, k);
+		break;
+	case K_OWNER:
+		if (expect_value(p, PM_T_IDENT, "owner", "a person id")) {
+			pm_ref *r = owner_slot(m, sc);
+			r->name = pm_lex_intern(&p->lx, &p->tok);
+			r->loc = p->tok.loc;
+			next(p);
+		}
+		break;
+	case K_USES:
+		parse_uses(p, sc);
+		break;
+	case K_IGNORE:
+		parse_ignore(p, sc);
+		break;
+	default:
+		parse_measure(p, sc, k);
+		break;
+	}
+	if (p->tok.kind == PM_T_COMMA) {
+		pm_error(m, "bad-value", p->tok.loc, "'%s' takes one value", key_names[k]);
+		skip_statement(p);
+	}
+	expect_end(p);
+}
+
+/* --- flows -------------------------------------------------------------------- */
+
+/* flow -> NAME '->' NAME [STRING] { '->' NAME [STRING] } */
+static void parse_flow(parser *p, scope *sc)
+{
+	pm_model *m = p->m;
+	if (sc->kind != S_TOP && sc->kind != S_SYSTEM && sc->kind != S_PROCESS) {
+		error_at(p, "misplaced-declaration", &p->tok,
+		         "arrows belong in a process, a system or at the top level, "
+		         "not in %s%s", scope_names[sc->kind], "");
+		skip_statement(p);
+		return;
+	}
+	pm_ref from = { pm_lex_intern(&p->lx, &p->tok), p->tok.loc, PM_NONE };
+	next(p);
+	while (p->tok.kind == PM_T_ARROW) {
+		next(p);
+		while (p->tok.kind == PM_T_NEWLINE)
+			next(p);
+		if (p->tok.kind != PM_T_IDENT) {
+			error_at(p, "syntax", &p->tok, "unexpected %s; expected a name after '->'%s",
+			         tok_desc(p, &p->tok), "");
+			skip_statement(p);
+			return;
+		}
+		pm_arrow *a = pm_vec_push(m, m->arrows);
+		a->from = from;
+		a->to.name = pm_lex_intern(&p->lx, &p->tok);
+		a->to.loc = p->tok.loc;
+		a->to.target = PM_NONE;
+		a->label = 0;
+		a->scope_kind = sc->kind == S_TOP ? PM_SCOPE_TOP :
+		                sc->kind == S_SYSTEM ? PM_SCOPE_SYSTEM : PM_SCOPE_PROCESS;
+		a->scope = sc->kind == S_TOP ? PM_NONE : sc->idx;
+		from = a->to;
+		next(p);
+		if (p->tok.kind == PM_T_STRING) {
+			m->arrows.v[m->arrows.n - 1].label = pm_lex_string(&p->lx, &p->tok);
+			next(p);
+		}
+	}
+	expect_end(p);
+}
+
+/* --- declarations -------------------------------------------------------------- */
+
+static void parse_body(parser *p, scope *sc, const pm_token *open, const char *what);
+
+static void skip_block(parser *p)
+{
+	int depth = 0;
+	do {
+		if (p->tok.kind == PM_T_LBRACE)
+			depth++;
+		else if (p->tok.kind == PM_T_RBRACE)
+			depth--;
+		else if (p->tok.kind == PM_T_EOF)
+			return;
+		next(p);
+	} while (depth > 0);
+}
+
+static const char *placement(scope_kind k)
+{
+	switch (k) {
+	case S_STEP: return "inside a process";
+	case S_PROCESS: return "at the top level or inside a system";
+	default: return "at the top level";
+	}
+}
+
+static pm_ix new_element(parser *p, scope_kind k, pm_str id, pm_str label,
+                         pm_loc loc, const scope *parent)
+{
+	pm_model *m = p->m;
+	switch (k) {
+	case S_SYSTEM: {
+		pm_system *s = pm_vec_push(m, m->systems);
+		memset(s, 0, sizeof *s);
+		s->id = id; s->label = label; s->loc = loc;
+		s->owner.target = PM_NONE;
+		s->proc_first = m->processes.n;
+		return m->systems.n - 1;
+	}
+	case S_PROCESS: {
+		pm_process *pr = pm_vec_push(m, m->processes);
+		memset(pr, 0, sizeof *pr);
+		pr->id = id; pr->label = label; pr->loc = loc;
+		pr->owner.target = PM_NONE;
+		pr->runs_per_week = -1;
+		pr->system = parent->kind == S_SYSTEM ? parent->idx : PM_NONE;
+		pr->step_first = m->steps.n;
+		return m->processes.n - 1;
+	}
+	case S_STEP: {
+		pm_step *s = pm_vec_push(m, m->steps);
+		memset(s, 0, sizeof *s);
+		s->id = id; s->label = label; s->loc = loc;
+		s->owner.target = PM_NONE;
+		s->takes_s = s->waits_s = -1;
+		s->process = parent->idx;
+		s->uses_first = m->uses.n;
+		s->eff_owner = PM_NONE;
+		return m->steps.n - 1;
+	}
+	case S_PERSON: {
+		pm_person *pe = pm_vec_push(m, m->people);
+		memset(pe, 0, sizeof *pe);
+		pe->id = id; pe->label = label; pe->loc = loc;
+		pe->capacity_s = -1;
+		return m->people.n - 1;
+	}
+	default: {
+		pm_tool *t = pm_vec_push(m, m->tools);
+		memset(t, 0, sizeof *t);
+		t->id = id; t->label = label; t->loc = loc;
+		return m->tools.n - 1;
+	}
+	}
+}
+
+/* Closes the runs of processes of a system, or of steps of a process. */
+static void close_element(pm_model *m, const scope *sc)
+{
+	if (sc->kind == S_SYSTEM)
+		m->systems.v[sc->idx].proc_count =
+			m->processes.n - m->systems.v[sc->idx].proc_first;
+	else if (sc->kind == S_PROCESS)
+		m->processes.v[sc->idx].step_count =
+			m->steps.n - m->processes.v[sc->idx].step_first;
+}
+
+/* decl -> KIND ID [STRING] ['{' body '}'] */
+static void parse_decl(parser *p, scope *parent, int kind_index)
+{
+	pm_model *m = p->m;
+	scope_kind k = kind_scopes[kind_index];
+	pm_token kw = p->tok;
+	next(p);
+	pm_token idt = p->tok;
+	bool placed = decls_allowed[parent->kind] & B(k);
+	if (!placed)
+		error_at(p, "misplaced-declaration", &kw, "'%s' declarations belong %s",
+		         kind_words[kind_index], placement(k));
+	else if (memchr(p->lx.src + idt.start, '.', idt.len)) {
+		error_at(p, "syntax", &idt, "invalid id %s: ids cannot contain '.'%s",
+		         tok_desc(p, &idt), "");
+		placed = false;
+	}
+	next(p);
+	pm_str label = 0;
+	if (p->tok.kind == PM_T_STRING) {
+		if (placed)
+			label = pm_lex_string(&p->lx, &p->tok);
+		next(p);
+	}
+	if (!placed) {
+		if (p->tok.kind == PM_T_LBRACE)
+			skip_block(p);
+		expect_end(p);
+		return;
+	}
+	pm_str id = pm_lex_intern(&p->lx, &idt);
+	scope sc = { k, new_element(p, k, id, label ? label : id, kw.loc, parent), 0 };
+	if (p->tok.kind == PM_T_LBRACE) {
+		pm_token open = p->tok;
+		next(p);
+		parse_body(p, &sc, &open, kind_words[kind_index]);
+	}
+	close_element(m, &sc);
+	expect_end(p);
+}
+
+static int kind_keyword(parser *p, const pm_token *t)
+{
+	for (int i = 0; i < 5; i++)
+		if (tok_is(p, t, kind_words[i]))
+			return i;
+	return -1;
+}
+
+static void parse_statement(parser *p, scope *sc)
+{
+	const pm_token *ahead = peek(p);
+	if (ahead->kind == PM_T_COLON) {
+		parse_attribute(p, sc);
+		return;
+	}
+	if (ahead->kind == PM_T_ARROW) {
+		parse_flow(p, sc);
+		return;
+	}
+	if (tok_is(p, &p->tok, "title") && ahead->kind == PM_T_STRING) {
+		parse_attribute(p, sc);
+		return;
+	}
+	int kind = kind_keyword(p, &p->tok);
+	if (kind >= 0 && ahead->kind == PM_T_IDENT) {
+		parse_decl(p, sc, kind);
+		return;
+	}
+	if (kind >= 0) {
+		error_at(p, "syntax", ahead, "unexpected %s; expected an id after '%s'",
+		         tok_desc(p, ahead), kind_words[kind]);
+		next(p);
+		skip_statement(p);
+		return;
+	}
+	char *word = pm_arena_strdup(p->m, p->lx.src + p->tok.start, p->tok.len);
+	for (int i = 0; i < K_COUNT; i++) {
+		if (strcmp(word, key_names[i]) == 0) {
+			error_at(p, "syntax", ahead, "unexpected %s; expected ':' after '%s'",
+			         tok_desc(p, ahead), word);
+			skip_statement(p);
+			return;
+		}
+	}
+	const char *hint = suggest(word, p->tok.len, kind_words, 5,
+	                           decls_allowed[sc->kind] >> 1);
+	if (!hint && ahead->kind != PM_T_IDENT && ahead->kind != PM_T_STRING &&
+	    ahead->kind != PM_T_LBRACE) {
+		error_at(p, "syntax", ahead, "unexpected %s after '%s'; expected ':' or '->'",
+		         tok_desc(p, ahead), word);
+	} else {
+		error_at(p, "unknown-keyword", &p->tok, "unknown keyword '%s'%s", word,
+		         did_you_mean(p, hint));
+	}
+	skip_statement(p);
+}
+
+/* body -> { stmt (NEWLINE | ';') } '}'   (at the top level: up to EOF) */
+static void parse_body(parser *p, scope *sc, const pm_token *open, const char *what)
+{
+	for (;;) {
+		if (p->m->stop)
+			return;
+		switch (p->tok.kind) {
+		case PM_T_NEWLINE:
+		case PM_T_SEMI:
+			next(p);
+			break;
+		case PM_T_EOF:
+			if (open)
+				pm_error(p->m, "syntax", open->loc,
+				         "'{' of this %s is never closed", what);
+			return;
+		case PM_T_RBRACE:
+			if (open) {
+				next(p);
+				return;
+			}
+			error_at(p, "syntax", &p->tok, "unexpected '}'%s%s", "", "");
+			next(p);
+			break;
+		case PM_T_IDENT:
+			parse_statement(p, sc);
+			break;
+		default:
+			if (!p->tok.bad)
+				error_at(p, "syntax", &p->tok, "unexpected %s%s", tok_desc(p, &p->tok),
+				         p->tok.kind == PM_T_LBRACE ? "; a block needs a declaration before it" : "");
+			if (p->tok.kind == PM_T_LBRACE)
+				skip_block(p);
+			else
+				next(p);
+			skip_statement(p);
+			break;
+		}
+	}
+}
+
+pm_status pm_parse_pmap(pm_model *m, uint32_t file)
+{
+	parser p;
+	memset(&p, 0, sizeof p);
+	p.m = m;
+	uint32_t errors = m->nerrors;
+	pm_lexer_init(&p.lx, m, file);
+	next(&p);
+	scope top = { S_TOP, PM_NONE, m->title ? B(K_TITLE) : 0 };
+	parse_body(&p, &top, NULL, "file");
+	return m->nerrors > errors || m->stop ? PM_ERR_INPUT : PM_OK;
+}

@@ -1,0 +1,416 @@
+/* resolve.c — names → indices across all loaded files: duplicate ids,
+ * owners and tools, arrows into flows and hand-offs, written-order flows,
+ * owner inheritance.  Every step is linear in the model's size. */
+#include <string.h>
+
+#include "model.h"
+
+/* Only this many candidates are compared for a "did you mean". */
+#define MAX_SUGGEST_SCAN 5000
+
+enum { TAG_TOP, TAG_PEOPLE, TAG_TOOLS };
+
+static const char *where(pm_model *m, pm_loc l, pm_loc here)
+{
+	if (l.file == here.file)
+		return pm_arena_printf(m, "line %u", l.line);
+	return pm_arena_printf(m, "%s:%u", m->files.v[l.file].name, l.line);
+}
+
+static void duplicate(pm_model *m, const char *what, pm_str id, pm_loc loc,
+                      const char *prev_what, pm_loc prev)
+{
+	pm_error(m, "duplicate-id", loc, "duplicate %s id '%s': %s '%s' is already declared at %s",
+	         what, pm_str_get(m, id), prev_what, pm_str_get(m, id),
+	         where(m, prev, loc));
+}
+
+static bool loc_before(pm_loc a, pm_loc b)
+{
+	if (a.file != b.file)
+		return a.file < b.file;
+	return a.line != b.line ? a.line < b.line : a.col < b.col;
+}
+
+static pm_loc top_loc(const pm_model *m, uint32_t val)
+{
+	return val & PM_TOP_PROCESS ? m->processes.v[val & ~PM_TOP_PROCESS].loc
+	                            : m->systems.v[val].loc;
+}
+
+static const char *top_what(uint32_t val)
+{
+	return val & PM_TOP_PROCESS ? "process" : "system";
+}
+
+static void top_name(pm_model *m, pm_str id, pm_loc loc, uint32_t val)
+{
+	uint32_t prev = pm_map_put(m, &m->names_top, id, val);
+	if (prev == PM_NONE)
+		return;
+	pm_loc ploc = top_loc(m, prev);
+	if (loc_before(loc, ploc)) {
+		pm_map_set(&m->names_top, id, val);
+		duplicate(m, top_what(prev), id, ploc,
+		          val & PM_TOP_PROCESS ? "a process" : "a system", loc);
+	} else {
+		duplicate(m, top_what(val), id, loc,
+		          prev & PM_TOP_PROCESS ? "a process" : "a system", ploc);
+	}
+}
+
+static void build_names(pm_model *m)
+{
+	for (pm_ix i = 0; i < m->people.n; i++) {
+		pm_person *p = &m->people.v[i];
+		pm_ix prev = pm_map_put(m, &m->names_people, p->id, i);
+		if (prev != PM_NONE)
+			duplicate(m, "person", p->id, p->loc, "a person", m->people.v[prev].loc);
+	}
+	for (pm_ix i = 0; i < m->tools.n; i++) {
+		pm_tool *t = &m->tools.v[i];
+		pm_ix prev = pm_map_put(m, &m->names_tools, t->id, i);
+		if (prev != PM_NONE)
+			duplicate(m, "tool", t->id, t->loc, "a tool", m->tools.v[prev].loc);
+	}
+	/* systems and top-level processes share the top namespace; the one
+	 * written first keeps the name */
+	for (pm_ix i = 0; i < m->systems.n; i++)
+		top_name(m, m->systems.v[i].id, m->systems.v[i].loc, i);
+	for (pm_ix i = 0; i < m->processes.n; i++)
+		if (m->processes.v[i].system == PM_NONE)
+			top_name(m, m->processes.v[i].id, m->processes.v[i].loc,
+			         i | PM_TOP_PROCESS);
+	for (pm_ix i = 0; i < m->processes.n; i++) {
+		pm_process *pr = &m->processes.v[i];
+		if (pr->system != PM_NONE) {
+			pm_ix prev = pm_map_put(m, &m->names_procs, pm_key(pr->system, pr->id), i);
+			if (prev != PM_NONE)
+				duplicate(m, "process", pr->id, pr->loc, "a process",
+				          m->processes.v[prev].loc);
+		}
+		for (pm_ix s = pr->step_first; s < pr->step_first + pr->step_count; s++) {
+			pm_step *st = &m->steps.v[s];
+			pm_ix prev = pm_map_put(m, &m->names_steps, pm_key(i, st->id), s);
+			if (prev != PM_NONE)
+				duplicate(m, "step", st->id, st->loc, "a step",
+				          m->steps.v[prev].loc);
+		}
+	}
+}
+
+/* --- suggestions ------------------------------------------------------------------ */
+
+typedef struct cands {
+	pm_str v[MAX_SUGGEST_SCAN];
+	size_t n;
+} cands;
+
+static void cand_add(cands *c, pm_str s)
+{
+	if (c->n < MAX_SUGGEST_SCAN)
+		c->v[c->n++] = s;
+}
+
+static const char *hint(pm_model *m, const char *name, const cands *c)
+{
+	pm_str s = pm_suggest(m, name, c->v, c->n);
+	return s ? pm_arena_printf(m, "; did you mean '%s'?", pm_str_get(m, s)) : "";
+}
+
+static void cands_top(pm_model *m, cands *c)
+{
+	for (pm_ix i = 0; i < m->systems.n && c->n < MAX_SUGGEST_SCAN; i++)
+		cand_add(c, m->systems.v[i].id);
+	for (pm_ix i = 0; i < m->processes.n && c->n < MAX_SUGGEST_SCAN; i++)
+		if (m->processes.v[i].system == PM_NONE)
+			cand_add(c, m->processes.v[i].id);
+}
+
+static void cands_steps(pm_model *m, cands *c, pm_ix proc)
+{
+	const pm_process *p = &m->processes.v[proc];
+	for (pm_ix i = p->step_first; i < p->step_first + p->step_count; i++)
+		cand_add(c, m->steps.v[i].id);
+}
+
+static void cands_procs(pm_model *m, cands *c, pm_ix sys)
+{
+	const pm_system *s = &m->systems.v[sys];
+	for (pm_ix i = s->proc_first; i < s->proc_first + s->proc_count; i++)
+		cand_add(c, m->processes.v[i].id);
+}
+
+/* --- people and tools ------------------------------------------------------------ */
+
+static void resolve_person(pm_model *m, pm_ref *r, cands *c)
+{
+	if (!r->name)
+		return;
+	r->target = pm_map_get(&m->names_people, r->name);
+	if (r->target != PM_NONE)
+		return;
+	const char *name = pm_str_get(m, r->name);
+	if (pm_map_get(&m->names_tools, r->name) != PM_NONE) {
+		pm_error(m, "bad-reference", r->loc, "'%s' is a tool, not a person", name);
+		return;
+	}
+	c->n = 0;
+	for (pm_ix i = 0; i < m->people.n && c->n < MAX_SUGGEST_SCAN; i++)
+		cand_add(c, m->people.v[i].id);
+	pm_error(m, "unknown-reference", r->loc, "unknown person '%s'%s", name,
+	         hint(m, name, c));
+}
+
+static void resolve_tool(pm_model *m, pm_ref *r, cands *c)
+{
+	r->target = pm_map_get(&m->names_tools, r->name);
+	if (r->target != PM_NONE)
+		return;
+	const char *name = pm_str_get(m, r->name);
+	if (pm_map_get(&m->names_people, r->name) != PM_NONE) {
+		pm_error(m, "bad-reference", r->loc, "'%s' is a person, not a tool", name);
+		return;
+	}
+	c->n = 0;
+	for (pm_ix i = 0; i < m->tools.n && c->n < MAX_SUGGEST_SCAN; i++)
+		cand_add(c, m->tools.v[i].id);
+	pm_error(m, "unknown-reference", r->loc, "unknown tool '%s'%s", name,
+	         hint(m, name, c));
+}
+
+/* --- arrows -------------------------------------------------------------------- */
+
+typedef struct target {
+	pm_kind kind;   /* PM_KIND_SYSTEM, PROCESS or STEP */
+	pm_ix idx;
+} target;
+
+static bool lookup_top(pm_model *m, pm_str name, target *t)
+{
+	uint32_t v = pm_map_get(&m->names_top, name);
+	if (v == PM_NONE)
+		return false;
+	t->kind = (v & PM_TOP_PROCESS) ? PM_KIND_PROCESS : PM_KIND_SYSTEM;
+	t->idx = v & ~PM_TOP_PROCESS;
+	return true;
+}
+
+/* A dotted path resolves from the top: system.process[.step] or
+ * process.step. */
+static bool resolve_path(pm_model *m, const pm_ref *r, target *t, cands *c)
+{
+	const char *full = pm_str_get(m, r->name);
+	const char *dot = strchr(full, '.');
+	pm_str head = pm_str_find(m, full, (size_t)(dot - full));
+	const char *rest = dot + 1;
+	if (!head || !lookup_top(m, head, t)) {
+		char *h = pm_arena_strdup(m, full, (size_t)(dot - full));
+		c->n = 0;
+		cands_top(m, c);
+		pm_error(m, "unknown-reference", r->loc, "unknown system or process '%s' in '%s'%s",
+		         h, full, hint(m, h, c));
+		return false;
+	}
+	while (*rest) {
+		const char *end = strchr(rest, '.');
+		size_t len = end ? (size_t)(end - rest) : strlen(rest);
+		pm_str part = pm_str_find(m, rest, len);
+		char *seg = pm_arena_strdup(m, rest, len);
+		c->n = 0;
+		if (t->kind == PM_KIND_SYSTEM) {
+			pm_ix p = part ? pm_map_get(&m->names_procs, pm_key(t->idx, part)) : PM_NONE;
+			if (p == PM_NONE) {
+				cands_procs(m, c, t->idx);
+				pm_error(m, "unknown-reference", r->loc,
+				         "unknown process '%s' in system '%s'%s", seg,
+				         pm_str_get(m, m->systems.v[t->idx].id), hint(m, seg, c));
+				return false;
+			}
+			t->kind = PM_KIND_PROCESS;
+			t->idx = p;
+		} else if (t->kind == PM_KIND_PROCESS) {
+			pm_ix s = part ? pm_map_get(&m->names_steps, pm_key(t->idx, part)) : PM_NONE;
+			if (s == PM_NONE) {
+				cands_steps(m, c, t->idx);
+				pm_error(m, "unknown-reference", r->loc,
+				         "unknown step '%s' in process '%s'%s", seg,
+				         pm_qualified_id(m, PM_KIND_PROCESS, t->idx), hint(m, seg, c));
+				return false;
+			}
+			t->kind = PM_KIND_STEP;
+			t->idx = s;
+		} else {
+			pm_error(m, "unknown-reference", r->loc,
+			         "'%s' names a step, which has nothing inside it ('%s')",
+			         pm_qualified_id(m, PM_KIND_STEP, t->idx), seg);
+			return false;
+		}
+		rest += len + (end != NULL);
+	}
+	return true;
+}
+
+/* A plain name resolves from the innermost scope outward. */
+static bool resolve_name(pm_model *m, const pm_arrow *a, const pm_ref *r,
+                         target *t, cands *c)
+{
+	if (strchr(pm_str_get(m, r->name), '.'))
+		return resolve_path(m, r, t, c);
+	pm_ix sys = PM_NONE;
+	if (a->scope_kind == PM_SCOPE_PROCESS) {
+		pm_ix s = pm_map_get(&m->names_steps, pm_key(a->scope, r->name));
+		if (s != PM_NONE) {
+			t->kind = PM_KIND_STEP;
+			t->idx = s;
+			return true;
+		}
+		sys = m->processes.v[a->scope].system;
+	} else if (a->scope_kind == PM_SCOPE_SYSTEM) {
+		sys = a->scope;
+	}
+	if (sys != PM_NONE) {
+		pm_ix p = pm_map_get(&m->names_procs, pm_key(sys, r->name));
+		if (p != PM_NONE) {
+			t->kind = PM_KIND_PROCESS;
+			t->idx = p;
+			return true;
+		}
+	}
+	if (lookup_top(m, r->name, t))
+		return true;
+	const char *name = pm_str_get(m, r->name);
+	c->n = 0;
+	if (a->scope_kind == PM_SCOPE_PROCESS)
+		cands_steps(m, c, a->scope);
+	if (sys != PM_NONE)
+		cands_procs(m, c, sys);
+	cands_top(m, c);
+	pm_error(m, "unknown-reference", r->loc, "unknown %s '%s'%s",
+	         a->scope_kind == PM_SCOPE_PROCESS ? "step or process" : "process",
+	         name, hint(m, name, c));
+	return false;
+}
+
+static pm_ix proc_of(const pm_model *m, target t)
+{
+	return t.kind == PM_KIND_STEP ? m->steps.v[t.idx].process : t.idx;
+}
+
+static void resolve_arrow(pm_model *m, pm_ix ai, pm_flow **tmp, uint32_t *ntmp,
+                          cands *c)
+{
+	pm_arrow *a = &m->arrows.v[ai];
+	target from, to;
+	bool ok_from = resolve_name(m, a, &a->from, &from, c);
+	bool ok_to = resolve_name(m, a, &a->to, &to, c);
+	if (!ok_from || !ok_to)
+		return;
+	const pm_ref *sys_ref = from.kind == PM_KIND_SYSTEM ? &a->from :
+	                        to.kind == PM_KIND_SYSTEM ? &a->to : NULL;
+	if (sys_ref) {
+		pm_error(m, "bad-reference", sys_ref->loc,
+		         "'%s' is a system; arrows connect steps and processes",
+		         pm_str_get(m, sys_ref->name));
+		return;
+	}
+	a->from.target = from.idx;
+	a->to.target = to.idx;
+	if (from.kind == PM_KIND_STEP && to.kind == PM_KIND_STEP &&
+	    m->steps.v[from.idx].process == m->steps.v[to.idx].process) {
+		pm_flow *f = &(*tmp)[(*ntmp)++];
+		f->from = from.idx;
+		f->to = to.idx;
+		f->label = a->label;
+		f->arrow = ai;
+		m->processes.v[m->steps.v[from.idx].process].explicit_flow = true;
+		return;
+	}
+	pm_handoff *h = pm_vec_push(m, m->handoffs);
+	h->from_proc = proc_of(m, from);
+	h->from_step = from.kind == PM_KIND_STEP ? from.idx : PM_NONE;
+	h->to_proc = proc_of(m, to);
+	h->to_step = to.kind == PM_KIND_STEP ? to.idx : PM_NONE;
+	h->label = a->label;
+	h->arrow = ai;
+}
+
+/* Groups the flows by process (counting sort, written order kept) and adds
+ * the written-order flows of processes without arrows. */
+static void group_flows(pm_model *m, const pm_flow *tmp, uint32_t ntmp)
+{
+	for (pm_ix p = 0; p < m->processes.n; p++) {
+		pm_process *pr = &m->processes.v[p];
+		pr->flow_count = !pr->explicit_flow && pr->step_count > 1 ?
+		                 pr->step_count - 1 : 0;
+	}
+	for (uint32_t i = 0; i < ntmp; i++)
+		m->processes.v[m->steps.v[tmp[i].from].process].flow_count++;
+	uint64_t total = 0;
+	for (pm_ix p = 0; p < m->processes.n; p++) {
+		m->processes.v[p].flow_first = (pm_ix)total;
+		total += m->processes.v[p].flow_count;
+	}
+	if (total >= UINT32_MAX / 2)
+		pm_oom(m);
+	m->flows.v = pm_xmalloc(m, (size_t)(total ? total : 1) * sizeof *m->flows.v);
+	m->flows.cap = (uint32_t)(total ? total : 1);
+	m->flows.n = (uint32_t)total;
+	for (pm_ix p = 0; p < m->processes.n; p++) {
+		pm_process *pr = &m->processes.v[p];
+		if (pr->explicit_flow) {
+			pr->flow_count = 0; /* refilled below */
+			continue;
+		}
+		for (pm_ix s = 0; s < pr->flow_count; s++) {
+			pm_flow *f = &m->flows.v[pr->flow_first + s];
+			f->from = pr->step_first + s;
+			f->to = pr->step_first + s + 1;
+			f->label = 0;
+			f->arrow = PM_NONE;
+		}
+	}
+	for (uint32_t i = 0; i < ntmp; i++) {
+		pm_process *pr = &m->processes.v[m->steps.v[tmp[i].from].process];
+		m->flows.v[pr->flow_first + pr->flow_count++] = tmp[i];
+	}
+}
+
+static void resolve_owners(pm_model *m, cands *c)
+{
+	for (pm_ix i = 0; i < m->systems.n; i++)
+		resolve_person(m, &m->systems.v[i].owner, c);
+	for (pm_ix i = 0; i < m->processes.n; i++)
+		resolve_person(m, &m->processes.v[i].owner, c);
+	for (pm_ix i = 0; i < m->steps.n; i++) {
+		pm_step *s = &m->steps.v[i];
+		resolve_person(m, &s->owner, c);
+		for (pm_ix u = s->uses_first; u < s->uses_first + s->uses_count; u++)
+			resolve_tool(m, &m->uses.v[u], c);
+		const pm_process *p = &m->processes.v[s->process];
+		s->eff_owner = s->owner.target;
+		if (s->eff_owner == PM_NONE)
+			s->eff_owner = p->owner.target;
+		if (s->eff_owner == PM_NONE && p->system != PM_NONE)
+			s->eff_owner = m->systems.v[p->system].owner.target;
+	}
+}
+
+pm_status pm_resolve(pm_model *m)
+{
+	if (m->resolved)
+		return PM_ERR_USAGE;
+	m->resolved = true;
+	cands *c = pm_arena_alloc(m, sizeof *c);
+	build_names(m);
+	resolve_owners(m, c);
+	pm_flow *tmp = m->arrows.n ? pm_arena_alloc(m, m->arrows.n * sizeof *tmp) : NULL;
+	uint32_t ntmp = 0;
+	for (pm_ix i = 0; i < m->arrows.n; i++)
+		resolve_arrow(m, i, &tmp, &ntmp, c);
+	group_flows(m, tmp, ntmp);
+	for (uint32_t i = 0; i < m->diags.n; i++)
+		if (m->diags.v[i].d.severity == PM_SEV_ERROR)
+			return PM_ERR_INPUT;
+	return PM_OK;
+}

@@ -1,0 +1,105 @@
+/* helpers.c — shared by the Criterion suites. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "helpers.h"
+
+pm_model *t_load(const char *text)
+{
+	pm_model *m = pm_model_new();
+	cr_assert_not_null(m);
+	pm_status st = pm_model_load_buffer(m, "t.pmap", text, strlen(text), PM_INPUT_PMAP);
+	cr_assert_neq(st, PM_ERR_NOMEM);
+	cr_assert_neq(pm_model_resolve(m), PM_ERR_NOMEM);
+	return m;
+}
+
+pm_model *t_load_clean(const char *text)
+{
+	pm_model *m = t_load(text);
+	char *d = t_diags(m);
+	cr_assert_str_empty(d, "unexpected diagnostics:\n%s", d);
+	free(d);
+	return m;
+}
+
+char *t_diags(pm_model *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	for (size_t i = 0; i < pm_model_diag_count(m); i++) {
+		const pm_diag *d = pm_model_diag(m, i);
+		fprintf(f, "%u:%u: %s: %s [%s]\n", d->line, d->column,
+		        pm_severity_str(d->severity), d->message, d->rule);
+	}
+	fclose(f);
+	return buf;
+}
+
+char *t_run(const char *cmd, int *status)
+{
+	FILE *p = popen(cmd, "r");
+	cr_assert_not_null(p, "popen %s", cmd);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		fwrite(chunk, 1, n, out);
+	fclose(out);
+	int st = pclose(p);
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return buf;
+}
+
+const char *t_bin(void)
+{
+	const char *b = getenv("PROCMAP_BIN");
+	return b ? b : "build/procmap";
+}
+
+const char *t_root(void)
+{
+	const char *r = getenv("PROCMAP_ROOT");
+	return r ? r : ".";
+}
+
+char *t_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&buf, &n);
+	char chunk[4096];
+	size_t k;
+	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+		fwrite(chunk, 1, k, out);
+	fclose(out);
+	fclose(f);
+	if (len)
+		*len = n;
+	return buf;
+}
+
+pm_ix t_process(pm_model *m, const char *qid)
+{
+	for (pm_ix i = 0; i < m->processes.n; i++)
+		if (strcmp(pm_qualified_id(m, PM_KIND_PROCESS, i), qid) == 0)
+			return i;
+	return PM_NONE;
+}
+
+pm_ix t_step(pm_model *m, const char *qid)
+{
+	for (pm_ix i = 0; i < m->steps.n; i++)
+		if (strcmp(pm_qualified_id(m, PM_KIND_STEP, i), qid) == 0)
+			return i;
+	return PM_NONE;
+}

@@ -1,0 +1,26 @@
+/* helpers.h — shared by the Criterion suites. */
+#ifndef PM_TEST_HELPERS_H
+#define PM_TEST_HELPERS_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* Loads `text` as a .pmap file called "t.pmap" and resolves it. */
+pm_model *t_load(const char *text);
+/* Loads and resolves; asserts no diagnostics at all. */
+pm_model *t_load_clean(const char *text);
+/* All diagnostics as "line:col: severity: message [rule]\n" lines. */
+char *t_diags(pm_model *m);
+/* Runs a shell command; returns its stdout (malloc'd) and exit status. */
+char *t_run(const char *cmd, int *status);
+/* Path of the CLI under test (PROCMAP_BIN) and the source tree. */
+const char *t_bin(void);
+const char *t_root(void);
+/* Reads a whole file (malloc'd), NULL if missing. */
+char *t_read_file(const char *path, size_t *len);
+/* Index of the step / process with this qualified id, PM_NONE if none. */
+pm_ix t_step(pm_model *m, const char *qid);
+pm_ix t_process(pm_model *m, const char *qid);
+
+#endif
