@@ -220,12 +220,12 @@ static void plan(uint64_t nsteps)
 	}
 	proc_steps = xcalloc(max_procs + 1, 1);
 	systems = xcalloc(max_procs / 5 + 2, sizeof *systems);
-	while (total < nsteps) {
+	while (total < nsteps || nsystems == 0) {
 		sys_plan *s = &systems[nsystems++];
 		uint32_t want = 5 + rng_below(36);
 		s->first_proc = nprocs + 1;
 		s->first_step = total;
-		while (s->nprocs < want && total < nsteps) {
+		while (s->nprocs < want && (total < nsteps || s->nprocs == 0)) {
 			uint8_t k = (uint8_t)(3 + rng_below(10));
 			proc_steps[++nprocs] = k;
 			s->nprocs++;
