@@ -161,6 +161,54 @@ enum {
 PM_EXPORT pm_status pm_model_write_diagnostics(pm_model *m, FILE *out,
                                                unsigned flags);
 
+/* --- analysis ------------------------------------------------------------- */
+
+/**
+ * Reads a configuration file (.procmap.yaml): `rules:` severities and
+ * `thresholds:`.  Errors become diagnostics at the config file's line and
+ * column (rule "config") and the call returns PM_ERR_INPUT; PM_ERR_IO when it
+ * cannot be read.  Call before pm_model_analyze().
+ */
+PM_EXPORT pm_status pm_model_load_config(pm_model *m, const char *path);
+
+/**
+ * Finds the configuration for a model file: `.procmap.yaml` in the folder of
+ * `model_path` or the nearest parent folder.  Returns a path the caller
+ * frees with free(), or NULL when there is none.
+ */
+PM_EXPORT char *pm_config_find(const char *model_path);
+
+/**
+ * Sets a rule's severity from "NAME=off|info|warning|error" (the --rule
+ * option).  Returns PM_ERR_USAGE for an unknown rule or level.
+ */
+PM_EXPORT pm_status pm_model_set_rule(pm_model *m, const char *assignment);
+
+/**
+ * Runs every analysis pass on a resolved model and appends their findings to
+ * the diagnostics (findings silenced by `ignore:` are kept, with `suppressed`
+ * set).  Computes the metrics the reports show.  Returns PM_OK, or
+ * PM_ERR_USAGE when the model is not resolved.
+ */
+PM_EXPORT pm_status pm_model_analyze(pm_model *m);
+
+/* --- reports -------------------------------------------------------------- */
+
+typedef enum pm_report_format {
+	PM_REPORT_TEXT,       /**< gcc-style lines and a summary line */
+	PM_REPORT_JSON,       /**< schemas/report.schema.json */
+	PM_REPORT_SARIF,      /**< SARIF 2.1.0 */
+	PM_REPORT_MARKDOWN    /**< an audit report for people */
+} pm_report_format;
+
+/**
+ * Writes the report of an analysed model.  `flags` takes PM_WRITE_COLOR and
+ * PM_WRITE_NO_SOURCE for the text format.  Returns PM_ERR_IO when writing
+ * fails.
+ */
+PM_EXPORT pm_status pm_model_write_report(pm_model *m, FILE *out,
+                                          pm_report_format fmt, unsigned flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -151,6 +151,38 @@ typedef struct pm_strtab {
 	uint32_t nslots;
 } pm_strtab;
 
+/* Per process, filled by the lead-time pass. */
+typedef struct pm_proc_metrics {
+	int64_t lead_s;             /* critical path of takes + waits; -1 when it
+	                               cannot be computed (a cycle) */
+	int64_t work_s;             /* Σ takes */
+	pm_ix crit_first, crit_count;   /* critical path: into an.crit_steps */
+	pm_ix bottleneck;           /* the step holding the largest share, PM_NONE */
+	double bottleneck_share;    /* of lead_s, 0..1 */
+} pm_proc_metrics;
+
+/* Per person, filled by the load pass. */
+typedef struct pm_person_metrics {
+	double load_s;              /* seconds of work per week */
+	double utilisation;         /* load / capacity; -1 without capacity */
+} pm_person_metrics;
+
+typedef struct pm_thresholds {
+	double bottleneck_share;    /* default 0.5 */
+	uint32_t bottleneck_min_steps;  /* default 3 */
+	uint32_t join_fan_in;       /* default 3 */
+	double utilisation;         /* default 1.0: load above capacity */
+} pm_thresholds;
+
+typedef struct pm_analysis {
+	bool done;
+	pm_severity sev[64];        /* per pm_rules[] row, from defaults/config */
+	pm_thresholds th;
+	PM_VEC(pm_proc_metrics) procs;
+	PM_VEC(pm_person_metrics) people;
+	PM_VEC(pm_ix) crit_steps;
+} pm_analysis;
+
 struct pm_model {
 	jmp_buf *oom;
 	bool broken;            /* an allocation failed */
@@ -181,6 +213,8 @@ struct pm_model {
 	pm_map names_people, names_tools;
 	pm_map names_procs;     /* (system, name) → process */
 	pm_map names_steps;     /* (process, name) → step */
+
+	pm_analysis an;         /* analysis.c: config, metrics */
 };
 
 /* Tags of names_top values: the top bit says "process". */
