@@ -1,0 +1,107 @@
+/* fileio.c — whole-or-nothing output files: temp file + rename. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "model.h"
+
+static char *dupstr(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = pm_malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+int pm_outfile_open(pm_outfile *o, const char *path)
+{
+	memset(o, 0, sizeof *o);
+	if (strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *base = slash ? slash + 1 : path;
+	size_t n = dirlen + strlen(base) + 16;
+	o->tmp = pm_malloc(n);
+	o->path = dupstr(path);
+	if (!o->tmp || !o->path) {
+		pm_free(o->tmp);
+		pm_free(o->path);
+		memset(o, 0, sizeof *o);
+		return ENOMEM;
+	}
+	snprintf(o->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+	int fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		int e = errno;
+		pm_free(o->tmp);
+		pm_free(o->path);
+		memset(o, 0, sizeof *o);
+		return e;
+	}
+	struct stat st;
+	mode_t mode;
+	if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	(void)fchmod(fd, mode);
+	o->f = fdopen(fd, "wb");
+	if (!o->f) {
+		int e = errno;
+		close(fd);
+		unlink(o->tmp);
+		pm_free(o->tmp);
+		pm_free(o->path);
+		memset(o, 0, sizeof *o);
+		return e;
+	}
+	return 0;
+}
+
+void pm_outfile_abort(pm_outfile *o)
+{
+	if (o->tmp) {
+		if (o->f)
+			fclose(o->f);
+		unlink(o->tmp);
+	}
+	pm_free(o->tmp);
+	pm_free(o->path);
+	memset(o, 0, sizeof *o);
+}
+
+int pm_outfile_commit(pm_outfile *o, bool sync)
+{
+	if (!o->tmp) {   /* standard output */
+		int e = fflush(o->f) != 0 || ferror(o->f) ? (errno ? errno : EIO) : 0;
+		memset(o, 0, sizeof *o);
+		return e;
+	}
+	int e = 0;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		e = errno ? errno : EIO;
+	if (!e && sync && fsync(fileno(o->f)) != 0)
+		e = errno;
+	if (fclose(o->f) != 0 && !e)
+		e = errno ? errno : EIO;
+	o->f = NULL;
+	if (!e && rename(o->tmp, o->path) != 0)
+		e = errno;
+	if (e)
+		unlink(o->tmp);
+	pm_free(o->tmp);
+	pm_free(o->path);
+	memset(o, 0, sizeof *o);
+	return e;
+}

@@ -1,0 +1,27 @@
+/* fileio.h — output files that appear whole or not at all (internal).
+ *
+ * pm_outfile_open() writes to a temporary file beside the target;
+ * pm_outfile_commit() flushes, closes and renames it over the target, so a
+ * reader never sees half a file and a failure leaves the old file as it was.
+ * The new file keeps the mode of the file it replaces (else 0666 & ~umask).
+ * The path "-" means standard output (written directly). */
+#ifndef PM_FILEIO_H
+#define PM_FILEIO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct pm_outfile {
+	FILE *f;              /* write here */
+	char *path, *tmp;     /* NULL for standard output */
+} pm_outfile;
+
+/* Returns 0, or an errno value (nothing is created then). */
+int pm_outfile_open(pm_outfile *o, const char *path);
+/* Returns 0, or an errno value; on failure the temporary file is removed and
+ * the target is untouched.  `sync` also fsyncs before the rename. */
+int pm_outfile_commit(pm_outfile *o, bool sync);
+/* Drops the temporary file (after an error while writing). */
+void pm_outfile_abort(pm_outfile *o);
+
+#endif
