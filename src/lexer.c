@@ -171,6 +171,7 @@ static void lex_string(pm_lexer *lx, pm_token *t)
 			skip_utf8(lx, &bad_utf8);
 		} else {
 			lx->pos++;
+			bad_utf8 = false;
 		}
 	}
 	lex_error(lx, t->start, "unterminated string%s", "");
@@ -189,6 +190,7 @@ static void lex_comment(pm_lexer *lx)
 			skip_utf8(lx, &bad_utf8);
 		} else {
 			lx->pos++;
+			bad_utf8 = false;
 		}
 	}
 }

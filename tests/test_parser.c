@@ -1,0 +1,151 @@
+/* test_parser.c — the model the parser builds. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "helpers.h"
+
+static const char *S(pm_model *m, pm_str s)
+{
+	return pm_str_get(m, s);
+}
+
+Test(parser, declarations_and_attributes)
+{
+	pm_model *m = t_load_clean(
+		"# comment\n"
+		"title \"Bright Path\"\n"
+		"person maya \"Maya (founder)\" { capacity: 30h/week; description: \"Boss\" }\n"
+		"tool notion\n"
+		"system mk \"Marketing\" {\n"
+		"  owner: maya\n"
+		"  description: \"Grow\"\n"
+		"  process social \"Social\" {\n"
+		"    runs: 5/week\n"
+		"    trigger: \"calendar\"\n"
+		"    step draft \"Draft\" { owner: maya; uses: notion; takes: 45m; waits: 1d }\n"
+		"    step publish\n"
+		"  }\n"
+		"}\n");
+	cr_assert_str_eq(pm_model_title(m), "Bright Path");
+	cr_assert_eq(m->people.n, 1);
+	cr_assert_str_eq(S(m, m->people.v[0].label), "Maya (founder)");
+	cr_assert_eq(m->people.v[0].capacity_s, 30 * 3600);
+	cr_assert_str_eq(S(m, m->people.v[0].description), "Boss");
+	cr_assert_str_eq(S(m, m->tools.v[0].label), "notion", "label defaults to the id");
+	cr_assert_eq(m->systems.n, 1);
+	cr_assert_eq(m->systems.v[0].proc_first, 0);
+	cr_assert_eq(m->systems.v[0].proc_count, 1);
+	const pm_process *p = &m->processes.v[0];
+	cr_assert_eq(p->system, 0);
+	cr_assert_float_eq(p->runs_per_week, 5.0, 1e-9);
+	cr_assert_str_eq(S(m, p->runs_text), "5/week");
+	cr_assert_str_eq(S(m, p->trigger), "calendar");
+	cr_assert_eq(p->step_count, 2);
+	const pm_step *d = &m->steps.v[0];
+	cr_assert_eq(d->takes_s, 45 * 60);
+	cr_assert_eq(d->waits_s, 24 * 3600);
+	cr_assert_eq(d->uses_count, 1);
+	cr_assert_eq(m->uses.v[d->uses_first].target, 0);
+	cr_assert_eq(m->steps.v[1].takes_s, -1);
+	cr_assert_eq(d->loc.line, 11);
+	cr_assert_eq(d->loc.col, 5);
+	pm_model_free(m);
+}
+
+Test(parser, semicolons_and_blank_lines)
+{
+	pm_model *m = t_load_clean("process p { step a; step b;; step c }\n\n\n");
+	cr_assert_eq(m->steps.n, 3);
+	pm_model_free(m);
+}
+
+Test(parser, arrow_chain_with_labels)
+{
+	pm_model *m = t_load_clean(
+		"process p {\n  step a; step b; step c\n  a -> b \"yes\" -> c\n}\n");
+	cr_assert_eq(m->arrows.n, 2);
+	cr_assert_str_eq(S(m, m->arrows.v[0].label), "yes");
+	cr_assert_eq(m->arrows.v[1].label, 0);
+	cr_assert_str_eq(S(m, m->arrows.v[1].from.name), "b");
+	pm_model_free(m);
+}
+
+Test(parser, ignore_recorded)
+{
+	pm_model *m = t_load_clean(
+		"process p {\n  ignore: orphan-process \"kept outside on purpose\"\n  step a\n}\n");
+	cr_assert_eq(m->ignores.n, 1);
+	cr_assert_eq(m->ignores.v[0].kind, PM_KIND_PROCESS);
+	cr_assert_str_eq(S(m, m->ignores.v[0].rule), "orphan-process");
+	cr_assert_str_eq(S(m, m->ignores.v[0].reason), "kept outside on purpose");
+	pm_model_free(m);
+}
+
+Test(parser, one_error_per_mistake)
+{
+	pm_model *m = t_load(
+		"process p {\n"
+		"  step a { takes: 1h; bogus: x y z; waits: 2h }\n"
+		"  step b \"B\" { owner }\n"
+		"  step c\n"
+		"}\n");
+	char *d = t_diags(m);
+	cr_assert_str_eq(d,
+		"2:23: error: unknown attribute 'bogus' for a step [unknown-attribute]\n"
+		"3:22: error: unexpected '}'; expected ':' after 'owner' [syntax]\n");
+	cr_assert_eq(m->steps.n, 3, "declarations after an error are kept");
+	cr_assert_eq(m->steps.v[0].waits_s, 2 * 3600, "attributes after an error are kept");
+	free(d);
+	pm_model_free(m);
+}
+
+Test(parser, misplaced_block_skipped_whole)
+{
+	pm_model *m = t_load(
+		"system s {\n  system t { process p { step a } }\n  process q { step b }\n}\n");
+	char *d = t_diags(m);
+	cr_assert_str_eq(d,
+		"2:3: error: 'system' declarations belong at the top level [misplaced-declaration]\n");
+	cr_assert_eq(m->systems.n, 1);
+	cr_assert_eq(m->processes.n, 1);
+	cr_assert_str_eq(S(m, m->processes.v[0].id), "q");
+	free(d);
+	pm_model_free(m);
+}
+
+Test(parser, error_cap)
+{
+	char *text = malloc(3000 * 4 + 1);
+	for (int i = 0; i < 3000; i++)
+		memcpy(text + i * 4, "$ \n\n", 4);
+	text[3000 * 4] = '\0';
+	pm_model *m = t_load(text);
+	cr_assert_eq(pm_model_diag_count(m), PM_MAX_ERRORS + 1);
+	const pm_diag *last = pm_model_diag(m, PM_MAX_ERRORS);
+	cr_assert_str_eq(last->rule, "too-many-errors");
+	cr_assert_str_eq(last->message, "too many errors (1000), stopping");
+	free(text);
+	pm_model_free(m);
+}
+
+Test(parser, empty_and_comment_only)
+{
+	pm_model *m = t_load_clean("");
+	cr_assert_eq(m->processes.n, 0);
+	pm_model_free(m);
+	m = t_load_clean("# only\n  # comments\n");
+	pm_model_free(m);
+}
+
+Test(parser, several_files_one_model)
+{
+	pm_model *m = pm_model_new();
+	const char *a = "person maya\nsystem s { owner: maya; process p { step a } }\n";
+	const char *b = "process q { step x }\ns.p -> q\n";
+	cr_assert_eq(pm_model_load_buffer(m, "a.pmap", a, strlen(a), PM_INPUT_AUTO), PM_OK);
+	cr_assert_eq(pm_model_load_buffer(m, "b.pmap", b, strlen(b), PM_INPUT_AUTO), PM_OK);
+	cr_assert_eq(pm_model_resolve(m), PM_OK);
+	cr_assert_eq(m->handoffs.n, 1);
+	cr_assert_eq(m->processes.v[1].loc.file, 1);
+	pm_model_free(m);
+}
