@@ -101,3 +101,138 @@ help:
 	@sed -n '2,6p' Makefile | sed 's/^# *//'
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# --- bench: every phase timed on generated 10k/100k/1M-step models --------
+# Always optimised and without sanitizers, in build/bench (bench/README.md).
+BENCH_BUILD := build/bench
+.PHONY: bench
+bench:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) SANITIZE= OPT='-O2 -g' \
+	  $(BENCH_BUILD)/procmap $(BENCH_BUILD)/pm-bench $(BENCH_BUILD)/pm-gen
+	$(Q)sh bench/run.sh $(BENCH_BUILD)
+
+$(BUILD)/pm-bench: bench/bench.c $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+$(BUILD)/pm-gen: bench/gen.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $<
+
+# --- shared library: PIC objects of the same sources, only pm_ exported -----
+SONAME   := libprocmap.so.0
+SOLIB    := $(BUILD)/libprocmap.so.$(VERSION)
+PIC_OBJ  := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC (pic) $<")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+
+$(SOLIB): $(PIC_OBJ)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined \
+	  -o $@ $^ $(LDLIBS_ALL)
+
+# --- man pages (scdoc sources in man/) -------------------------------------
+MAN_PAGES := $(patsubst man/%.scd,$(BUILD)/man/%,$(sort $(wildcard man/*.scd)))
+.PHONY: man
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: man/%.scd
+	@mkdir -p $(dir $@)
+	@command -v scdoc >/dev/null || sh scripts/deps.sh extra
+	@$(if $(Q),echo "  SCDOC   $<")
+	$(Q)scdoc <$< >$@.tmp && mv $@.tmp $@
+
+# --- install / uninstall: PREFIX ?= /usr/local, DESTDIR for staging --------
+bindir     ?= $(PREFIX)/bin
+libdir     ?= $(PREFIX)/lib
+includedir ?= $(PREFIX)/include
+datadir    ?= $(PREFIX)/share
+mandir     ?= $(datadir)/man
+SCHEMAS    := $(sort $(wildcard schemas/*.schema.json))
+
+.PHONY: install uninstall
+install: $(BIN) $(LIB) $(SOLIB) $(MAN_PAGES)
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig \
+	  $(DESTDIR)$(includedir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 \
+	  $(DESTDIR)$(datadir)/procmap $(DESTDIR)$(datadir)/bash-completion/completions
+	install -m 755 $(BIN) $(DESTDIR)$(bindir)/procmap
+	install -m 644 $(LIB) $(DESTDIR)$(libdir)/libprocmap.a
+	install -m 755 $(SOLIB) $(DESTDIR)$(libdir)/libprocmap.so.$(VERSION)
+	ln -sf libprocmap.so.$(VERSION) $(DESTDIR)$(libdir)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(libdir)/libprocmap.so
+	install -m 644 include/procmap.h $(DESTDIR)$(includedir)/procmap.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(libdir)|' \
+	  -e 's|@INCLUDEDIR@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
+	  libprocmap.pc.in >$(DESTDIR)$(libdir)/pkgconfig/libprocmap.pc
+	install -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(mandir)/man1/
+	install -m 644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(mandir)/man5/
+	$(if $(SCHEMAS),install -m 644 $(SCHEMAS) $(DESTDIR)$(datadir)/procmap/)
+	install -m 644 completion/procmap.bash \
+	  $(DESTDIR)$(datadir)/bash-completion/completions/procmap
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/procmap $(DESTDIR)$(libdir)/libprocmap.a \
+	  $(DESTDIR)$(libdir)/libprocmap.so.$(VERSION) $(DESTDIR)$(libdir)/$(SONAME) \
+	  $(DESTDIR)$(libdir)/libprocmap.so $(DESTDIR)$(includedir)/procmap.h \
+	  $(DESTDIR)$(libdir)/pkgconfig/libprocmap.pc \
+	  $(DESTDIR)$(datadir)/bash-completion/completions/procmap \
+	  $(patsubst $(BUILD)/man/%.1,$(DESTDIR)$(mandir)/man1/%.1,$(filter %.1,$(MAN_PAGES))) \
+	  $(patsubst $(BUILD)/man/%.5,$(DESTDIR)$(mandir)/man5/%.5,$(filter %.5,$(MAN_PAGES)))
+	rm -rf $(DESTDIR)$(datadir)/procmap
+
+# --- leakcheck: the suite's CLI runs under valgrind memcheck ---------------
+# tests/valgrind-cli.sh stands in for the CLI (PROCMAP_BIN); each run logs
+# to $(BUILD)/leakcheck/, and any error or definite leak fails the target.
+.PHONY: leakcheck
+leakcheck: $(BIN) $(TBIN)
+	@test -z "$(SANITIZE)" || { echo "leakcheck: valgrind needs a build without SANITIZE" >&2; exit 2; }
+	@command -v valgrind >/dev/null || sh scripts/deps.sh extra
+	$(Q)rm -rf $(BUILD)/leakcheck && mkdir -p $(BUILD)/leakcheck
+	$(Q)PROCMAP_BIN=$(CURDIR)/tests/valgrind-cli.sh PROCMAP_VG_BIN=$(abspath $(BIN)) \
+	  PROCMAP_VG_LOGS=$(abspath $(BUILD))/leakcheck PROCMAP_ROOT=$(CURDIR) \
+	  PROCMAP_LEAKCHECK=1 $(TBIN) --jobs=2
+	$(Q)sh tests/valgrind-cli.sh --summary $(BUILD)/leakcheck
+
+# --- fuzzing: make fuzz [FUZZ_SECONDS=N] --------------------------------------
+# One libFuzzer target a fuzz/fuzz_*.c, each run for FUZZ_SECONDS, built by
+# clang with ASan + UBSan into $(FUZZ_BUILD) (the library is instrumented
+# too).  clang and its runtimes come from `sh scripts/deps.sh fuzz`.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS   = -std=c11 -g -O1 $(filter-out -Werror,$(WARN)) -fvisibility=hidden \
+                $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+
+.PHONY: fuzz fuzz-build fuzz-deps
+fuzz: fuzz-build
+	$(Q)sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build: fuzz-deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+fuzz-deps:
+	$(Q)echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' | \
+	  $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c -o /dev/null - \
+	  2>/dev/null || sh scripts/deps.sh fuzz
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libprocmap.a: $(FUZZ_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BINS): $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/fuzz/%.o $(FUZZ_BUILD)/libprocmap.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/obj/fuzz/%.d)

@@ -209,6 +209,32 @@ typedef enum pm_report_format {
 PM_EXPORT pm_status pm_model_write_report(pm_model *m, FILE *out,
                                           pm_report_format fmt, unsigned flags);
 
+/* --- formatting and conversion (docs/fmt.md) ---------------------------- */
+
+/**
+ * Formats .pmap text in the canonical layout, keeping every comment.  `m`
+ * must be a new model with nothing loaded: the text is loaded into it as
+ * file `name`, so its syntax errors are in m's diagnostics.  On PM_OK, *out
+ * is the formatted text, NUL-terminated, which the caller frees with free(),
+ * and *outlen (unless NULL) its length.  Returns PM_ERR_INPUT when the text
+ * has syntax errors (*out is NULL: text that does not parse is never
+ * formatted), PM_ERR_USAGE when m already holds a file, PM_ERR_NOMEM.
+ */
+PM_EXPORT pm_status pm_format_pmap(pm_model *m, const char *name,
+                                   const char *text, size_t len,
+                                   char **out, size_t *outlen);
+
+/**
+ * Writes a loaded model as .pmap text in the canonical layout (what
+ * pm_format_pmap() gives), or as YAML in the form the YAML loader reads.
+ * The comments of the model's file go along where the target can hold them
+ * (only for a model made of one file).  Call on a model loaded without
+ * errors; resolving it is not needed.  Returns PM_ERR_USAGE for a model
+ * with load errors, PM_ERR_IO when writing fails, PM_ERR_NOMEM.
+ */
+PM_EXPORT pm_status pm_model_write_pmap(pm_model *m, FILE *out);
+PM_EXPORT pm_status pm_model_write_yaml(pm_model *m, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,9 +2,16 @@
 # Installs procmap's build dependencies from Debian packages when they are
 # missing.  Run by the Makefile when pkg-config cannot find a library; safe to
 # run by hand.  Needs root (or sudo) and apt-get.
+#   sh scripts/deps.sh          the build dependencies
+#   sh scripts/deps.sh fuzz     clang and libFuzzer, for `make fuzz` only
+#   sh scripts/deps.sh extra    valgrind (make leakcheck), scdoc (man pages)
 set -eu
 
-pkgs="build-essential pkg-config libgraphviz-dev graphviz libyaml-dev libcriterion-dev"
+case "${1:-build}" in
+fuzz) pkgs="clang libclang-rt-14-dev" ;;
+extra) pkgs="valgrind scdoc man-db" ;;
+*) pkgs="build-essential pkg-config libgraphviz-dev graphviz libyaml-dev libcriterion-dev python3-jsonschema" ;;
+esac
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

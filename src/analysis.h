@@ -1,11 +1,31 @@
 /* analysis.h — the analysis passes and what they leave in the model
  * (internal).  Each pass is one src/pass_*.c file: it reads the model,
- * appends findings through pm_finding(), and never edits the model. */
+ * appends findings through pm_finding(), and never edits the model (only
+ * m->an, its metrics).  pm_model_analyze() in analysis.c runs them in a
+ * fixed order; config.c reads .procmap.yaml. */
 #ifndef PM_ANALYSIS_H
 #define PM_ANALYSIS_H
 
+#include "graph.h"
 #include "model.h"
 #include "rules.h"
+
+/* State the passes share while pm_model_analyze() runs (scratch memory). */
+typedef struct pm_actx {
+	pm_graph steps;         /* steps and their flows */
+	pm_graph procs;         /* processes and their hand-offs */
+	pm_ix *step_order;      /* steps, successors before predecessors within
+	                           every acyclic process (set by pm_pass_cycles) */
+	bool *proc_cyclic;      /* per process: its steps form a cycle (likewise) */
+	pm_ix *ig_head[5];      /* per element kind: first ignore of an element */
+	pm_ix *ig_next;         /* next ignore of the same element */
+	/* The input has syntax or reference errors: a statement that failed may
+	 * hold the trigger, arrow, owner or `uses` that is missing, so the rules
+	 * that report something absent stay quiet rather than cascade
+	 * (unreachable-process, disconnected-step, missing-owner,
+	 * missing-duration, empty-*, unused-*). */
+	bool input_errors;
+} pm_actx;
 
 /* Appends a finding of `rule` about an element (kind, idx), at the
  * element's location, applying the configured severity (nothing is added
@@ -13,7 +33,47 @@
  * record (to add `related`), or NULL when the rule is off. */
 pm_diag_rec *pm_finding(pm_model *m, const char *rule, pm_kind kind, pm_ix idx,
                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Like pm_finding(), located at `loc` instead of the element. */
+pm_diag_rec *pm_finding_at(pm_model *m, const char *rule, pm_kind kind,
+                           pm_ix idx, pm_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 /* Sets the related ids of a finding (copied into the arena). */
 void pm_finding_related(pm_model *m, pm_diag_rec *r, const char *const *ids, size_t n);
+/* The `ignore: RULE` on an element, or NULL. */
+pm_ignore *pm_ignore_find(pm_model *m, const char *rule, pm_kind kind, pm_ix idx);
+/* Whether `rule` is reported at all (its severity is not off). */
+bool pm_rule_on(pm_model *m, const char *rule);
+
+/* "off", "info", "warning", "error" → severity; false for anything else. */
+bool pm_parse_level(const char *s, pm_severity *out);
+
+/* Fills sev[] and th with the defaults, once (config and --rule come
+ * after, analysis reads them). */
+void pm_analysis_init(pm_model *m);
+
+/* Memory that lives until pm_model_analyze() returns (also on OOM). */
+void *pm_scratch(pm_model *m, size_t n);
+void pm_scratch_release(pm_model *m);
+
+/* Whether an element lost its name to an earlier one (a duplicate-id
+ * error): the passes skip it, as resolve did. */
+bool pm_is_duplicate(pm_model *m, pm_kind kind, pm_ix i);
+
+/* "1w2d3h", "45m", "0m": a duration for messages (arena). */
+const char *pm_duration_str(pm_model *m, int64_t secs);
+/* "37.5h", "30h": seconds as hours with at most two decimals (arena). */
+const char *pm_hours_str(pm_model *m, double secs);
+
+/* The passes, in the order pm_model_analyze() runs them.  pm_pass_cycles
+ * comes first: it fills cx->step_order and cx->proc_cyclic. */
+void pm_pass_cycles(pm_model *m, pm_actx *cx);     /* step-cycle, handoff-cycle */
+void pm_pass_orphan(pm_model *m, pm_actx *cx);     /* orphan-process */
+void pm_pass_reach(pm_model *m, pm_actx *cx);      /* unreachable-process */
+void pm_pass_steps(pm_model *m, pm_actx *cx);      /* disconnected-step */
+void pm_pass_leadtime(pm_model *m, pm_actx *cx);   /* bottleneck-step, missing-duration */
+void pm_pass_load(pm_model *m, pm_actx *cx);       /* overloaded-person */
+void pm_pass_owner(pm_model *m, pm_actx *cx);      /* missing-owner */
+void pm_pass_empty(pm_model *m, pm_actx *cx);      /* empty-system, empty-process */
+void pm_pass_unused(pm_model *m, pm_actx *cx);     /* unused-person, unused-tool */
 
 #endif

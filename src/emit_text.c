@@ -1,8 +1,10 @@
-/* emit_text.c — diagnostics gcc-style, with the source line and a caret. */
+/* emit_text.c — diagnostics gcc-style, with the source line and a caret;
+ * the text report adds the summary line. */
 #include <string.h>
 
 #include "lexer.h"
 #include "model.h"
+#include "report.h"
 
 const char *pm_file_line(pm_model *m, uint32_t file, uint32_t line, size_t *len)
 {
@@ -27,9 +29,14 @@ const char *pm_file_line(pm_model *m, uint32_t file, uint32_t line, size_t *len)
 	if (line == 0 || line > f->nlines)
 		return NULL;
 	size_t start = f->lines[line - 1];
-	size_t end = start;
-	while (end < f->len && f->data[end] != '\n' && f->data[end] != '\r')
-		end++;
+	size_t end = f->len;
+	if (line < f->nlines) {
+		/* the next line's start, less the break: no scan of long lines,
+		 * which would make many diagnostics on one line quadratic */
+		end = f->lines[line] - 1;
+		if (f->data[end] == '\n' && end > start && f->data[end - 1] == '\r')
+			end--;
+	}
 	*len = end - start;
 	return f->data + start;
 }
@@ -84,18 +91,10 @@ static void write_source(pm_model *m, FILE *out, const pm_diag_rec *r, bool colo
 	fprintf(out, "%s^%s\n", color ? "\033[1;32m" : "", color ? RESET : "");
 }
 
-pm_status pm_model_write_diagnostics(pm_model *m, FILE *out, unsigned flags)
+/* Every unsuppressed diagnostic, in report order (already sorted). */
+static void write_diags(pm_model *m, FILE *out, unsigned flags)
 {
-	if (!m || !out)
-		return PM_ERR_USAGE;
-	jmp_buf jb;
-	if (setjmp(jb)) {
-		m->oom = NULL;
-		return PM_ERR_NOMEM;
-	}
-	m->oom = &jb;
 	bool color = flags & PM_WRITE_COLOR;
-	pm_diag_sort(m);
 	for (uint32_t i = 0; i < m->diags.n; i++) {
 		const pm_diag_rec *r = &m->diags.v[i];
 		const pm_diag *d = &r->d;
@@ -110,6 +109,31 @@ pm_status pm_model_write_diagnostics(pm_model *m, FILE *out, unsigned flags)
 		if (d->file && !(flags & PM_WRITE_NO_SOURCE))
 			write_source(m, out, r, color);
 	}
+}
+
+pm_status pm_model_write_diagnostics(pm_model *m, FILE *out, unsigned flags)
+{
+	if (!m || !out)
+		return PM_ERR_USAGE;
+	if (m->broken)
+		return PM_ERR_NOMEM;
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		m->oom = NULL;
+		return PM_ERR_NOMEM;
+	}
+	m->oom = &jb;
+	pm_diag_sort(m);
+	write_diags(m, out, flags);
 	m->oom = NULL;
 	return ferror(out) ? PM_ERR_IO : PM_OK;
+}
+
+/* The text report: the diagnostics, then the summary line. */
+void pm_emit_text(pm_model *m, FILE *out, unsigned flags)
+{
+	pm_report_counts c;
+	write_diags(m, out, flags);
+	pm_report_count(m, &c);
+	pm_report_summary(out, &c);
 }

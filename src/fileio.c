@@ -18,6 +18,23 @@ static char *dupstr(const char *s)
 	return p;
 }
 
+/* A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
+ * a temporary file renamed over it would replace it with a regular file. */
+static int open_in_place(pm_outfile *o, const char *path)
+{
+	o->path = dupstr(path);
+	if (!o->path)
+		return ENOMEM;
+	o->f = fopen(path, "wb");
+	if (!o->f) {
+		int e = errno;
+		pm_free(o->path);
+		memset(o, 0, sizeof *o);
+		return e;
+	}
+	return 0;
+}
+
 int pm_outfile_open(pm_outfile *o, const char *path)
 {
 	memset(o, 0, sizeof *o);
@@ -25,6 +42,9 @@ int pm_outfile_open(pm_outfile *o, const char *path)
 		o->f = stdout;
 		return 0;
 	}
+	struct stat target;
+	if (stat(path, &target) == 0 && !S_ISREG(target.st_mode))
+		return open_in_place(o, path);
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 	const char *base = slash ? slash + 1 : path;
@@ -75,6 +95,8 @@ void pm_outfile_abort(pm_outfile *o)
 		if (o->f)
 			fclose(o->f);
 		unlink(o->tmp);
+	} else if (o->path && o->f) {
+		fclose(o->f);   /* written in place */
 	}
 	pm_free(o->tmp);
 	pm_free(o->path);
@@ -83,8 +105,11 @@ void pm_outfile_abort(pm_outfile *o)
 
 int pm_outfile_commit(pm_outfile *o, bool sync)
 {
-	if (!o->tmp) {   /* standard output */
+	if (!o->tmp) {   /* standard output, or a file written in place */
 		int e = fflush(o->f) != 0 || ferror(o->f) ? (errno ? errno : EIO) : 0;
+		if (o->path && fclose(o->f) != 0 && !e)
+			e = errno ? errno : EIO;
+		pm_free(o->path);
 		memset(o, 0, sizeof *o);
 		return e;
 	}

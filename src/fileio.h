@@ -4,7 +4,8 @@
  * pm_outfile_commit() flushes, closes and renames it over the target, so a
  * reader never sees half a file and a failure leaves the old file as it was.
  * The new file keeps the mode of the file it replaces (else 0666 & ~umask).
- * The path "-" means standard output (written directly). */
+ * The path "-" means standard output (written directly); an existing path
+ * that is not a regular file (a device, a FIFO) is written in place. */
 #ifndef PM_FILEIO_H
 #define PM_FILEIO_H
 
@@ -13,7 +14,7 @@
 
 typedef struct pm_outfile {
 	FILE *f;              /* write here */
-	char *path, *tmp;     /* NULL for standard output */
+	char *path, *tmp;     /* NULL for standard output; tmp NULL in place */
 } pm_outfile;
 
 /* Returns 0, or an errno value (nothing is created then). */

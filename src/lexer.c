@@ -35,10 +35,17 @@ static pm_loc loc_at(const pm_lexer *lx, size_t pos)
 	return l;
 }
 
-static void lex_error(pm_lexer *lx, size_t pos, const char *fmt, const char *arg)
+static void lex_error_at(pm_lexer *lx, pm_loc loc, const char *fmt, const char *arg)
 {
 	if (!lx->quiet)
-		pm_error(lx->m, "syntax", loc_at(lx, pos), fmt, arg);
+		pm_error(lx->m, "syntax", loc, fmt, arg);
+}
+
+/* `pos` must not be before a multi-byte character already stepped over on
+ * this line: the column subtracts every continuation byte seen so far. */
+static void lex_error(pm_lexer *lx, size_t pos, const char *fmt, const char *arg)
+{
+	lex_error_at(lx, loc_at(lx, pos), fmt, arg);
 }
 
 size_t pm_utf8_len(const unsigned char *s, size_t n)
@@ -96,14 +103,48 @@ static void newline(pm_lexer *lx)
 	lx->cont = 0;
 }
 
-static bool is_id_start(int c)
+/* Byte classes, one table lookup per byte in the hot loops.  NUL is in no
+ * class, so the loops also stop at the terminator every file text has
+ * (model.h), and no loop needs a bounds check of its own. */
+enum {
+	C_ID = 1,       /* [A-Za-z0-9_-]: continues an id */
+	C_START = 2,    /* [A-Za-z_]: starts an id */
+	C_WORD = 4,     /* id bytes, '.' and '/': continue a value such as 1.5h */
+	C_BLANK = 8,    /* space, tab, form feed, vertical tab */
+	C_PLAIN = 16    /* ASCII that a string or comment takes as it is */
+};
+#define P_ C_PLAIN
+#define B_ (C_BLANK | C_PLAIN)
+#define W_ (C_WORD | C_PLAIN)
+#define D_ (C_ID | C_WORD | C_PLAIN)
+#define L_ (C_ID | C_START | C_WORD | C_PLAIN)
+static const unsigned char cls[256] = {
+	0,  P_, P_, P_, P_, P_, P_, P_, P_, B_, 0,  B_, B_, 0,  P_, P_, /* 0x00 */
+	P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, /* 0x10 */
+	B_, P_, 0,  P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, D_, W_, W_, /*  !"#$%&'()*+,-./ */
+	D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, P_, P_, P_, P_, P_, P_, /* 0123456789:;<=>? */
+	P_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* @ABCDEFGHIJKLMNO */
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, P_, 0,  P_, P_, L_, /* PQRSTUVWXYZ[\]^_ */
+	P_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* `abcdefghijklmno */
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, P_, P_, P_, P_, P_, /* pqrstuvwxyz{|}~ */
+};
+#undef P_
+#undef B_
+#undef W_
+#undef D_
+#undef L_
+
+/* The position of the first byte at or after pos that is not in `mask`. */
+static inline size_t skip_class(const char *s, size_t pos, unsigned mask)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+	while (cls[(unsigned char)s[pos]] & mask)
+		pos++;
+	return pos;
 }
 
-static bool is_id_char(int c)
+static bool is_id_start(int c)
 {
-	return is_id_start(c) || (c >= '0' && c <= '9') || c == '-';
+	return cls[(unsigned char)c] & C_START;
 }
 
 static bool is_digit(int c)
@@ -113,20 +154,21 @@ static bool is_digit(int c)
 
 static void lex_ident(pm_lexer *lx)
 {
-	const char *s = lx->src;
+	const unsigned char *s = (const unsigned char *)lx->src;
+	size_t pos = lx->pos;
 	for (;;) {
-		while (lx->pos < lx->len && is_id_char(s[lx->pos])) {
-			if (s[lx->pos] == '-' && lx->pos + 1 < lx->len &&
-			    s[lx->pos + 1] == '>')
-				return;
-			lx->pos++;
+		while (cls[s[pos]] & C_ID) {
+			if (s[pos] == '-' && s[pos + 1] == '>')
+				goto done;
+			pos++;
 		}
-		if (lx->pos + 1 < lx->len && s[lx->pos] == '.' &&
-		    is_id_start(s[lx->pos + 1]))
-			lx->pos++;
+		if (s[pos] == '.' && (cls[s[pos + 1]] & C_START))
+			pos++;
 		else
-			return;
+			break;
 	}
+done:
+	lx->pos = pos;
 }
 
 static void lex_string(pm_lexer *lx, pm_token *t)
@@ -135,6 +177,12 @@ static void lex_string(pm_lexer *lx, pm_token *t)
 	bool bad_utf8 = false;
 	lx->pos++; /* opening quote */
 	while (lx->pos < lx->len) {
+		size_t plain_end = skip_class(s, lx->pos, C_PLAIN);
+		if (plain_end != lx->pos)
+			bad_utf8 = false;  /* ASCII ends a run of bad bytes */
+		lx->pos = plain_end;
+		if (lx->pos >= lx->len)
+			break;
 		unsigned char c = (unsigned char)s[lx->pos];
 		if (c == '"') {
 			lx->pos++;
@@ -174,13 +222,16 @@ static void lex_string(pm_lexer *lx, pm_token *t)
 			bad_utf8 = false;
 		}
 	}
-	lex_error(lx, t->start, "unterminated string%s", "");
+	/* at the opening quote, whose column was taken before the string's
+	 * own multi-byte characters were counted */
+	lex_error_at(lx, t->loc, "unterminated string%s", "");
 	t->bad = true;
 }
 
 static void lex_comment(pm_lexer *lx)
 {
 	bool bad_utf8 = false;
+	lx->pos = skip_class(lx->src, lx->pos, C_PLAIN);
 	while (lx->pos < lx->len && lx->src[lx->pos] != '\n' && lx->src[lx->pos] != '\r') {
 		unsigned char c = (unsigned char)lx->src[lx->pos];
 		if (c == '\0') {
@@ -195,20 +246,48 @@ static void lex_comment(pm_lexer *lx)
 	}
 }
 
-pm_token pm_lex(pm_lexer *lx)
+/* Reports a byte that starts no token and steps over it. */
+static void lex_bad_char(pm_lexer *lx, unsigned char c)
 {
 	const char *s = lx->src;
-	pm_token t;
+	bool bad = false;
+	if (c == 0) {
+		lex_error(lx, lx->pos, "NUL byte in %s", "input");
+		lx->pos++;
+	} else if (c >= 0x80) {
+		size_t n = pm_utf8_len((const unsigned char *)s + lx->pos,
+		                       lx->len - lx->pos);
+		if (n == 0) {
+			skip_utf8(lx, &bad);
+		} else {
+			char ch[5] = { 0 };
+			memcpy(ch, s + lx->pos, n);
+			lex_error(lx, lx->pos, "unexpected character '%s'", ch);
+			lx->pos += n;
+			lx->cont += n - 1;
+		}
+	} else {
+		char ch[2] = { (char)c, '\0' };
+		lex_error(lx, lx->pos, "unexpected character '%s'", ch);
+		lx->pos++;
+	}
+}
+
+/* Writes each field of *t in place: building a token on the stack and
+ * copying it out stalled on store forwarding, a fifth of the lexer's time. */
+void pm_lex_next(pm_lexer *lx, pm_token *t)
+{
+	const char *s = lx->src;
 	for (;;) {
-		while (lx->pos < lx->len && (s[lx->pos] == ' ' || s[lx->pos] == '\t' ||
-		                             s[lx->pos] == '\f' || s[lx->pos] == '\v'))
-			lx->pos++;
-		memset(&t, 0, sizeof t);
-		t.start = (uint32_t)lx->pos;
-		t.loc = loc_at(lx, lx->pos);
+		lx->pos = skip_class(s, lx->pos, C_BLANK);
+		t->start = (uint32_t)lx->pos;
+		t->len = 0;
+		t->loc = loc_at(lx, lx->pos);
+		t->has_escape = false;
+		t->bad = false;
 		if (lx->pos >= lx->len) {
-			t.kind = PM_T_EOF;
-			return t;
+			t->kind = PM_T_EOF;
+			return;
 		}
 		unsigned char c = (unsigned char)s[lx->pos];
 		switch (c) {
@@ -216,77 +295,61 @@ pm_token pm_lex(pm_lexer *lx)
 			lx->pos++;
 			if (lx->pos < lx->len && s[lx->pos] == '\n')
 				lx->pos++;
-			t.kind = PM_T_NEWLINE;
+			t->kind = PM_T_NEWLINE;
 			newline(lx);
-			t.len = 1;
-			return t;
+			t->len = 1;
+			return;
 		case '\n':
 			lx->pos++;
-			t.kind = PM_T_NEWLINE;
+			t->kind = PM_T_NEWLINE;
 			newline(lx);
-			t.len = 1;
-			return t;
+			t->len = 1;
+			return;
 		case '#':
 			lex_comment(lx);
 			if (!lx->keep_comments)
 				continue;
-			t.kind = PM_T_COMMENT;
+			t->kind = PM_T_COMMENT;
 			break;
-		case ';': lx->pos++; t.kind = PM_T_SEMI; break;
-		case '{': lx->pos++; t.kind = PM_T_LBRACE; break;
-		case '}': lx->pos++; t.kind = PM_T_RBRACE; break;
-		case ':': lx->pos++; t.kind = PM_T_COLON; break;
-		case ',': lx->pos++; t.kind = PM_T_COMMA; break;
+		case ';': lx->pos++; t->kind = PM_T_SEMI; break;
+		case '{': lx->pos++; t->kind = PM_T_LBRACE; break;
+		case '}': lx->pos++; t->kind = PM_T_RBRACE; break;
+		case ':': lx->pos++; t->kind = PM_T_COLON; break;
+		case ',': lx->pos++; t->kind = PM_T_COMMA; break;
 		case '"':
-			t.kind = PM_T_STRING;
-			lex_string(lx, &t);
+			t->kind = PM_T_STRING;
+			lex_string(lx, t);
 			break;
 		case '-':
 			if (lx->pos + 1 < lx->len && s[lx->pos + 1] == '>') {
 				lx->pos += 2;
-				t.kind = PM_T_ARROW;
+				t->kind = PM_T_ARROW;
 				break;
 			}
 			/* fall through */
 		default:
 			if (is_id_start(c)) {
-				t.kind = PM_T_IDENT;
+				t->kind = PM_T_IDENT;
 				lex_ident(lx);
 			} else if (is_digit(c) || (c == '.' && lx->pos + 1 < lx->len &&
 			                           is_digit(s[lx->pos + 1]))) {
-				t.kind = PM_T_WORD;
-				while (lx->pos < lx->len &&
-				       (is_id_char(s[lx->pos]) || s[lx->pos] == '.' ||
-				        s[lx->pos] == '/'))
-					lx->pos++;
+				t->kind = PM_T_WORD;
+				lx->pos = skip_class(s, lx->pos, C_WORD);
 			} else {
-				bool bad = false;
-				if (c == 0) {
-					lex_error(lx, lx->pos, "NUL byte in %s", "input");
-					lx->pos++;
-				} else if (c >= 0x80) {
-					size_t n = pm_utf8_len((const unsigned char *)s + lx->pos,
-					                       lx->len - lx->pos);
-					if (n == 0) {
-						skip_utf8(lx, &bad);
-					} else {
-						char ch[5] = { 0 };
-						memcpy(ch, s + lx->pos, n);
-						lex_error(lx, lx->pos, "unexpected character '%s'", ch);
-						lx->pos += n;
-						lx->cont += n - 1;
-					}
-				} else {
-					char ch[2] = { (char)c, '\0' };
-					lex_error(lx, lx->pos, "unexpected character '%s'", ch);
-					lx->pos++;
-				}
+				lex_bad_char(lx, c);
 				continue;
 			}
 		}
-		t.len = (uint32_t)(lx->pos - t.start);
-		return t;
+		t->len = (uint32_t)(lx->pos - t->start);
+		return;
 	}
+}
+
+pm_token pm_lex(pm_lexer *lx)
+{
+	pm_token t;
+	pm_lex_next(lx, &t);
+	return t;
 }
 
 pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t)

@@ -51,16 +51,37 @@ char *pm_arena_strdup(pm_model *m, const char *s, size_t len)
 	return p;
 }
 
+/* Formats straight into the free end of the current arena block, and only
+ * when the text does not fit there formats it a second time: a big model's
+ * findings are a hundred thousand messages. */
+static char *arena_vprintf(pm_model *m, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	pm_arena_block *b = m->arena;
+	size_t room = b ? b->size - b->used : 0;
+	char *p = room ? (char *)b->data + b->used : NULL;
+	int n = vsnprintf(p, room, fmt, ap);
+	if (n < 0) {
+		va_end(ap2);
+		return pm_arena_strdup(m, "", 0);
+	}
+	if ((size_t)n < room) {   /* used and size are multiples of 8 */
+		b->used += ((size_t)n + 8) & ~(size_t)7;
+	} else {
+		p = pm_arena_alloc(m, (size_t)n + 1);
+		vsnprintf(p, (size_t)n + 1, fmt, ap2);
+	}
+	va_end(ap2);
+	return p;
+}
+
 char *pm_arena_printf(pm_model *m, const char *fmt, ...)
 {
-	va_list ap, ap2;
+	va_list ap;
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *p = arena_vprintf(m, fmt, ap);
 	va_end(ap);
-	char *p = pm_arena_alloc(m, (size_t)(n < 0 ? 0 : n) + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
 	return p;
 }
 
@@ -75,10 +96,25 @@ void pm_vec_grow_(pm_model *m, void **v, uint32_t *cap, size_t elem)
 
 /* --- interned strings --------------------------------------------------------- */
 
-static uint32_t str_hash(const char *s, size_t len)
+/* The first 8 bytes of a string, zero-padded (the same way for every
+ * string of a given length, which is all a comparison needs). */
+static uint64_t str_head(const char *s, size_t len)
 {
-	uint64_t h = 0x9e3779b97f4a7c15u ^ len;
-	size_t i = 0;
+	uint64_t w = 0;
+	if (len >= 8) {
+		memcpy(&w, s, 8);
+		return w;
+	}
+	for (size_t i = 0; i < len; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	return w;
+}
+
+static uint64_t str_hash(const char *s, size_t len, uint64_t head)
+{
+	uint64_t h = (head ^ (0x9e3779b97f4a7c15u * (len + 1))) * 0xff51afd7ed558ccdu;
+	h ^= h >> 32;
+	size_t i = 8;
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w;
 		memcpy(&w, s + i, 8);
@@ -90,42 +126,78 @@ static uint32_t str_hash(const char *s, size_t len)
 	h ^= h >> 29;
 	h *= 0xc4ceb9fe1a85ec53u;
 	h ^= h >> 32;
-	return (uint32_t)h;
+	return h;
+}
+
+static uint32_t str_tag(uint64_t h, size_t len)
+{
+	return ((uint32_t)(h >> 32) & ~0xffu) | (uint32_t)(len < 255 ? len : 255);
 }
 
 static void strtab_rehash(pm_model *m)
 {
 	pm_strtab *t = &m->strs;
 	uint32_t nslots = t->nslots ? t->nslots * 2 : 1024;
-	uint32_t *slots = pm_xmalloc(m, (size_t)nslots * sizeof *slots);
+	pm_strslot *slots = pm_xmalloc(m, (size_t)nslots * sizeof *slots);
 	memset(slots, 0, (size_t)nslots * sizeof *slots);
 	for (uint32_t id = 1; id < t->str.n; id++) {
-		uint32_t h = str_hash(t->str.v[id], t->len.v[id]) & (nslots - 1);
-		while (slots[h])
-			h = (h + 1) & (nslots - 1);
-		slots[h] = id;
+		uint64_t head = str_head(t->str.v[id], t->len.v[id]);
+		uint64_t hash = str_hash(t->str.v[id], t->len.v[id], head);
+		uint32_t i = (uint32_t)hash & (nslots - 1);
+		while (slots[i].id)
+			i = (i + 1) & (nslots - 1);
+		slots[i].head = head;
+		slots[i].id = id;
+		slots[i].tag = str_tag(hash, t->len.v[id]);
 	}
 	pm_xfree(t->slots);
 	t->slots = slots;
 	t->nslots = nslots;
 }
 
-static uint32_t *strtab_slot(const pm_strtab *t, const char *s, size_t len)
+/* Whether a filled slot holds the string: up to 8 bytes, the slot tells. */
+static inline bool same_string(const pm_strtab *t, const pm_strslot *sl,
+                               const pm_strslot *key, const char *s, size_t len)
 {
-	uint32_t h = str_hash(s, len) & (t->nslots - 1);
+	return sl->head == key->head && sl->tag == key->tag &&
+	       (len <= 8 || (t->len.v[sl->id] == len &&
+	                     memcmp(t->str.v[sl->id] + 8, s + 8, len - 8) == 0));
+}
+
+/* The slot holding the string, or the empty slot where it would go.  Hits
+ * are the common case (ids repeat), so a string of up to 8 bytes is
+ * matched from the slot alone. */
+static pm_strslot *strtab_slot(const pm_strtab *t, const char *s, size_t len,
+                               const pm_strslot *key, uint64_t hash)
+{
+	uint32_t i = (uint32_t)hash & (t->nslots - 1);
 	for (;;) {
-		uint32_t id = t->slots[h];
-		if (!id || (t->len.v[id] == len && memcmp(t->str.v[id], s, len) == 0))
-			return &t->slots[h];
-		h = (h + 1) & (t->nslots - 1);
+		pm_strslot *sl = &t->slots[i];
+		if (!sl->id)
+			return sl;
+		if (same_string(t, sl, key, s, len))
+			return sl;
+		i = (i + 1) & (t->nslots - 1);
 	}
+}
+
+/* The slot contents of a string (without its id) and its hash. */
+static uint64_t str_key(const char *s, size_t len, pm_strslot *key)
+{
+	key->head = str_head(s, len);
+	uint64_t hash = str_hash(s, len, key->head);
+	key->tag = str_tag(hash, len);
+	key->id = 0;
+	return hash;
 }
 
 pm_str pm_str_find(const pm_model *m, const char *s, size_t len)
 {
 	if (len == 0 || !m->strs.nslots)
 		return 0;
-	return *strtab_slot(&m->strs, s, len);
+	pm_strslot key;
+	uint64_t hash = str_key(s, len, &key);
+	return strtab_slot(&m->strs, s, len, &key, hash)->id;
 }
 
 pm_str pm_intern(pm_model *m, const char *s, size_t len)
@@ -135,14 +207,24 @@ pm_str pm_intern(pm_model *m, const char *s, size_t len)
 		return 0;
 	if ((uint64_t)(t->str.n + 1) * 4 >= (uint64_t)t->nslots * 3)
 		strtab_rehash(m);
-	uint32_t *slot = strtab_slot(t, s, len);
-	if (*slot)
-		return *slot;
+	pm_strslot key;
+	uint64_t hash = str_key(s, len, &key);
+	pm_strslot *recent = &t->recent[(hash >> 20) & 1023];
+	if (recent->id && same_string(t, recent, &key, s, len))
+		return recent->id;
+	pm_strslot *slot = strtab_slot(t, s, len, &key, hash);
+	if (slot->id) {
+		*recent = *slot;
+		return slot->id;
+	}
 	if (len > UINT32_MAX - 1)
 		pm_oom(m);
 	*pm_vec_push(m, t->len) = (uint32_t)len;
 	*pm_vec_push(m, t->str) = pm_arena_strdup(m, s, len);
-	return *slot = t->str.n - 1;
+	key.id = t->str.n - 1;
+	*slot = key;
+	*recent = key;
+	return key.id;
 }
 
 /* --- maps ------------------------------------------------------------------- */
@@ -155,46 +237,53 @@ static uint32_t key_hash(uint64_t k)
 	return (uint32_t)k;
 }
 
-static void map_grow(pm_model *m, pm_map *map)
+static inline uint64_t slot_key(const pm_map_slot *s)
 {
-	uint32_t ncap = map->cap ? map->cap * 2 : 64;
-	if (map->cap >= 0x40000000u)
-		pm_oom(m);
-	uint64_t *keys = pm_xmalloc(m, (size_t)ncap * sizeof *keys);
-	uint32_t *vals = pm_malloc((size_t)ncap * sizeof *vals);
-	if (!vals) {
-		pm_xfree(keys);
-		pm_oom(m);
-	}
-	memset(vals, 0xff, (size_t)ncap * sizeof *vals);
+	return (uint64_t)s->key_hi << 32 | s->key_lo;
+}
+
+static void map_resize(pm_model *m, pm_map *map, uint32_t ncap)
+{
+	pm_map_slot *slots = pm_xmalloc(m, (size_t)ncap * sizeof *slots);
+	for (uint32_t i = 0; i < ncap; i++)
+		slots[i].val = PM_NONE;
 	for (uint32_t i = 0; i < map->cap; i++) {
-		if (map->vals[i] == PM_NONE)
+		if (map->slots[i].val == PM_NONE)
 			continue;
-		uint32_t h = key_hash(map->keys[i]) & (ncap - 1);
-		while (vals[h] != PM_NONE)
+		uint32_t h = key_hash(slot_key(&map->slots[i])) & (ncap - 1);
+		while (slots[h].val != PM_NONE)
 			h = (h + 1) & (ncap - 1);
-		keys[h] = map->keys[i];
-		vals[h] = map->vals[i];
+		slots[h] = map->slots[i];
 	}
-	pm_xfree(map->keys);
-	pm_xfree(map->vals);
-	map->keys = keys;
-	map->vals = vals;
+	pm_xfree(map->slots);
+	map->slots = slots;
 	map->cap = ncap;
+}
+
+void pm_map_reserve(pm_model *m, pm_map *map, uint32_t n)
+{
+	uint64_t ncap = map->cap ? map->cap : 64;
+	while ((uint64_t)n * 4 >= ncap * 3)
+		ncap *= 2;
+	if (ncap > 0x40000000u)
+		pm_oom(m);
+	if (ncap > map->cap)
+		map_resize(m, map, (uint32_t)ncap);
 }
 
 uint32_t pm_map_put(pm_model *m, pm_map *map, uint64_t key, uint32_t val)
 {
 	if ((uint64_t)(map->n + 1) * 4 >= (uint64_t)map->cap * 3)
-		map_grow(m, map);
+		pm_map_reserve(m, map, map->n + 1);
 	uint32_t h = key_hash(key) & (map->cap - 1);
-	while (map->vals[h] != PM_NONE) {
-		if (map->keys[h] == key)
-			return map->vals[h];
+	while (map->slots[h].val != PM_NONE) {
+		if (slot_key(&map->slots[h]) == key)
+			return map->slots[h].val;
 		h = (h + 1) & (map->cap - 1);
 	}
-	map->keys[h] = key;
-	map->vals[h] = val;
+	map->slots[h].key_hi = (uint32_t)(key >> 32);
+	map->slots[h].key_lo = (uint32_t)key;
+	map->slots[h].val = val;
 	map->n++;
 	return PM_NONE;
 }
@@ -204,9 +293,9 @@ uint32_t pm_map_get(const pm_map *map, uint64_t key)
 	if (!map->cap)
 		return PM_NONE;
 	uint32_t h = key_hash(key) & (map->cap - 1);
-	while (map->vals[h] != PM_NONE) {
-		if (map->keys[h] == key)
-			return map->vals[h];
+	while (map->slots[h].val != PM_NONE) {
+		if (slot_key(&map->slots[h]) == key)
+			return map->slots[h].val;
 		h = (h + 1) & (map->cap - 1);
 	}
 	return PM_NONE;
@@ -215,9 +304,9 @@ uint32_t pm_map_get(const pm_map *map, uint64_t key)
 void pm_map_set(pm_map *map, uint64_t key, uint32_t val)
 {
 	uint32_t h = key_hash(key) & (map->cap - 1);
-	while (map->vals[h] != PM_NONE) {
-		if (map->keys[h] == key) {
-			map->vals[h] = val;
+	while (map->slots[h].val != PM_NONE) {
+		if (slot_key(&map->slots[h]) == key) {
+			map->slots[h].val = val;
 			return;
 		}
 		h = (h + 1) & (map->cap - 1);
@@ -226,10 +315,8 @@ void pm_map_set(pm_map *map, uint64_t key, uint32_t val)
 
 void pm_map_free(pm_map *map)
 {
-	pm_xfree(map->keys);
-	pm_xfree(map->vals);
-	map->keys = NULL;
-	map->vals = NULL;
+	pm_xfree(map->slots);
+	map->slots = NULL;
 	map->cap = map->n = 0;
 }
 
@@ -238,13 +325,7 @@ void pm_map_free(pm_map *map)
 pm_diag_rec *pm_diag_addv(pm_model *m, pm_severity sev, const char *rule,
                           pm_loc loc, const char *fmt, va_list ap)
 {
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	char *msg = pm_arena_alloc(m, (size_t)(n < 0 ? 0 : n) + 1);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
-
+	char *msg = arena_vprintf(m, fmt, ap);
 	pm_diag_rec *r = pm_vec_push(m, m->diags);
 	memset(r, 0, sizeof *r);
 	r->d.severity = sev;
@@ -307,14 +388,36 @@ void pm_diag_sort(pm_model *m)
 {
 	if (m->diags_sorted)
 		return;
-	qsort(m->diags.v, m->diags.n, sizeof *m->diags.v, diag_cmp);
+	if (m->diags.n > 1)   /* qsort(NULL, 0, ...) is undefined */
+		qsort(m->diags.v, m->diags.n, sizeof *m->diags.v, diag_cmp);
 	m->diags_sorted = true;
 }
 
 /* --- names ------------------------------------------------------------------- */
 
+/* "a.b.c" from interned parts, copied into the arena: findings and reports
+ * ask for a million of these, so no printf. */
+static const char *join_ids(pm_model *m, const pm_str *parts, unsigned n)
+{
+	size_t len = n - 1;
+	for (unsigned k = 0; k < n; k++)
+		len += pm_str_len(m, parts[k]);
+	char *buf = pm_arena_alloc(m, len + 1), *o = buf;
+	for (unsigned k = 0; k < n; k++) {
+		if (k)
+			*o++ = '.';
+		memcpy(o, pm_str_get(m, parts[k]), pm_str_len(m, parts[k]));
+		o += pm_str_len(m, parts[k]);
+	}
+	*o = '\0';
+	return buf;
+}
+
 const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i)
 {
+	pm_str parts[3];
+	unsigned n = 0;
+	pm_ix proc = kind == PM_KIND_STEP ? m->steps.v[i].process : i;
 	switch (kind) {
 	case PM_KIND_SYSTEM:
 		return pm_str_get(m, m->systems.v[i].id);
@@ -322,20 +425,14 @@ const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i)
 		return pm_str_get(m, m->people.v[i].id);
 	case PM_KIND_TOOL:
 		return pm_str_get(m, m->tools.v[i].id);
-	case PM_KIND_PROCESS: {
-		const pm_process *p = &m->processes.v[i];
-		if (p->system == PM_NONE)
-			return pm_str_get(m, p->id);
-		return pm_arena_printf(m, "%s.%s",
-		        pm_str_get(m, m->systems.v[p->system].id),
-		        pm_str_get(m, p->id));
-	}
-	case PM_KIND_STEP: {
-		const pm_step *s = &m->steps.v[i];
-		return pm_arena_printf(m, "%s.%s",
-		        pm_qualified_id(m, PM_KIND_PROCESS, s->process),
-		        pm_str_get(m, s->id));
-	}
+	case PM_KIND_PROCESS:
+	case PM_KIND_STEP:
+		if (m->processes.v[proc].system != PM_NONE)
+			parts[n++] = m->systems.v[m->processes.v[proc].system].id;
+		parts[n++] = m->processes.v[proc].id;
+		if (kind == PM_KIND_STEP)
+			parts[n++] = m->steps.v[i].id;
+		return n == 1 ? pm_str_get(m, parts[0]) : join_ids(m, parts, n);
 	default:
 		return "";
 	}
@@ -487,7 +584,18 @@ void pm_model_free(pm_model *m)
 uint32_t pm_model_add_file(pm_model *m, const char *name, char *data,
                            size_t len, pm_input_format fmt)
 {
-	pm_file *f = pm_vec_push(m, m->files);
+	if (m->files.n == m->files.cap) {
+		/* grown by hand: `data` is not the model's until it is stored */
+		uint32_t ncap = m->files.cap ? m->files.cap * 2 : 16;
+		pm_file *v = pm_realloc(m->files.v, (size_t)ncap * sizeof *v);
+		if (!v) {
+			pm_free(data);
+			pm_oom(m);
+		}
+		m->files.v = v;
+		m->files.cap = ncap;
+	}
+	pm_file *f = &m->files.v[m->files.n++];
 	f->data = data;      /* owned from here on, even if the copy fails */
 	f->name = NULL;
 	f->len = len;

@@ -137,25 +137,51 @@ typedef struct pm_diag_rec {
 
 typedef struct pm_arena_block pm_arena_block;
 
-/* A hash map from 64-bit keys to indices (open addressing). */
+/* A hash map from 64-bit keys to indices (open addressing).  Key and value
+ * share a slot: a lookup costs one cache miss, not two. */
+typedef struct pm_map_slot {
+	uint32_t key_hi, key_lo;    /* halves: 12 bytes a slot, not 16 */
+	uint32_t val;               /* PM_NONE marks an empty slot */
+} pm_map_slot;
+
 typedef struct pm_map {
-	uint64_t *keys;
-	uint32_t *vals;         /* PM_NONE marks an empty slot */
+	pm_map_slot *slots;
 	uint32_t cap, n;
 } pm_map;
+
+/* A slot of the string table: short strings (ids, durations) compare
+ * without leaving the slot. */
+typedef struct pm_strslot {
+	uint64_t head;                  /* first 8 bytes, zero-padded */
+	uint32_t id;                    /* 0 = empty */
+	uint32_t tag;                   /* hash bits | min(len, 255) */
+} pm_strslot;
 
 typedef struct pm_strtab {
 	PM_VEC(const char *) str;       /* id → bytes (NUL-terminated) */
 	PM_VEC(uint32_t) len;
-	uint32_t *slots;                /* open addressing: id, 0 = empty */
+	pm_strslot *slots;              /* open addressing */
 	uint32_t nslots;
+	/* the last string seen per hash bucket: ids, durations and labels
+	 * repeat, and this small table stays in cache where slots does not */
+	pm_strslot recent[1024];
 } pm_strtab;
+
+/* Why a process has no lead time (pm_proc_metrics.lead_status). */
+typedef enum pm_lead_status {
+	PM_LEAD_OK,                 /* lead_s, work_s and the critical path are set */
+	PM_LEAD_CYCLE,              /* its steps form a cycle (step-cycle) */
+	PM_LEAD_NO_DATA,            /* no step has takes or waits */
+	PM_LEAD_EMPTY               /* the process has no steps */
+} pm_lead_status;
 
 /* Per process, filled by the lead-time pass. */
 typedef struct pm_proc_metrics {
+	pm_lead_status lead_status;
 	int64_t lead_s;             /* critical path of takes + waits; -1 when it
-	                               cannot be computed (a cycle) */
-	int64_t work_s;             /* Σ takes */
+	                               cannot be computed (see lead_status) */
+	int64_t work_s;             /* Σ takes along the critical path (so
+	                               work/lead is the flow efficiency); -1 with lead_s */
 	pm_ix crit_first, crit_count;   /* critical path: into an.crit_steps */
 	pm_ix bottleneck;           /* the step holding the largest share, PM_NONE */
 	double bottleneck_share;    /* of lead_s, 0..1 */
@@ -181,6 +207,16 @@ typedef struct pm_analysis {
 	PM_VEC(pm_proc_metrics) procs;
 	PM_VEC(pm_person_metrics) people;
 	PM_VEC(pm_ix) crit_steps;
+	/* analysis.c internals */
+	bool inited;                /* sev[] and th hold their defaults or config */
+	bool has_config_file;       /* a config file with errors was added to */
+	uint32_t config_file;       /* m->files (for carets): its index */
+	uint32_t config_errors;     /* error diagnostics about config files */
+	PM_VEC(void *) scratch;     /* temporaries, freed before analyze returns */
+	struct pm_actx *cx;         /* pass context while analysing, else NULL */
+	/* called after each phase of pm_model_analyze() when set: bench/bench.c
+	 * times the passes one by one with it */
+	void (*phase_done)(pm_model *m, const char *name);
 } pm_analysis;
 
 struct pm_model {
@@ -212,7 +248,8 @@ struct pm_model {
 	pm_map names_top;       /* systems and top-level processes: val = kind tag */
 	pm_map names_people, names_tools;
 	pm_map names_procs;     /* (system, name) → process */
-	pm_map names_steps;     /* (process, name) → step */
+	pm_map names_steps;     /* (process, name) → step, only for processes of
+	                           more than PM_SCAN_STEPS steps: pm_step_find() */
 
 	pm_analysis an;         /* analysis.c: config, metrics */
 };
@@ -256,6 +293,8 @@ uint32_t pm_map_put(pm_model *m, pm_map *map, uint64_t key, uint32_t val);
 uint32_t pm_map_get(const pm_map *map, uint64_t key);
 /* Replaces the value of a key that is in the map. */
 void pm_map_set(pm_map *map, uint64_t key, uint32_t val);
+/* Makes room for n keys in all, so that filling the map never rehashes. */
+void pm_map_reserve(pm_model *m, pm_map *map, uint32_t n);
 void pm_map_free(pm_map *map);
 static inline uint64_t pm_key(uint32_t scope, pm_str name)
 {
@@ -320,5 +359,10 @@ bool pm_parse_capacity(const char *s, size_t len, int64_t *out, const char **why
 
 /* --- resolve.c ------------------------------------------------------------ */
 pm_status pm_resolve(pm_model *m);
+/* The step called `name` in process `proc` (the first one declared), or
+ * PM_NONE.  Steps of processes of up to PM_SCAN_STEPS steps are found by a
+ * scan, the others through names_steps (filled by resolve). */
+pm_ix pm_step_find(const pm_model *m, pm_ix proc, pm_str name);
+#define PM_SCAN_STEPS 16
 
 #endif

@@ -53,7 +53,7 @@ static const char *const kind_words[] = { "system", "process", "step", "person",
 static const scope_kind kind_scopes[] = { S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL };
 
 /* Which declarations each scope may hold. */
-static const unsigned decls_allowed[] = {
+static const unsigned decls_allowed[S_TOOL + 1] = {   /* zero: holds nothing */
 	[S_TOP] = B(S_SYSTEM) | B(S_PROCESS) | B(S_PERSON) | B(S_TOOL),
 	[S_SYSTEM] = B(S_PROCESS),
 	[S_PROCESS] = B(S_STEP),
@@ -67,24 +67,30 @@ static void next(parser *p)
 		p->tok = p->ahead;
 		p->has_ahead = false;
 	} else {
-		p->tok = pm_lex(&p->lx);
+		pm_lex_next(&p->lx, &p->tok);
 	}
 }
 
 static const pm_token *peek(parser *p)
 {
 	if (!p->has_ahead) {
-		p->ahead = pm_lex(&p->lx);
+		pm_lex_next(&p->lx, &p->ahead);
 		p->has_ahead = true;
 	}
 	return &p->ahead;
 }
 
+/* Compares as it goes rather than with strlen + memcmp: keywords are
+ * matched against every statement's first word. */
 static bool tok_is(const parser *p, const pm_token *t, const char *word)
 {
-	size_t n = strlen(word);
-	return t->kind == PM_T_IDENT && t->len == n &&
-	       memcmp(p->lx.src + t->start, word, n) == 0;
+	if (t->kind != PM_T_IDENT)
+		return false;
+	const char *s = p->lx.src + t->start;
+	for (uint32_t i = 0; i < t->len; i++)
+		if (word[i] != s[i])  /* also stops at word's end: ids hold no NUL */
+			return false;
+	return word[t->len] == '\0';
 }
 
 /* A printable description of a token for "unexpected …" messages. */
@@ -368,7 +374,7 @@ static void parse_attribute(parser *p, scope *sc)
 	pm_token key = p->tok;
 	const char *name = p->lx.src + key.start;
 	int k = -1;
-	for (int i = 0; i < K_COUNT; i++)
+	for (int i = 0; i < K_COUNT && k < 0; i++)
 		if (tok_is(p, &key, key_names[i]))
 			k = i;
 	next(p);

@@ -59,8 +59,62 @@ static void top_name(pm_model *m, pm_str id, pm_loc loc, uint32_t val)
 	}
 }
 
+/* A small process is searched by a scan of its steps, which are in cache
+ * while its arrows resolve; a map lookup is a cache miss per name in a big
+ * model, and leaving small processes out of the map saves its memory. */
+pm_ix pm_step_find(const pm_model *m, pm_ix proc, pm_str name)
+{
+	const pm_process *p = &m->processes.v[proc];
+	if (p->step_count > PM_SCAN_STEPS)
+		return pm_map_get(&m->names_steps, pm_key(proc, name));
+	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
+		if (m->steps.v[s].id == name)
+			return s;
+	return PM_NONE;
+}
+
+/* The first step before `s` in its process with the same id, PM_NONE. */
+static pm_ix earlier_step(const pm_model *m, const pm_process *p, pm_ix s)
+{
+	for (pm_ix e = p->step_first; e < s; e++)
+		if (m->steps.v[e].id == m->steps.v[s].id)
+			return e;
+	return PM_NONE;
+}
+
+static void step_names(pm_model *m, pm_ix proc)
+{
+	const pm_process *pr = &m->processes.v[proc];
+	bool big = pr->step_count > PM_SCAN_STEPS;
+	for (pm_ix s = pr->step_first; s < pr->step_first + pr->step_count; s++) {
+		pm_step *st = &m->steps.v[s];
+		pm_ix prev = big ? pm_map_put(m, &m->names_steps, pm_key(proc, st->id), s)
+		                 : earlier_step(m, pr, s);
+		if (prev != PM_NONE)
+			duplicate(m, "step", st->id, st->loc, "a step",
+			          m->steps.v[prev].loc);
+	}
+}
+
+/* Sized once from the counts: growing a million-entry map rehashes it. */
+static void reserve_names(pm_model *m)
+{
+	uint32_t in_systems = 0, big_steps = 0;
+	for (pm_ix i = 0; i < m->processes.n; i++) {
+		const pm_process *p = &m->processes.v[i];
+		in_systems += p->system != PM_NONE;
+		big_steps += p->step_count > PM_SCAN_STEPS ? p->step_count : 0;
+	}
+	pm_map_reserve(m, &m->names_people, m->people.n);
+	pm_map_reserve(m, &m->names_tools, m->tools.n);
+	pm_map_reserve(m, &m->names_top, m->systems.n + m->processes.n - in_systems);
+	pm_map_reserve(m, &m->names_procs, in_systems);
+	pm_map_reserve(m, &m->names_steps, big_steps);
+}
+
 static void build_names(pm_model *m)
 {
+	reserve_names(m);
 	for (pm_ix i = 0; i < m->people.n; i++) {
 		pm_person *p = &m->people.v[i];
 		pm_ix prev = pm_map_put(m, &m->names_people, p->id, i);
@@ -89,13 +143,7 @@ static void build_names(pm_model *m)
 				duplicate(m, "process", pr->id, pr->loc, "a process",
 				          m->processes.v[prev].loc);
 		}
-		for (pm_ix s = pr->step_first; s < pr->step_first + pr->step_count; s++) {
-			pm_step *st = &m->steps.v[s];
-			pm_ix prev = pm_map_put(m, &m->names_steps, pm_key(i, st->id), s);
-			if (prev != PM_NONE)
-				duplicate(m, "step", st->id, st->loc, "a step",
-				          m->steps.v[prev].loc);
-		}
+		step_names(m, i);
 	}
 }
 
@@ -112,8 +160,17 @@ static void cand_add(cands *c, pm_str s)
 		c->v[c->n++] = s;
 }
 
+/* Past the error limit no message is added, so no candidates are
+ * gathered either: 200,000 bad names must not cost 200,000 scans. */
+static void cands_reset(const pm_model *m, cands *c)
+{
+	c->n = m->nerrors >= PM_MAX_ERRORS ? MAX_SUGGEST_SCAN : 0;
+}
+
 static const char *hint(pm_model *m, const char *name, const cands *c)
 {
+	if (m->nerrors >= PM_MAX_ERRORS)
+		return "";
 	pm_str s = pm_suggest(m, name, c->v, c->n);
 	return s ? pm_arena_printf(m, "; did you mean '%s'?", pm_str_get(m, s)) : "";
 }
@@ -130,14 +187,16 @@ static void cands_top(pm_model *m, cands *c)
 static void cands_steps(pm_model *m, cands *c, pm_ix proc)
 {
 	const pm_process *p = &m->processes.v[proc];
-	for (pm_ix i = p->step_first; i < p->step_first + p->step_count; i++)
+	for (pm_ix i = p->step_first; i < p->step_first + p->step_count &&
+	     c->n < MAX_SUGGEST_SCAN; i++)
 		cand_add(c, m->steps.v[i].id);
 }
 
 static void cands_procs(pm_model *m, cands *c, pm_ix sys)
 {
 	const pm_system *s = &m->systems.v[sys];
-	for (pm_ix i = s->proc_first; i < s->proc_first + s->proc_count; i++)
+	for (pm_ix i = s->proc_first; i < s->proc_first + s->proc_count &&
+	     c->n < MAX_SUGGEST_SCAN; i++)
 		cand_add(c, m->processes.v[i].id);
 }
 
@@ -155,7 +214,7 @@ static void resolve_person(pm_model *m, pm_ref *r, cands *c)
 		pm_error(m, "bad-reference", r->loc, "'%s' is a tool, not a person", name);
 		return;
 	}
-	c->n = 0;
+	cands_reset(m, c);
 	for (pm_ix i = 0; i < m->people.n && c->n < MAX_SUGGEST_SCAN; i++)
 		cand_add(c, m->people.v[i].id);
 	pm_error(m, "unknown-reference", r->loc, "unknown person '%s'%s", name,
@@ -172,7 +231,7 @@ static void resolve_tool(pm_model *m, pm_ref *r, cands *c)
 		pm_error(m, "bad-reference", r->loc, "'%s' is a person, not a tool", name);
 		return;
 	}
-	c->n = 0;
+	cands_reset(m, c);
 	for (pm_ix i = 0; i < m->tools.n && c->n < MAX_SUGGEST_SCAN; i++)
 		cand_add(c, m->tools.v[i].id);
 	pm_error(m, "unknown-reference", r->loc, "unknown tool '%s'%s", name,
@@ -206,7 +265,7 @@ static bool resolve_path(pm_model *m, const pm_ref *r, target *t, cands *c)
 	const char *rest = dot + 1;
 	if (!head || !lookup_top(m, head, t)) {
 		char *h = pm_arena_strdup(m, full, (size_t)(dot - full));
-		c->n = 0;
+		cands_reset(m, c);
 		cands_top(m, c);
 		pm_error(m, "unknown-reference", r->loc, "unknown system or process '%s' in '%s'%s",
 		         h, full, hint(m, h, c));
@@ -217,7 +276,7 @@ static bool resolve_path(pm_model *m, const pm_ref *r, target *t, cands *c)
 		size_t len = end ? (size_t)(end - rest) : strlen(rest);
 		pm_str part = pm_str_find(m, rest, len);
 		char *seg = pm_arena_strdup(m, rest, len);
-		c->n = 0;
+		cands_reset(m, c);
 		if (t->kind == PM_KIND_SYSTEM) {
 			pm_ix p = part ? pm_map_get(&m->names_procs, pm_key(t->idx, part)) : PM_NONE;
 			if (p == PM_NONE) {
@@ -230,7 +289,7 @@ static bool resolve_path(pm_model *m, const pm_ref *r, target *t, cands *c)
 			t->kind = PM_KIND_PROCESS;
 			t->idx = p;
 		} else if (t->kind == PM_KIND_PROCESS) {
-			pm_ix s = part ? pm_map_get(&m->names_steps, pm_key(t->idx, part)) : PM_NONE;
+			pm_ix s = part ? pm_step_find(m, t->idx, part) : PM_NONE;
 			if (s == PM_NONE) {
 				cands_steps(m, c, t->idx);
 				pm_error(m, "unknown-reference", r->loc,
@@ -259,7 +318,7 @@ static bool resolve_name(pm_model *m, const pm_arrow *a, const pm_ref *r,
 		return resolve_path(m, r, t, c);
 	pm_ix sys = PM_NONE;
 	if (a->scope_kind == PM_SCOPE_PROCESS) {
-		pm_ix s = pm_map_get(&m->names_steps, pm_key(a->scope, r->name));
+		pm_ix s = pm_step_find(m, a->scope, r->name);
 		if (s != PM_NONE) {
 			t->kind = PM_KIND_STEP;
 			t->idx = s;
@@ -280,7 +339,7 @@ static bool resolve_name(pm_model *m, const pm_arrow *a, const pm_ref *r,
 	if (lookup_top(m, r->name, t))
 		return true;
 	const char *name = pm_str_get(m, r->name);
-	c->n = 0;
+	cands_reset(m, c);
 	if (a->scope_kind == PM_SCOPE_PROCESS)
 		cands_steps(m, c, a->scope);
 	if (sys != PM_NONE)

@@ -16,6 +16,7 @@ const pm_rule_info pm_rules[] = {
 	{ "bad-value", PM_SEV_ERROR, 0, "a malformed duration, rate, capacity or string value" },
 	{ "io", PM_SEV_ERROR, 0, "a file cannot be read or written" },
 	{ "too-many-errors", PM_SEV_ERROR, 0, "the error limit was reached" },
+	{ "config", PM_SEV_ERROR, 0, "the configuration file (.procmap.yaml) is invalid" },
 	{ "orphan-process", PM_SEV_WARNING, 1, "a process that is not inside any system" },
 	{ "unreachable-process", PM_SEV_WARNING, 1, "a process that nothing starts: no trigger, no incoming hand-off" },
 	{ "disconnected-step", PM_SEV_WARNING, 1, "a step that no arrow reaches or leaves, or not reachable from the start" },

@@ -14,7 +14,7 @@ static bool read_number(const char *s, size_t len, size_t *i, int64_t *micro,
 	size_t start = *i;
 	int64_t whole = 0, frac = 0, scale = 1000000;
 	while (*i < len && s[*i] >= '0' && s[*i] <= '9') {
-		if (whole > 1000000000000LL)
+		if (whole >= 100000000000LL)   /* keeps whole * 1e6 in range */
 			*overflow = true;
 		else
 			whole = whole * 10 + (s[*i] - '0');

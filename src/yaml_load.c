@@ -1,9 +1,1866 @@
-/* yaml_load.c — YAML → the same model as .pmap (libyaml). */
-#include "model.h"
+/* yaml_load.c — YAML → the same model as .pmap, through libyaml's events.
+ *
+ * libyaml streams events; a small explicit stack of frames says what each
+ * one means.  The schema fixes the nesting (model → systems → system →
+ * processes → process → steps → step → uses), so the stack has a fixed
+ * size; a node in a place where it does not belong is reported once and
+ * skipped by counting its start and end events, so the depth of the input
+ * never becomes C stack depth.  Elements are created exactly as parser.c
+ * creates them (same defaults, written order, contiguous runs), and flow
+ * strings ("a -> b \"label\"") are tokenised with the .pmap rules and mapped
+ * back into the file, so a diagnostic points inside the string.
+ *
+ * Anchors: while an anchored node is open, its events are copied to a log;
+ * an alias replays its anchor's events (aliases inside the log replay
+ * theirs in turn).  Replayed nodes are capped, so a "billion laughs" file is
+ * an error after a few thousand events, not gigabytes of memory.
+ *
+ * Positions: libyaml counts lines and characters from 0; the model counts
+ * from 1, with the same line breaks as the .pmap lexer.  libyaml also breaks
+ * lines at U+0085, U+2028 and U+2029 (and at a lone CR, which pm_file_line
+ * does too); a file with any of those gets its positions recomputed from
+ * the character index instead.
+ */
+#include <string.h>
+#include <yaml.h>
+
+#include "lexer.h"
+#include "rules.h"
+
+typedef enum scope_kind {
+	S_TOP, S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL
+} scope_kind;
+
+static const char *const scope_names[] = {
+	"the top level", "a system", "a process", "a step", "a person", "a tool",
+};
+
+static const char *const kind_words[] = {
+	"model", "system", "process", "step", "person", "tool",
+};
+
+/* The keys of every mapping; the first ten are the .pmap attributes, in
+ * parser.c's order, so a misspelt attribute gets the same suggestion. */
+enum ykey {
+	Y_TITLE, Y_OWNER, Y_DESCRIPTION, Y_RUNS, Y_TRIGGER, Y_USES, Y_TAKES,
+	Y_WAITS, Y_CAPACITY, Y_IGNORE, Y_NAME, Y_PEOPLE, Y_TOOLS, Y_SYSTEMS,
+	Y_PROCESSES, Y_STEPS, Y_FLOW, Y_COUNT
+};
+
+static const char *const key_names[Y_COUNT] = {
+	"title", "owner", "description", "runs", "trigger", "uses", "takes",
+	"waits", "capacity", "ignore", "name", "people", "tools", "systems",
+	"processes", "steps", "flow",
+};
+
+#define B(k) (1u << (k))
+static const unsigned keys_allowed[] = {
+	[S_TOP] = B(Y_TITLE) | B(Y_PEOPLE) | B(Y_TOOLS) | B(Y_SYSTEMS) |
+	          B(Y_PROCESSES) | B(Y_FLOW),
+	[S_SYSTEM] = B(Y_NAME) | B(Y_OWNER) | B(Y_DESCRIPTION) | B(Y_IGNORE) |
+	             B(Y_PROCESSES) | B(Y_FLOW),
+	[S_PROCESS] = B(Y_NAME) | B(Y_OWNER) | B(Y_DESCRIPTION) | B(Y_RUNS) |
+	              B(Y_TRIGGER) | B(Y_IGNORE) | B(Y_STEPS) | B(Y_FLOW),
+	[S_STEP] = B(Y_NAME) | B(Y_OWNER) | B(Y_USES) | B(Y_TAKES) | B(Y_WAITS) |
+	           B(Y_DESCRIPTION) | B(Y_IGNORE),
+	[S_PERSON] = B(Y_NAME) | B(Y_CAPACITY) | B(Y_DESCRIPTION) | B(Y_IGNORE),
+	[S_TOOL] = B(Y_NAME) | B(Y_DESCRIPTION) | B(Y_IGNORE),
+};
+
+/* The element kind a structural key holds (people → person ...). */
+static scope_kind key_kind(enum ykey k)
+{
+	switch (k) {
+	case Y_PEOPLE: return S_PERSON;
+	case Y_TOOLS: return S_TOOL;
+	case Y_SYSTEMS: return S_SYSTEM;
+	case Y_PROCESSES: return S_PROCESS;
+	default: return S_STEP;
+	}
+}
+
+/* --- the loader's state ------------------------------------------------------ */
+
+/* One event as the builder sees it, from libyaml or replayed from the log. */
+typedef struct ev {
+	yaml_event_type_t type;
+	yaml_scalar_style_t style;
+	const char *val;        /* SCALAR: the value, NUL-terminated */
+	size_t len;
+	pm_ix alias;            /* ALIAS: index into the anchors */
+	bool replayed;
+	yaml_mark_t mark, end;  /* live: where it starts and ends */
+	uint32_t line, col;     /* replayed: where it started, model convention */
+	size_t boff;            /* replayed: byte offset of the start */
+} ev;
+
+/* An event copied to the anchor log. */
+typedef struct logged {
+	uint8_t type, style;
+	uint32_t len, line, col;
+	size_t voff, boff;      /* value in the text buffer; start in the file */
+	pm_ix alias;
+} logged;
+
+typedef struct anchor {
+	pm_ix first, count;     /* events in the log */
+} anchor;
+
+typedef struct recording {
+	pm_str name;
+	pm_ix first;
+	size_t depth;           /* collection depth where the node started */
+} recording;
+
+typedef struct replay {
+	pm_ix pos, end;
+} replay;
+
+/* Character index → byte offset and model position, moving forward. */
+typedef struct cursor {
+	size_t ci, bi, line_start, cont;
+	uint32_t line;
+} cursor;
+
+typedef enum frame_kind { F_ELEM, F_IDS, F_IGNORE, F_FLOWS, F_USES } frame_kind;
+
+/* What the value after a key is. */
+typedef enum slot { SL_VALUE, SL_SKIP, SL_ELEM, SL_REASON } slot;
+
+typedef struct frame {
+	frame_kind kind;
+	scope_kind ekind;       /* the element (F_ELEM, F_IGNORE, F_FLOWS) or
+	                           the kind of the ids (F_IDS) */
+	pm_ix idx;              /* that element; F_IDS: the parent */
+	scope_kind parent;      /* F_IDS: the kind of the parent */
+	bool want_value;        /* mapping: the next node is a value */
+	slot vslot;
+	enum ykey vkey;         /* F_ELEM: the key of the value */
+	pm_ix pending;          /* F_IDS: the element the value describes */
+	const pm_rule_info *rule;   /* F_IGNORE: the rule of the value */
+	pm_loc key_loc;
+	unsigned seen;          /* F_ELEM: keys given so far */
+	uint64_t rules_seen;    /* F_IGNORE */
+} frame;
+
+/* model → systems → system → processes → process → steps → step → uses */
+#define MAX_FRAMES 10
+
+/* Aliases may add this many nodes beyond the file's own. */
+#define ALIAS_ALLOWANCE 10000
+
+typedef struct loader {
+	pm_model *m;
+	uint32_t file;
+	const char *src;
+	size_t len;
+	bool bom, odd_breaks;
+	yaml_parser_t parser;
+	yaml_event_t event;
+	bool parser_ready, have_event, stop;
+	unsigned docs;
+	frame stack[MAX_FRAMES];
+	unsigned depth;
+	size_t skip;            /* > 0: inside a node being skipped */
+	cursor cur;
+
+	PM_VEC(logged) log;
+	PM_VEC(char) text;
+	PM_VEC(anchor) anchors;
+	PM_VEC(recording) recs;
+	PM_VEC(replay) replays;
+	pm_map anchor_names;    /* interned name → anchors index */
+	size_t live_depth;      /* collections open inside the outermost anchor */
+	uint64_t own_nodes, expanded;
+	pm_loc alias_loc;
+} loader;
+
+/* --- positions ------------------------------------------------------------------ */
+
+static void cursor_reset(loader *L)
+{
+	cursor *c = &L->cur;
+	c->ci = 0;
+	c->bi = c->line_start = L->bom ? 3 : 0;
+	c->cont = 0;
+	c->line = 1;
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static bool word_has(uint64_t w, unsigned char b)
+{
+	uint64_t x = w ^ (ONES * b);
+	return ((x - ONES) & ~x & HIGHS) != 0;
+}
+
+/* Steps over one character (the text before any mark is valid UTF-8:
+ * libyaml checked it). */
+static void cursor_char(loader *L)
+{
+	cursor *c = &L->cur;
+	unsigned char b = (unsigned char)L->src[c->bi];
+	size_t n = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+	if (n > L->len - c->bi)
+		n = L->len - c->bi;
+	c->bi += n;
+	c->ci++;
+	if (b == '\n' || (b == '\r' && (c->bi >= L->len || L->src[c->bi] != '\n'))) {
+		c->line++;
+		c->line_start = c->bi;
+		c->cont = 0;
+	} else {
+		c->cont += n - 1;
+	}
+}
+
+static void cursor_to(loader *L, size_t index)
+{
+	cursor *c = &L->cur;
+	if (index < c->ci)
+		cursor_reset(L);
+	while (c->ci < index && c->bi < L->len) {
+		/* eight plain ASCII bytes at a time: no line break, no UTF-8 */
+		while (c->ci + 8 <= index && c->bi + 8 <= L->len) {
+			uint64_t w;
+			memcpy(&w, L->src + c->bi, 8);
+			if ((w & HIGHS) || word_has(w, '\n') || word_has(w, '\r'))
+				break;
+			c->bi += 8;
+			c->ci += 8;
+		}
+		if (c->ci < index && c->bi < L->len)
+			cursor_char(L);
+	}
+}
+
+static pm_loc mark_loc(loader *L, yaml_mark_t mk)
+{
+	if (!L->odd_breaks) {
+		pm_loc l = { L->file, (uint32_t)mk.line + 1, (uint32_t)mk.column + 1 };
+		return l;
+	}
+	cursor_to(L, mk.index);
+	pm_loc l = { L->file, L->cur.line,
+	             (uint32_t)(L->cur.bi - L->cur.line_start - L->cur.cont + 1) };
+	return l;
+}
+
+static pm_loc ev_loc(loader *L, const ev *e)
+{
+	if (e->replayed) {
+		pm_loc l = { L->file, e->line, e->col };
+		return l;
+	}
+	return mark_loc(L, e->mark);
+}
+
+static size_t ev_boff(loader *L, const ev *e)
+{
+	if (e->replayed)
+		return e->boff;
+	cursor_to(L, e->mark.index);
+	return L->cur.bi;
+}
+
+/* The position of a byte offset, counted from the start (errors only). */
+static pm_loc byte_loc(loader *L, size_t off)
+{
+	size_t i = L->bom ? 3 : 0, line_start = i, cont = 0;
+	uint32_t line = 1;
+	if (off > L->len)
+		off = L->len;
+	for (; i < off; i++) {
+		unsigned char c = (unsigned char)L->src[i];
+		if (c == '\n' || (c == '\r' && (i + 1 >= L->len || L->src[i + 1] != '\n'))) {
+			line++;
+			line_start = i + 1;
+			cont = 0;
+		} else if ((c & 0xC0) == 0x80) {
+			cont++;
+		}
+	}
+	pm_loc l = { L->file, line, (uint32_t)(off - line_start - cont + 1) };
+	if (off < line_start + cont)
+		l.col = 1;
+	return l;
+}
+
+/* Whether libyaml would count lines differently from pm_file_line: a lone
+ * CR, or NEL, LS or PS (C2 85, E2 80 A8, E2 80 A9). */
+static bool has_odd_breaks(const char *s, size_t n)
+{
+	const char *end = s + n;
+	for (const char *p = s; (p = memchr(p, '\r', (size_t)(end - p))); p++)
+		if (p + 1 == end || p[1] != '\n')
+			return true;
+	for (const char *p = s; (p = memchr(p, 0xC2, (size_t)(end - p))); p++)
+		if (p + 1 < end && (unsigned char)p[1] == 0x85)
+			return true;
+	for (const char *p = s; (p = memchr(p, 0xE2, (size_t)(end - p))); p++)
+		if (p + 2 < end && (unsigned char)p[1] == 0x80 &&
+		    ((unsigned char)p[2] == 0xA8 || (unsigned char)p[2] == 0xA9))
+			return true;
+	return false;
+}
+
+/* --- text for messages ------------------------------------------------------------ */
+
+/* Text from the input for a message: at most 40 bytes, control characters
+ * as '?', so a message stays one printable line. */
+static const char *quoted_bare(loader *L, const char *s, size_t n)
+{
+	size_t max = n > 40 ? 40 : n;
+	while (max < n && max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;   /* cut on a character boundary */
+	char *out = pm_arena_alloc(L->m, max + 4);
+	size_t o = 0;
+	for (size_t i = 0; i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool c1 = c == 0xC2 && i + 1 < max && (unsigned char)s[i + 1] < 0xA0;
+		if (c < 0x20 || c == 0x7f || c1) {
+			out[o++] = '?';
+			i += c1;
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	if (max < n) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* YAML's null: an empty plain scalar, '~', null, Null or NULL. */
+static bool is_null(const ev *e)
+{
+	if (e->type != YAML_SCALAR_EVENT || e->style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	const char *v = e->val;
+	switch (e->len) {
+	case 0: return true;
+	case 1: return v[0] == '~';
+	case 4: return strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
+	               strcmp(v, "NULL") == 0;
+	default: return false;
+	}
+}
+
+/* The same in single quotes. */
+static const char *quoted(loader *L, const char *s, size_t n)
+{
+	return pm_arena_printf(L->m, "'%s'", quoted_bare(L, s, n));
+}
+
+/* What a node is, for "not …" in messages. */
+static const char *node_desc(loader *L, const ev *e)
+{
+	if (e->type == YAML_MAPPING_START_EVENT)
+		return "a mapping";
+	if (e->type == YAML_SEQUENCE_START_EVENT)
+		return "a list";
+	if (is_null(e))
+		return "an empty value";
+	return quoted(L, e->val, e->len);
+}
+
+static const char *suggest(const char *name, size_t len,
+                           const char *const *words, size_t n, unsigned mask)
+{
+	size_t best = len <= 3 ? 2 : 3;
+	const char *win = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!(mask & B(i)))
+			continue;
+		size_t d = pm_edit_distance(name, len, words[i], strlen(words[i]),
+		                            best - 1);
+		if (d < best) {
+			best = d;
+			win = words[i];
+		}
+	}
+	return win;
+}
+
+static const char *did_you_mean(loader *L, const char *word)
+{
+	return word ? pm_arena_printf(L->m, "; did you mean '%s'?", word) : "";
+}
+
+/* --- names ---------------------------------------------------------------------- */
+
+static bool is_id_start(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool is_id_char(int c)
+{
+	return is_id_start(c) || (c >= '0' && c <= '9') || c == '-';
+}
+
+static bool is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* An id, or with `dots` a path, as the .pmap lexer reads one whole. */
+static bool is_name(const char *s, size_t n, bool dots)
+{
+	size_t i = 0;
+	for (;;) {
+		if (i >= n || !is_id_start((unsigned char)s[i]))
+			return false;
+		while (i < n && is_id_char((unsigned char)s[i])) {
+			if (s[i] == '-' && i + 1 < n && s[i + 1] == '>')
+				return false;
+			i++;
+		}
+		if (i == n)
+			return true;
+		if (!dots || s[i] != '.')
+			return false;
+		i++;
+	}
+}
+
+/* --- anchors and aliases ------------------------------------------------------------- */
+
+static size_t text_add(loader *L, const char *s, size_t n)
+{
+	pm_model *m = L->m;
+	if (n >= UINT32_MAX / 2 - L->text.n)
+		pm_oom(m);
+	while (L->text.cap - L->text.n < n + 1)
+		pm_vec_grow_(m, (void **)&L->text.v, &L->text.cap, 1);
+	size_t off = L->text.n;
+	memcpy(L->text.v + off, s, n);
+	L->text.v[off + n] = '\0';
+	L->text.n += (uint32_t)n + 1;
+	return off;
+}
+
+static void log_event(loader *L, const ev *e)
+{
+	logged *x = pm_vec_push(L->m, L->log);
+	pm_loc at = ev_loc(L, e);
+	memset(x, 0, sizeof *x);
+	x->type = (uint8_t)e->type;
+	x->style = (uint8_t)e->style;
+	x->line = at.line;
+	x->col = at.col;
+	x->alias = e->alias;
+	if (e->type == YAML_SCALAR_EVENT) {
+		x->boff = ev_boff(L, e);
+		x->len = (uint32_t)e->len;
+		x->voff = text_add(L, e->val, e->len);
+	}
+}
+
+static void finish_recording(loader *L)
+{
+	recording r = L->recs.v[--L->recs.n];
+	anchor *a = pm_vec_push(L->m, L->anchors);
+	a->first = r.first;
+	a->count = L->log.n - r.first;
+	pm_ix idx = L->anchors.n - 1;
+	if (pm_map_put(L->m, &L->anchor_names, r.name, idx) != PM_NONE)
+		pm_map_set(&L->anchor_names, r.name, idx);   /* a redefinition wins */
+}
+
+/* Keeps the anchor log up to date with a live event. */
+static void record(loader *L, const ev *e, const char *anchor_name)
+{
+	if (!anchor_name && !L->recs.n)
+		return;   /* nothing anchored is open: depth need not be counted */
+	if (anchor_name) {
+		if (!L->recs.n)
+			L->live_depth = 0;
+		recording *r = pm_vec_push(L->m, L->recs);
+		r->name = pm_intern(L->m, anchor_name, strlen(anchor_name));
+		r->first = L->log.n;
+		r->depth = L->live_depth;
+	}
+	if (L->recs.n)
+		log_event(L, e);
+	switch (e->type) {
+	case YAML_MAPPING_START_EVENT:
+	case YAML_SEQUENCE_START_EVENT:
+		L->live_depth++;
+		break;
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		L->live_depth--;
+		while (L->recs.n && L->recs.v[L->recs.n - 1].depth == L->live_depth)
+			finish_recording(L);
+		break;
+	case YAML_SCALAR_EVENT:
+		if (anchor_name)
+			finish_recording(L);
+		break;
+	default:
+		break;
+	}
+}
+
+/* An alias that names no complete anchor reads as an empty value. */
+static void bad_alias(loader *L, ev *e, const char *fmt, const char *name)
+{
+	pm_error(L->m, "syntax", ev_loc(L, e), fmt, name, name);
+	e->type = YAML_SCALAR_EVENT;
+	e->style = YAML_PLAIN_SCALAR_STYLE;
+	e->val = "";
+	e->len = 0;
+}
+
+static void resolve_alias(loader *L, ev *e, const char *name)
+{
+	pm_str s = pm_str_find(L->m, name, strlen(name));
+	for (uint32_t i = 0; s && i < L->recs.n; i++) {
+		if (L->recs.v[i].name == s) {
+			bad_alias(L, e, "alias '*%s' is inside the node '&%s' it refers to", name);
+			return;
+		}
+	}
+	e->alias = s ? pm_map_get(&L->anchor_names, s) : PM_NONE;
+	if (e->alias == PM_NONE)
+		bad_alias(L, e, "alias '*%s' has no anchor '&%s' before it", name);
+}
+
+static void replay_push(loader *L, const ev *e)
+{
+	const anchor *a = &L->anchors.v[e->alias];
+	if (!L->replays.n)
+		L->alias_loc = ev_loc(L, e);
+	replay *r = pm_vec_push(L->m, L->replays);
+	r->pos = a->first;
+	r->end = a->first + a->count;
+}
+
+static bool is_node(yaml_event_type_t t)
+{
+	return t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT ||
+	       t == YAML_MAPPING_START_EVENT || t == YAML_SEQUENCE_START_EVENT;
+}
+
+static bool next_replayed(loader *L, ev *e)
+{
+	replay *r = &L->replays.v[L->replays.n - 1];
+	const logged *x = &L->log.v[r->pos++];
+	if (r->pos == r->end)
+		L->replays.n--;
+	memset(e, 0, sizeof *e);
+	e->type = (yaml_event_type_t)x->type;
+	e->style = (yaml_scalar_style_t)x->style;
+	e->val = x->type == YAML_SCALAR_EVENT ? L->text.v + x->voff : "";
+	e->len = x->len;
+	e->alias = x->alias;
+	e->replayed = true;
+	e->line = x->line;
+	e->col = x->col;
+	e->boff = x->boff;
+	if (is_node(e->type) && ++L->expanded > ALIAS_ALLOWANCE + L->own_nodes) {
+		pm_error(L->m, "syntax", L->alias_loc,
+		         "aliases expand to more than %llu nodes: at most %d more than the "
+		         "%llu in the file", (unsigned long long)(ALIAS_ALLOWANCE + L->own_nodes),
+		         ALIAS_ALLOWANCE, (unsigned long long)L->own_nodes);
+		L->stop = true;
+		return false;
+	}
+	return true;
+}
+
+/* --- libyaml --------------------------------------------------------------------- */
+
+/* The first character libyaml's reader refuses, in the lexer's words. */
+static bool reader_problem(loader *L, size_t *off, const char **msg)
+{
+	const unsigned char *s = (const unsigned char *)L->src;
+	for (size_t i = L->bom ? 3 : 0; i < L->len;) {
+		unsigned c = s[i];
+		size_t k = c < 0x80 ? 1 : pm_utf8_len(s + i, L->len - i);
+		*off = i;
+		if (c == 0) {
+			*msg = "NUL byte in input";
+			return true;
+		}
+		if (k == 0) {
+			*msg = pm_arena_printf(L->m, "invalid UTF-8 byte 0x%02x", c);
+			return true;
+		}
+		unsigned cp = k == 1 ? c : c & (0x7Fu >> k);
+		for (size_t j = 1; j < k; j++)
+			cp = cp << 6 | (s[i + j] & 0x3F);
+		bool ok = cp == 9 || cp == 10 || cp == 13 || (cp >= 0x20 && cp <= 0x7E) ||
+		          cp == 0x85 || (cp >= 0xA0 && cp <= 0xD7FF) ||
+		          (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000;
+		if (!ok) {
+			*msg = cp < 0x80 ?
+			       pm_arena_printf(L->m, "control character 0x%02x is not allowed in YAML", cp) :
+			       pm_arena_printf(L->m, "character U+%04X is not allowed in YAML", cp);
+			return true;
+		}
+		i += k;
+	}
+	return false;
+}
+
+static void reader_error(loader *L)
+{
+	size_t off = L->parser.problem_offset;
+	const char *msg = L->parser.problem ? L->parser.problem : "unreadable input";
+	reader_problem(L, &off, &msg);
+	pm_error(L->m, "syntax", byte_loc(L, off), "%s", msg);
+}
+
+/* A scanner or parser error: libyaml's own words, with where the construct
+ * it was reading started. */
+static void parse_failed(loader *L)
+{
+	yaml_parser_t *p = &L->parser;
+	L->stop = true;
+	if (p->error == YAML_MEMORY_ERROR)
+		pm_oom(L->m);
+	if (p->error == YAML_READER_ERROR) {
+		reader_error(L);
+		return;
+	}
+	pm_loc at = mark_loc(L, p->problem_mark);
+	const char *ctx = "";
+	if (p->context) {
+		pm_loc c = mark_loc(L, p->context_mark);
+		ctx = c.line != at.line ?
+		      pm_arena_printf(L->m, " (%s at line %u)", p->context, c.line) :
+		      pm_arena_printf(L->m, " (%s)", p->context);
+	}
+	cursor_to(L, p->problem_mark.index);
+	bool tab = L->cur.bi < L->len && L->src[L->cur.bi] == '\t';
+	pm_error(L->m, "syntax", at, "%s%s%s", p->problem ? p->problem : "invalid YAML",
+	         ctx, tab ? "; indent with spaces, not tabs" : "");
+}
+
+static void tag_error(loader *L, const ev *e)
+{
+	size_t b = ev_boff(L, e), end;
+	if (b < L->len && L->src[b] == '&')   /* the anchor may come first */
+		while (b < L->len && !strchr(" \t\r\n", L->src[b]))
+			b++;
+	while (b < L->len && (L->src[b] == ' ' || L->src[b] == '\t'))
+		b++;
+	for (end = b; end < L->len && !strchr(" \t\r\n,[]{}", L->src[end]); end++)
+		;
+	const char *tag = b < L->len && L->src[b] == '!' ? quoted(L, L->src + b, end - b) :
+	                  "'!'";
+	pm_error(L->m, "syntax", ev_loc(L, e), "YAML tags such as %s are not supported", tag);
+}
+
+static bool next_live(loader *L, ev *e)
+{
+	yaml_event_t *y = &L->event;
+	if (!yaml_parser_parse(&L->parser, y)) {
+		parse_failed(L);
+		return false;
+	}
+	L->have_event = true;
+	memset(e, 0, sizeof *e);
+	e->type = y->type;
+	e->mark = y->start_mark;
+	e->end = y->end_mark;
+	e->alias = PM_NONE;
+	e->val = "";
+	const yaml_char_t *anchor_name = NULL, *tag = NULL;
+	switch (y->type) {
+	case YAML_STREAM_END_EVENT:
+		return false;
+	case YAML_SCALAR_EVENT:
+		e->val = (const char *)y->data.scalar.value;
+		e->len = y->data.scalar.length;
+		e->style = y->data.scalar.style;
+		anchor_name = y->data.scalar.anchor;
+		tag = y->data.scalar.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor_name = y->data.mapping_start.anchor;
+		tag = y->data.mapping_start.tag;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor_name = y->data.sequence_start.anchor;
+		tag = y->data.sequence_start.tag;
+		break;
+	case YAML_ALIAS_EVENT:
+		resolve_alias(L, e, (const char *)y->data.alias.anchor);
+		break;
+	default:
+		break;
+	}
+	L->own_nodes += is_node(e->type);
+	if (tag)
+		tag_error(L, e);
+	record(L, e, (const char *)anchor_name);
+	return true;
+}
+
+static bool next_event(loader *L, ev *e)
+{
+	if (L->replays.n)
+		return next_replayed(L, e);
+	return next_live(L, e);
+}
+
+static void drop_event(loader *L)
+{
+	if (L->have_event) {
+		yaml_event_delete(&L->event);
+		L->have_event = false;
+	}
+}
+
+/* --- elements, as parser.c makes them ------------------------------------------------ */
+
+static pm_ix new_element(loader *L, scope_kind k, pm_str id, pm_loc loc,
+                         scope_kind parent, pm_ix pidx)
+{
+	pm_model *m = L->m;
+	switch (k) {
+	case S_SYSTEM: {
+		pm_system *s = pm_vec_push(m, m->systems);
+		memset(s, 0, sizeof *s);
+		s->id = id; s->label = id; s->loc = loc;
+		s->owner.target = PM_NONE;
+		s->proc_first = m->processes.n;
+		return m->systems.n - 1;
+	}
+	case S_PROCESS: {
+		pm_process *pr = pm_vec_push(m, m->processes);
+		memset(pr, 0, sizeof *pr);
+		pr->id = id; pr->label = id; pr->loc = loc;
+		pr->owner.target = PM_NONE;
+		pr->runs_per_week = -1;
+		pr->system = parent == S_SYSTEM ? pidx : PM_NONE;
+		pr->step_first = m->steps.n;
+		return m->processes.n - 1;
+	}
+	case S_STEP: {
+		pm_step *s = pm_vec_push(m, m->steps);
+		memset(s, 0, sizeof *s);
+		s->id = id; s->label = id; s->loc = loc;
+		s->owner.target = PM_NONE;
+		s->takes_s = s->waits_s = -1;
+		s->process = pidx;
+		s->uses_first = m->uses.n;
+		s->eff_owner = PM_NONE;
+		return m->steps.n - 1;
+	}
+	case S_PERSON: {
+		pm_person *pe = pm_vec_push(m, m->people);
+		memset(pe, 0, sizeof *pe);
+		pe->id = id; pe->label = id; pe->loc = loc;
+		pe->capacity_s = -1;
+		return m->people.n - 1;
+	}
+	default: {
+		pm_tool *t = pm_vec_push(m, m->tools);
+		memset(t, 0, sizeof *t);
+		t->id = id; t->label = id; t->loc = loc;
+		return m->tools.n - 1;
+	}
+	}
+}
+
+static pm_str *label_slot(pm_model *m, scope_kind k, pm_ix i, pm_str *id)
+{
+	switch (k) {
+	case S_SYSTEM: *id = m->systems.v[i].id; return &m->systems.v[i].label;
+	case S_PROCESS: *id = m->processes.v[i].id; return &m->processes.v[i].label;
+	case S_STEP: *id = m->steps.v[i].id; return &m->steps.v[i].label;
+	case S_PERSON: *id = m->people.v[i].id; return &m->people.v[i].label;
+	default: *id = m->tools.v[i].id; return &m->tools.v[i].label;
+	}
+}
+
+static pm_str *description_slot(pm_model *m, scope_kind k, pm_ix i)
+{
+	switch (k) {
+	case S_SYSTEM: return &m->systems.v[i].description;
+	case S_PROCESS: return &m->processes.v[i].description;
+	case S_STEP: return &m->steps.v[i].description;
+	case S_PERSON: return &m->people.v[i].description;
+	default: return &m->tools.v[i].description;
+	}
+}
+
+static pm_ref *owner_slot(pm_model *m, scope_kind k, pm_ix i)
+{
+	switch (k) {
+	case S_SYSTEM: return &m->systems.v[i].owner;
+	case S_PROCESS: return &m->processes.v[i].owner;
+	default: return &m->steps.v[i].owner;
+	}
+}
+
+static pm_kind model_kind(scope_kind k)
+{
+	switch (k) {
+	case S_SYSTEM: return PM_KIND_SYSTEM;
+	case S_PROCESS: return PM_KIND_PROCESS;
+	case S_STEP: return PM_KIND_STEP;
+	case S_PERSON: return PM_KIND_PERSON;
+	default: return PM_KIND_TOOL;
+	}
+}
+
+/* --- the frame stack ---------------------------------------------------------------- */
+
+static bool is_mapping(const frame *f)
+{
+	return f->kind == F_ELEM || f->kind == F_IDS || f->kind == F_IGNORE;
+}
+
+/* A node is complete: after a key comes its value, after a value a key. */
+static void node_done(loader *L)
+{
+	if (L->depth && is_mapping(&L->stack[L->depth - 1]))
+		L->stack[L->depth - 1].want_value ^= true;
+}
+
+/* Skips a node this loader has reported or does not want. */
+static void skip_node(loader *L, const ev *e)
+{
+	if (e->type == YAML_MAPPING_START_EVENT || e->type == YAML_SEQUENCE_START_EVENT)
+		L->skip = 1;
+	else
+		node_done(L);
+}
+
+static frame *push(loader *L, frame_kind kind, scope_kind ekind, pm_ix idx)
+{
+	frame *f = &L->stack[L->depth++];   /* the schema bounds the depth */
+	memset(f, 0, sizeof *f);
+	f->kind = kind;
+	f->ekind = ekind;
+	f->idx = idx;
+	return f;
+}
+
+static void pop(loader *L)
+{
+	pm_model *m = L->m;
+	frame *f = &L->stack[--L->depth];
+	if (f->kind == F_USES) {
+		pm_step *s = &m->steps.v[f->idx];
+		s->uses_count = m->uses.n - s->uses_first;
+	} else if (f->kind == F_ELEM && f->ekind == S_SYSTEM) {
+		m->systems.v[f->idx].proc_count =
+			m->processes.n - m->systems.v[f->idx].proc_first;
+	} else if (f->kind == F_ELEM && f->ekind == S_PROCESS) {
+		m->processes.v[f->idx].step_count =
+			m->steps.n - m->processes.v[f->idx].step_first;
+	}
+}
+
+/* Reports a node of the wrong type and skips it. */
+static void reject(loader *L, const ev *e, const char *rule, const char *msg)
+{
+	pm_error(L->m, rule, ev_loc(L, e), "%s", msg);
+	skip_node(L, e);
+}
+
+/* --- flow strings ------------------------------------------------------------------- */
+
+/* Walks the scalar's source text and its value side by side, to find where
+ * in the file a byte of the value was written.  Whitespace is skipped on
+ * both sides (folding changes it); every other character of the value comes
+ * from one character, escape or '' of the source.  Should the two ever
+ * disagree, positions fall back to the start of the scalar. */
+typedef struct walker {
+	const char *src;
+	size_t len, si;
+	uint32_t file, line, col;
+	const char *v;
+	size_t n, vi;
+	yaml_scalar_style_t style;
+	bool ok;
+	bool direct;            /* the value is the source text, on one line */
+	pm_loc start;
+} walker;
+
+/* One source character (a CR LF pair is one line break). */
+static void w_step(walker *w)
+{
+	unsigned char c = (unsigned char)w->src[w->si];
+	if (c == '\n' || c == '\r') {
+		w->si += c == '\r' && w->si + 1 < w->len && w->src[w->si + 1] == '\n' ? 2 : 1;
+		w->line++;
+		w->col = 1;
+		return;
+	}
+	size_t k = pm_utf8_len((const unsigned char *)w->src + w->si, w->len - w->si);
+	w->si += k ? k : 1;
+	w->col++;
+}
+
+/* The code point of the double-quoted escape at s (s[0] is '\'), -1 for an
+ * escaped line break; its length in *len, 0 when malformed. */
+static long dq_escape(const char *s, size_t left, size_t *len)
+{
+	static const char from[] = "0abt\tnvfre \"/\\N_LP";
+	static const long to[] = { 0, 7, 8, 9, 9, 10, 11, 12, 13, 27, 32, 34, 47,
+	                           92, 0x85, 0xA0, 0x2028, 0x2029 };
+	*len = 0;
+	if (left < 2)
+		return 0;
+	if (s[1] == '\n' || s[1] == '\r') {
+		*len = 2;
+		return -1;
+	}
+	size_t digits = s[1] == 'x' ? 2 : s[1] == 'u' ? 4 : s[1] == 'U' ? 8 : 0;
+	if (!digits) {
+		const char *p = s[1] ? strchr(from, s[1]) : NULL;
+		*len = p ? 2 : 0;
+		return p ? to[p - from] : 0;
+	}
+	if (left < 2 + digits)
+		return 0;
+	long cp = 0;
+	for (size_t i = 0; i < digits; i++) {
+		char c = s[2 + i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		        c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0 || cp > 0x10FFFF)
+			return 0;
+		cp = cp * 16 + d;
+	}
+	*len = 2 + digits;
+	return cp;
+}
+
+static bool is_wsp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Skips source whitespace, and in double quotes the escapes that stand for
+ * whitespace or nothing. */
+static void w_skip_space(walker *w)
+{
+	while (w->si < w->len) {
+		const char *s = w->src + w->si;
+		if (is_wsp(*s)) {
+			w_step(w);
+			continue;
+		}
+		if (w->style != YAML_DOUBLE_QUOTED_SCALAR_STYLE || *s != '\\')
+			return;
+		size_t k;
+		long cp = dq_escape(s, w->len - w->si, &k);
+		if (!k || !(cp == -1 || cp == 9 || cp == 10 || cp == 13 || cp == 32))
+			return;
+		w->si++;
+		w->col++;
+		if (cp == -1)
+			w_step(w);
+		else {
+			w->si += k - 1;
+			w->col += (uint32_t)(k - 1);
+		}
+	}
+}
+
+static size_t utf8_bytes(long cp)
+{
+	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/* Steps over one non-space unit of the value and the source. */
+static bool w_unit(walker *w)
+{
+	const char *s = w->src + w->si;
+	size_t left = w->len - w->si, k;
+	if (!left)
+		return false;
+	if (w->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && (*s == '\\' || *s == '"')) {
+		long cp = *s == '\\' ? dq_escape(s, left, &k) : -1;
+		if (cp < 0 || !k || utf8_bytes(cp) > w->n - w->vi)
+			return false;
+		w->vi += utf8_bytes(cp);
+		w->si += k;
+		w->col += (uint32_t)k;
+		return true;
+	}
+	if (w->style == YAML_SINGLE_QUOTED_SCALAR_STYLE && *s == '\'') {
+		if (left < 2 || s[1] != '\'' || w->v[w->vi] != '\'')
+			return false;
+		w->vi++;
+		w->si += 2;
+		w->col += 2;
+		return true;
+	}
+	k = pm_utf8_len((const unsigned char *)s, left);
+	if (!k || k > w->n - w->vi || memcmp(s, w->v + w->vi, k) != 0)
+		return false;
+	w->vi += k;
+	w->si += k;
+	w->col++;
+	return true;
+}
+
+/* Moves to the start of the value: past an anchor or tag, the opening
+ * quote, or a block scalar's header line. */
+static void w_open(walker *w)
+{
+	while (w->si < w->len && (w->src[w->si] == '&' || w->src[w->si] == '!')) {
+		while (w->si < w->len && !is_wsp(w->src[w->si]))
+			w_step(w);
+		while (w->si < w->len && is_wsp(w->src[w->si]))
+			w_step(w);
+	}
+	if (w->si >= w->len) {
+		w->ok = false;
+		return;
+	}
+	char c = w->src[w->si];
+	switch (w->style) {
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+		w->ok = c == (w->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? '\'' : '"');
+		w_step(w);
+		break;
+	case YAML_LITERAL_SCALAR_STYLE:
+	case YAML_FOLDED_SCALAR_STYLE:
+		while (w->si < w->len && w->src[w->si] != '\n' && w->src[w->si] != '\r')
+			w_step(w);
+		w->ok = w->si < w->len;
+		if (w->ok)
+			w_step(w);
+		break;
+	default:
+		break;
+	}
+}
+
+static size_t code_points(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return k;
+}
+
+/* A plain scalar on one line whose span is as long as its value has no
+ * anchor, tag or folding before it: its bytes are the file's bytes, so
+ * positions need no walk through the file (the common case, and fast). */
+static bool is_direct(loader *L, const ev *e)
+{
+	return !e->replayed && !L->odd_breaks && e->style == YAML_PLAIN_SCALAR_STYLE &&
+	       e->end.line == e->mark.line &&
+	       e->end.column - e->mark.column == code_points(e->val, e->len);
+}
+
+static void walker_init(loader *L, walker *w, const ev *e)
+{
+	memset(w, 0, sizeof *w);
+	w->src = L->src;
+	w->len = L->len;
+	w->file = L->file;
+	w->v = e->val;
+	w->n = e->len;
+	w->style = e->style;
+	w->start = ev_loc(L, e);
+	w->line = w->start.line;
+	w->col = w->start.col;
+	w->ok = true;
+	w->direct = is_direct(L, e);
+	if (w->direct)
+		return;
+	w->si = ev_boff(L, e);
+	w_open(w);
+}
+
+/* The position of value byte `target` (a non-space byte, or the end). */
+static pm_loc walk_to(walker *w, size_t target)
+{
+	if (w->direct) {
+		if (target > w->n)
+			target = w->n;
+		for (; w->vi < target; w->vi++)
+			w->col += ((unsigned char)w->v[w->vi] & 0xC0) != 0x80;
+		pm_loc l = { w->file, w->line, w->col };
+		return l;
+	}
+	while (w->ok) {
+		while (w->vi < w->n && is_wsp(w->v[w->vi]))
+			w->vi++;
+		if (w->vi >= w->n)
+			break;
+		w_skip_space(w);
+		if (w->vi >= target)
+			break;
+		w->ok = w_unit(w);
+	}
+	if (!w->ok)
+		return w->start;
+	pm_loc l = { w->file, w->line, w->col };
+	return l;
+}
+
+typedef enum ftok_kind { FT_END, FT_NAME, FT_WORD, FT_ARROW, FT_STRING, FT_PUNCT } ftok_kind;
+
+typedef struct ftok {
+	ftok_kind kind;
+	size_t start, len;
+	pm_loc loc;
+	bool escape, bad;
+} ftok;
+
+typedef struct flow_lexer {
+	loader *L;
+	walker w;
+	const char *v;
+	size_t n, pos;
+} flow_lexer;
+
+static void flow_error(flow_lexer *fl, size_t at, const char *fmt, const char *arg)
+{
+	pm_error(fl->L->m, "syntax", walk_to(&fl->w, at), fmt, arg);
+}
+
+/* NAME -> id { '.' id }, stopping before "->" (the .pmap rule) */
+static void lex_name(flow_lexer *fl)
+{
+	const char *s = fl->v;
+	for (;;) {
+		while (fl->pos < fl->n && is_id_char((unsigned char)s[fl->pos])) {
+			if (s[fl->pos] == '-' && fl->pos + 1 < fl->n && s[fl->pos + 1] == '>')
+				return;
+			fl->pos++;
+		}
+		if (fl->pos + 1 < fl->n && s[fl->pos] == '.' &&
+		    is_id_start((unsigned char)s[fl->pos + 1]))
+			fl->pos++;
+		else
+			return;
+	}
+}
+
+/* STRING -> '"' { char | '\"' | '\\' | '\n' } '"'   (on one line) */
+static void lex_label(flow_lexer *fl, ftok *t)
+{
+	const char *s = fl->v;
+	fl->pos++;
+	while (fl->pos < fl->n) {
+		char c = s[fl->pos];
+		if (c == '"') {
+			fl->pos++;
+			return;
+		}
+		if (c == '\n' || c == '\r')
+			break;
+		if (c != '\\' || fl->pos + 1 >= fl->n) {
+			fl->pos++;
+			continue;
+		}
+		t->escape = true;
+		char e = s[fl->pos + 1];
+		if (e == '\n' || e == '\r') {
+			fl->pos++;
+			continue;
+		}
+		if (e != '"' && e != '\\' && e != 'n') {
+			char what[3] = { '\\', e, '\0' };
+			if ((unsigned char)e < 0x20 || (unsigned char)e >= 0x7f)
+				what[1] = '\0';
+			flow_error(fl, fl->pos, "invalid escape '%s' in string (use \\\", \\\\ or \\n)",
+			           what);
+			if ((unsigned char)e >= 0x80) {
+				fl->pos++;
+				continue;
+			}
+		}
+		fl->pos += 2;
+	}
+	pm_error(fl->L->m, "syntax", t->loc, "unterminated string");
+	t->bad = true;
+}
+
+static void unexpected_char(flow_lexer *fl)
+{
+	const unsigned char *s = (const unsigned char *)fl->v + fl->pos;
+	size_t k = pm_utf8_len(s, fl->n - fl->pos);
+	char ch[8] = { 0 };
+	if (k > 1 && !(s[0] == 0xC2 && s[1] < 0xA0))
+		memcpy(ch, s, k);
+	else
+		snprintf(ch, sizeof ch, s[0] >= 0x20 && s[0] < 0x7f ? "%c" : "0x%02x", s[0]);
+	flow_error(fl, fl->pos, s[0] >= 0x20 && s[0] != 0x7f ? "unexpected character '%s'" :
+	           "unexpected character %s", ch);
+	fl->pos += k ? k : 1;
+}
+
+static void flow_lex(flow_lexer *fl, ftok *t)
+{
+	const char *s = fl->v;
+	for (;;) {
+		while (fl->pos < fl->n && (is_wsp(s[fl->pos]) || s[fl->pos] == '\f' ||
+		                           s[fl->pos] == '\v'))
+			fl->pos++;
+		memset(t, 0, sizeof *t);
+		t->start = fl->pos;
+		t->loc = walk_to(&fl->w, fl->pos);
+		if (fl->pos >= fl->n)
+			return;   /* FT_END */
+		unsigned char c = (unsigned char)s[fl->pos];
+		if (c == '#') {   /* a comment, as in .pmap */
+			while (fl->pos < fl->n && s[fl->pos] != '\n' && s[fl->pos] != '\r')
+				fl->pos++;
+			continue;
+		}
+		if (c == '-' && fl->pos + 1 < fl->n && s[fl->pos + 1] == '>') {
+			t->kind = FT_ARROW;
+			fl->pos += 2;
+		} else if (is_id_start(c)) {
+			t->kind = FT_NAME;
+			lex_name(fl);
+		} else if (is_digit(c) || (c == '.' && fl->pos + 1 < fl->n &&
+		                           is_digit((unsigned char)s[fl->pos + 1]))) {
+			t->kind = FT_WORD;
+			while (fl->pos < fl->n && (is_id_char((unsigned char)s[fl->pos]) ||
+			                           s[fl->pos] == '.' || s[fl->pos] == '/'))
+				fl->pos++;
+		} else if (c == '"') {
+			t->kind = FT_STRING;
+			lex_label(fl, t);
+		} else if (c && strchr(";{}:,", c)) {
+			t->kind = FT_PUNCT;
+			fl->pos++;
+		} else {
+			unexpected_char(fl);
+			continue;
+		}
+		t->len = fl->pos - t->start;
+		return;
+	}
+}
+
+/* As parser.c's tok_desc(). */
+static const char *ftok_desc(flow_lexer *fl, const ftok *t)
+{
+	const char *s = fl->v + t->start;
+	switch (t->kind) {
+	case FT_END: return "end of the arrow";
+	case FT_ARROW: return "'->'";
+	case FT_PUNCT: return pm_arena_printf(fl->L->m, "'%c'", *s);
+	default: break;
+	}
+	size_t n = t->len > 40 ? 40 : t->len;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return t->kind == FT_STRING ? "string" : "value";
+	if (t->kind == FT_STRING)
+		return pm_arena_printf(fl->L->m, "string %.*s%s", (int)n, s,
+		                       t->len > 40 ? "...\"" : "");
+	return pm_arena_printf(fl->L->m, "'%.*s%s'", (int)n, s, t->len > 40 ? "..." : "");
+}
+
+/* As the lexer's pm_lex_string(). */
+static pm_str flow_label(flow_lexer *fl, const ftok *t)
+{
+	const char *s = fl->v + t->start + 1;
+	size_t n = t->len >= 2 && fl->v[t->start + t->len - 1] == '"' ? t->len - 2 :
+	           t->len - 1;
+	if (!t->escape)
+		return pm_intern(fl->L->m, s, n);
+	char small[256];
+	char *buf = n <= sizeof small ? small : pm_arena_alloc(fl->L->m, n);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n) {
+			char e = s[++i];
+			buf[o++] = e == 'n' ? '\n' : e;
+		} else {
+			buf[o++] = s[i];
+		}
+	}
+	return pm_intern(fl->L->m, buf, o);
+}
+
+static void flow_expected(flow_lexer *fl, const ftok *t, const char *what)
+{
+	pm_error(fl->L->m, "syntax", t->loc, "unexpected %s; expected %s",
+	         ftok_desc(fl, t), what);
+}
+
+/* flow -> NAME '->' NAME [STRING] { '->' NAME [STRING] }   (parser.c's) */
+static void parse_flow_string(loader *L, const ev *e, const frame *scope)
+{
+	pm_model *m = L->m;
+	flow_lexer fl = { L, { 0 }, e->val, e->len, 0 };
+	walker_init(L, &fl.w, e);
+	ftok t;
+	flow_lex(&fl, &t);
+	if (t.kind != FT_NAME) {
+		flow_expected(&fl, &t, "a name");
+		return;
+	}
+	pm_ref from = { pm_intern(m, e->val + t.start, t.len), t.loc, PM_NONE };
+	flow_lex(&fl, &t);
+	if (t.kind != FT_ARROW) {
+		flow_expected(&fl, &t, "'->'");
+		return;
+	}
+	while (t.kind == FT_ARROW) {
+		flow_lex(&fl, &t);
+		if (t.kind != FT_NAME) {
+			flow_expected(&fl, &t, "a name after '->'");
+			return;
+		}
+		pm_arrow *a = pm_vec_push(m, m->arrows);
+		memset(a, 0, sizeof *a);
+		a->from = from;
+		a->to.name = pm_intern(m, e->val + t.start, t.len);
+		a->to.loc = t.loc;
+		a->to.target = PM_NONE;
+		a->scope_kind = scope->ekind == S_TOP ? PM_SCOPE_TOP :
+		                scope->ekind == S_SYSTEM ? PM_SCOPE_SYSTEM : PM_SCOPE_PROCESS;
+		a->scope = scope->ekind == S_TOP ? PM_NONE : scope->idx;
+		from = a->to;
+		flow_lex(&fl, &t);
+		if (t.kind == FT_STRING) {
+			m->arrows.v[m->arrows.n - 1].label = flow_label(&fl, &t);
+			flow_lex(&fl, &t);
+		}
+	}
+	if (t.kind != FT_END)
+		flow_expected(&fl, &t, "'->' or the end of the arrow");
+}
+
+/* --- values ------------------------------------------------------------------------ */
+
+/* title, name, description, trigger -> any scalar */
+static void string_value(loader *L, frame *f, const ev *e)
+{
+	pm_model *m = L->m;
+	pm_str s = pm_intern(m, e->val, e->len);
+	pm_str id;
+	switch (f->vkey) {
+	case Y_TITLE:
+		m->title = s;
+		m->title_loc = ev_loc(L, e);
+		break;
+	case Y_NAME: {
+		pm_str *label = label_slot(m, f->ekind, f->idx, &id);
+		*label = s ? s : id;   /* an empty name keeps the id, as in .pmap */
+		break;
+	}
+	case Y_TRIGGER:
+		m->processes.v[f->idx].trigger = s;
+		break;
+	default:
+		*description_slot(m, f->ekind, f->idx) = s;
+		break;
+	}
+}
+
+static void owner_value(loader *L, frame *f, const ev *e)
+{
+	if (!is_name(e->val, e->len, true)) {
+		pm_error(L->m, "bad-value", ev_loc(L, e), "'owner' takes a person id, not %s",
+		         node_desc(L, e));
+		return;
+	}
+	pm_ref *r = owner_slot(L->m, f->ekind, f->idx);
+	r->name = pm_intern(L->m, e->val, e->len);
+	r->loc = ev_loc(L, e);
+}
+
+/* runs, capacity, takes, waits -> a value in the .pmap syntax */
+static void measure_value(loader *L, frame *f, const ev *e)
+{
+	pm_model *m = L->m;
+	const char *key = key_names[f->vkey], *why = NULL;
+	int64_t secs = 0;
+	double rate = 0;
+	bool ok = f->vkey == Y_RUNS ? pm_parse_rate(e->val, e->len, &rate, &why) :
+	          f->vkey == Y_CAPACITY ? pm_parse_capacity(e->val, e->len, &secs, &why) :
+	          pm_parse_duration(e->val, e->len, &secs, &why);
+	if (!ok) {
+		pm_error(m, "bad-value", ev_loc(L, e), "bad %s %s: %s", key,
+		         node_desc(L, e), why);
+		return;
+	}
+	pm_str text = pm_intern(m, e->val, e->len);
+	switch (f->vkey) {
+	case Y_RUNS:
+		m->processes.v[f->idx].runs_per_week = rate;
+		m->processes.v[f->idx].runs_text = text;
+		break;
+	case Y_CAPACITY:
+		m->people.v[f->idx].capacity_s = secs;
+		m->people.v[f->idx].capacity_text = text;
+		break;
+	case Y_TAKES:
+		m->steps.v[f->idx].takes_s = secs;
+		m->steps.v[f->idx].takes_text = text;
+		break;
+	default:
+		m->steps.v[f->idx].waits_s = secs;
+		m->steps.v[f->idx].waits_text = text;
+		break;
+	}
+}
+
+/* One tool id of `uses`. */
+static void add_use(loader *L, const ev *e)
+{
+	if (is_null(e) || !is_name(e->val, e->len, true)) {
+		const char *hint = "";
+		if (memchr(e->val, ',', e->len))   /* .pmap's "uses: a, b" */
+			hint = pm_arena_printf(L->m, "; write a list: [%s]",
+			                       quoted_bare(L, e->val, e->len));
+		pm_error(L->m, "bad-value", ev_loc(L, e), "'uses' takes tool ids, not %s%s",
+		         node_desc(L, e), hint);
+		return;
+	}
+	pm_ref *r = pm_vec_push(L->m, L->m->uses);
+	r->name = pm_intern(L->m, e->val, e->len);
+	r->loc = ev_loc(L, e);
+	r->target = PM_NONE;
+}
+
+static const char *what_value(enum ykey k)
+{
+	switch (k) {
+	case Y_OWNER: return "a person id";
+	case Y_USES: return "tool ids";
+	case Y_RUNS: return "a rate such as 5/week";
+	case Y_CAPACITY: return "a capacity such as 30h/week";
+	case Y_TAKES:
+	case Y_WAITS: return "a duration such as 1h30m";
+	default: return "a string";
+	}
+}
+
+static void scalar_value(loader *L, frame *f, const ev *e)
+{
+	pm_model *m = L->m;
+	switch (f->vkey) {
+	case Y_OWNER:
+		owner_value(L, f, e);
+		break;
+	case Y_USES:
+		m->steps.v[f->idx].uses_first = m->uses.n;
+		add_use(L, e);
+		m->steps.v[f->idx].uses_count = m->uses.n - m->steps.v[f->idx].uses_first;
+		break;
+	case Y_RUNS:
+	case Y_CAPACITY:
+	case Y_TAKES:
+	case Y_WAITS:
+		measure_value(L, f, e);
+		break;
+	default:
+		string_value(L, f, e);
+		break;
+	}
+}
+
+/* The value of an element's key: a scalar attribute, or a collection. */
+static void key_value(loader *L, frame *f, const ev *e)
+{
+	pm_model *m = L->m;
+	enum ykey k = f->vkey;
+	const char *key = key_names[k];
+	if (k == Y_IGNORE) {
+		if (e->type == YAML_MAPPING_START_EVENT) {
+			push(L, F_IGNORE, f->ekind, f->idx);
+			return;
+		}
+		static const char *const example[] = {
+			"", "empty-system", "orphan-process", "missing-owner", "unused-person",
+			"unused-tool",
+		};
+		reject(L, e, "bad-value", pm_arena_printf(m, "'ignore' takes a mapping of rule "
+		       "names to reasons such as { %s: \"why\" }, not %s", example[f->ekind],
+		       node_desc(L, e)));
+		return;
+	}
+	if (k == Y_FLOW || k >= Y_PEOPLE) {
+		if (is_null(e)) {
+			node_done(L);
+		} else if (k == Y_FLOW && e->type == YAML_SEQUENCE_START_EVENT) {
+			push(L, F_FLOWS, f->ekind, f->idx);
+		} else if (k != Y_FLOW && e->type == YAML_MAPPING_START_EVENT) {
+			frame *p = push(L, F_IDS, key_kind(k), f->idx);
+			p->parent = f->ekind;
+		} else if (k == Y_FLOW) {
+			reject(L, e, "syntax", pm_arena_printf(m, "'flow' must be a list of arrows "
+			       "such as 'a -> b', not %s", node_desc(L, e)));
+		} else {
+			reject(L, e, "syntax", pm_arena_printf(m, "'%s' must be a mapping of %s ids, "
+			       "not %s", key, kind_words[key_kind(k)], node_desc(L, e)));
+		}
+		return;
+	}
+	if (k == Y_USES && e->type == YAML_SEQUENCE_START_EVENT) {
+		m->steps.v[f->idx].uses_first = m->uses.n;
+		push(L, F_USES, S_STEP, f->idx);
+		return;
+	}
+	if (e->type != YAML_SCALAR_EVENT || (is_null(e) && k != Y_USES)) {
+		reject(L, e, "bad-value", pm_arena_printf(m, "'%s' takes %s, not %s", key,
+		       what_value(k), node_desc(L, e)));
+		return;
+	}
+	scalar_value(L, f, e);
+	node_done(L);
+}
+
+/* The body of an element: a mapping of attributes, or nothing. */
+static void elem_value(loader *L, frame *f, const ev *e)
+{
+	if (e->type == YAML_MAPPING_START_EVENT) {
+		push(L, F_ELEM, f->ekind, f->pending);
+		return;
+	}
+	if (is_null(e)) {
+		node_done(L);
+		return;
+	}
+	pm_str id;
+	label_slot(L->m, f->ekind, f->pending, &id);
+	reject(L, e, "syntax", pm_arena_printf(L->m, "%s '%s' must be a mapping of "
+	       "attributes such as { name: ... }, not %s", kind_words[f->ekind],
+	       pm_str_get(L->m, id), node_desc(L, e)));
+}
+
+/* ignore -> { RULE: REASON ... } */
+static void reason_value(loader *L, frame *f, const ev *e)
+{
+	pm_model *m = L->m;
+	if (e->type != YAML_SCALAR_EVENT) {
+		reject(L, e, "bad-value", pm_arena_printf(m, "the reason of 'ignore: %s' must be "
+		       "a string, not %s", f->rule->name, node_desc(L, e)));
+		return;
+	}
+	if (is_null(e) || e->len == 0) {
+		pm_error(m, "bad-value", ev_loc(L, e), "'ignore: %s' needs a reason",
+		         f->rule->name);
+		node_done(L);
+		return;
+	}
+	pm_ignore *ig = pm_vec_push(m, m->ignores);
+	ig->kind = model_kind(f->ekind);
+	ig->elem = f->idx;
+	ig->rule = pm_intern(m, f->rule->name, strlen(f->rule->name));
+	ig->reason = pm_intern(m, e->val, e->len);
+	ig->loc = f->key_loc;
+	ig->used = false;
+	node_done(L);
+}
+
+static void item_value(loader *L, frame *f, const ev *e)
+{
+	bool scalar = e->type == YAML_SCALAR_EVENT && !is_null(e);
+	if (f->kind == F_USES) {
+		if (e->type == YAML_SCALAR_EVENT) {
+			add_use(L, e);
+			node_done(L);
+		} else {
+			reject(L, e, "bad-value", pm_arena_printf(L->m, "'uses' takes tool ids, "
+			       "not %s", node_desc(L, e)));
+		}
+		return;
+	}
+	if (!scalar) {
+		reject(L, e, "syntax", pm_arena_printf(L->m, "an arrow in 'flow' must be a "
+		       "string such as 'a -> b', not %s", node_desc(L, e)));
+		return;
+	}
+	parse_flow_string(L, e, f);
+	node_done(L);
+}
+
+/* --- keys --------------------------------------------------------------------------- */
+
+/* Runs once per key of the input: compare the first byte and the length
+ * before the text. */
+static int find_key(const char *s, size_t n)
+{
+	static const unsigned char lens[Y_COUNT] = {
+		5, 5, 11, 4, 7, 4, 5, 5, 8, 6, 4, 6, 5, 7, 9, 5, 4,
+	};
+	for (int i = 0; i < Y_COUNT; i++)
+		if (lens[i] == n && key_names[i][0] == s[0] && memcmp(key_names[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+static const char *placement(scope_kind k)
+{
+	switch (k) {
+	case S_STEP: return "inside a process";
+	case S_PROCESS: return "at the top level or inside a system";
+	default: return "at the top level";
+	}
+}
+
+static void unknown_key(loader *L, frame *f, const ev *e, int k)
+{
+	pm_model *m = L->m;
+	pm_loc at = f->key_loc;
+	const char *name = quoted(L, e->val, e->len);
+	if (k == Y_FLOW)
+		pm_error(m, "misplaced-declaration", at, "arrows belong in a process, a "
+		         "system or at the top level, not in %s", scope_names[f->ekind]);
+	else if (k >= Y_PEOPLE)
+		pm_error(m, "misplaced-declaration", at, "'%s' declarations belong %s",
+		         kind_words[key_kind(k)], placement(key_kind(k)));
+	else if (k >= 0)
+		pm_error(m, "unknown-attribute", at, "no attribute %s for %s", name,
+		         scope_names[f->ekind]);
+	else if (e->len == 2 && memcmp(e->val, "<<", 2) == 0)
+		pm_error(m, "unknown-attribute", at, "YAML merge keys ('<<') are not supported");
+	else
+		pm_error(m, "unknown-attribute", at, "unknown attribute %s for %s%s", name,
+		         scope_names[f->ekind],
+		         did_you_mean(L, suggest(e->val, e->len, key_names, Y_COUNT,
+		                                 keys_allowed[f->ekind])));
+}
+
+static void elem_key(loader *L, frame *f, const ev *e)
+{
+	int k = find_key(e->val, e->len);
+	f->vslot = SL_SKIP;
+	if (k < 0 || !(keys_allowed[f->ekind] & B(k))) {
+		unknown_key(L, f, e, k);
+		return;
+	}
+	if (f->seen & B(k)) {
+		pm_error(L->m, "duplicate-attribute", f->key_loc, "'%s' is given twice for %s",
+		         key_names[k], scope_names[f->ekind]);
+		return;
+	}
+	f->seen |= B(k);
+	f->vkey = (enum ykey)k;
+	f->vslot = SL_VALUE;
+}
+
+/* An element id: the key of a person, tool, system, process or step. */
+static void ids_key(loader *L, frame *f, const ev *e)
+{
+	f->vslot = SL_SKIP;
+	if (!is_name(e->val, e->len, false)) {
+		bool dotted = is_name(e->val, e->len, true);
+		pm_error(L->m, "syntax", f->key_loc, dotted ?
+		         "invalid id %s: ids cannot contain '.'" :
+		         "invalid id %s: an id starts with a letter or '_' and holds letters, "
+		         "digits, '_' and '-'", quoted(L, e->val, e->len));
+		return;
+	}
+	pm_str id = pm_intern(L->m, e->val, e->len);
+	f->pending = new_element(L, f->ekind, id, f->key_loc, f->parent, f->idx);
+	f->vslot = SL_ELEM;
+}
+
+static void ignore_key(loader *L, frame *f, const ev *e)
+{
+	pm_model *m = L->m;
+	const pm_rule_info *ri = pm_rule_find(e->val, e->len);
+	f->vslot = SL_SKIP;
+	if (!ri || !ri->analysis) {
+		const char *words[32];
+		size_t n = 0;
+		for (size_t i = 0; i < pm_nrules && n < 32; i++)
+			if (pm_rules[i].analysis)
+				words[n++] = pm_rules[i].name;
+		pm_error(m, "unknown-reference", f->key_loc, "unknown rule %s in ignore%s",
+		         quoted(L, e->val, e->len),
+		         did_you_mean(L, suggest(e->val, e->len, words, n, ~0u)));
+		return;
+	}
+	uint64_t bit = (uint64_t)1 << ((size_t)(ri - pm_rules) % 64);
+	if (f->rules_seen & bit) {
+		pm_error(m, "duplicate-attribute", f->key_loc,
+		         "'ignore: %s' is given twice for %s", ri->name, scope_names[f->ekind]);
+		return;
+	}
+	f->rules_seen |= bit;
+	f->rule = ri;
+	f->vslot = SL_REASON;
+}
+
+static void key_node(loader *L, frame *f, const ev *e)
+{
+	f->key_loc = ev_loc(L, e);
+	if (e->type != YAML_SCALAR_EVENT) {
+		pm_error(L->m, "syntax", f->key_loc, "a key must be a string, not %s",
+		         node_desc(L, e));
+		f->vslot = SL_SKIP;
+		skip_node(L, e);
+		return;
+	}
+	if (f->kind == F_ELEM)
+		elem_key(L, f, e);
+	else if (f->kind == F_IDS)
+		ids_key(L, f, e);
+	else
+		ignore_key(L, f, e);
+	node_done(L);
+}
+
+/* --- events ------------------------------------------------------------------------- */
+
+/* document -> { title, people, tools, systems, processes, flow } | empty */
+static void root_node(loader *L, const ev *e)
+{
+	if (e->type == YAML_MAPPING_START_EVENT) {
+		frame *f = push(L, F_ELEM, S_TOP, PM_NONE);
+		f->seen = L->m->title ? B(Y_TITLE) : 0;
+		return;
+	}
+	if (is_null(e))
+		return;
+	reject(L, e, "syntax", pm_arena_printf(L->m, "a procmap YAML file is a mapping "
+	       "with keys such as 'title' and 'systems', not %s", node_desc(L, e)));
+}
+
+/* Only an escape in double quotes (\0, \x00, \u0000) puts a NUL in a
+ * value: libyaml's reader refuses the byte itself. */
+static bool has_nul(const ev *e)
+{
+	return e->type == YAML_SCALAR_EVENT && e->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+	       memchr(e->val, '\0', e->len) != NULL;
+}
+
+static void node(loader *L, const ev *e)
+{
+	frame *f = L->depth ? &L->stack[L->depth - 1] : NULL;
+	bool is_key = f && is_mapping(f) && !f->want_value;
+	bool skipped = f && is_mapping(f) && f->want_value && f->vslot == SL_SKIP;
+	if (e->type == YAML_ALIAS_EVENT) {
+		if (skipped)
+			node_done(L);
+		else
+			replay_push(L, e);   /* its events come next, as if written here */
+		return;
+	}
+	if (has_nul(e)) {
+		pm_error(L->m, "syntax", ev_loc(L, e), "NUL byte in string");
+		if (is_key)
+			f->vslot = SL_SKIP;
+		node_done(L);
+		return;
+	}
+	if (!f)
+		root_node(L, e);
+	else if (is_key)
+		key_node(L, f, e);
+	else if (skipped)
+		skip_node(L, e);
+	else if (f->kind == F_ELEM)
+		key_value(L, f, e);
+	else if (f->kind == F_IDS)
+		elem_value(L, f, e);
+	else if (f->kind == F_IGNORE)
+		reason_value(L, f, e);
+	else
+		item_value(L, f, e);
+}
+
+static void skip_event(loader *L, const ev *e)
+{
+	if (e->type == YAML_MAPPING_START_EVENT || e->type == YAML_SEQUENCE_START_EVENT)
+		L->skip++;
+	else if ((e->type == YAML_MAPPING_END_EVENT || e->type == YAML_SEQUENCE_END_EVENT) &&
+	         --L->skip == 0)
+		node_done(L);
+}
+
+static void process(loader *L, const ev *e)
+{
+	if (L->skip) {
+		skip_event(L, e);
+		return;
+	}
+	switch (e->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (++L->docs > 1) {
+			pm_error(L->m, "syntax", ev_loc(L, e), "a second YAML document; a procmap "
+			         "YAML file holds one");
+			L->stop = true;
+		}
+		break;
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		pop(L);
+		node_done(L);
+		break;
+	default:
+		if (is_node(e->type))
+			node(L, e);
+		break;
+	}
+}
+
+static void release(loader *L)
+{
+	drop_event(L);
+	if (L->parser_ready)
+		yaml_parser_delete(&L->parser);
+	L->parser_ready = false;
+	pm_vec_free(L->log);
+	pm_vec_free(L->text);
+	pm_vec_free(L->anchors);
+	pm_vec_free(L->recs);
+	pm_vec_free(L->replays);
+	pm_map_free(&L->anchor_names);
+}
+
+static void run(loader *L)
+{
+	ev e;
+	while (!L->stop && !L->m->stop && next_event(L, &e)) {
+		process(L, &e);
+		drop_event(L);
+	}
+	drop_event(L);
+	while (L->depth)   /* close what an error left open */
+		pop(L);
+}
 
 pm_status pm_parse_yaml(pm_model *m, uint32_t file)
 {
-	pm_loc l = { file, 1, 1 };
-	pm_error(m, "syntax", l, "YAML input is not supported yet");
-	return PM_ERR_INPUT;
+	uint32_t errors = m->nerrors;
+	loader *L = pm_arena_alloc(m, sizeof *L);
+	memset(L, 0, sizeof *L);
+	L->m = m;
+	L->file = file;
+	L->src = m->files.v[file].data;
+	L->len = m->files.v[file].len;
+	L->bom = L->len >= 3 && memcmp(L->src, "\xEF\xBB\xBF", 3) == 0;
+	L->odd_breaks = has_odd_breaks(L->src, L->len);
+	cursor_reset(L);
+	if (L->len >= 2 && ((unsigned char)L->src[0] >= 0xFE) &&
+	    ((unsigned char)L->src[1] >= 0xFE)) {
+		reader_error(L);   /* a UTF-16 byte order mark: libyaml would decode it */
+		return PM_ERR_INPUT;
+	}
+	if (!yaml_parser_initialize(&L->parser))
+		pm_oom(m);
+	L->parser_ready = true;
+	yaml_parser_set_input_string(&L->parser, (const unsigned char *)L->src, L->len);
+	jmp_buf jb;
+	jmp_buf *outer = m->oom;
+	if (setjmp(jb)) {
+		release(L);
+		m->oom = outer;
+		pm_oom(m);
+	}
+	m->oom = &jb;
+	run(L);
+	release(L);
+	m->oom = outer;
+	return m->nerrors > errors || m->stop ? PM_ERR_INPUT : PM_OK;
 }

@@ -1,21 +1,50 @@
-/* cmd_check.c — `procmap check`: load, resolve, report diagnostics. */
+/* cmd_check.c — `procmap check`: load, resolve, analyse, write the report,
+ * and turn the findings into the exit status. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "fileio.h"
 
 static const char check_usage[] =
 	"usage: procmap check [options] FILE...\n\n"
-	"Parse and resolve the model made of FILE... ('-' reads standard input)\n"
-	"and report every problem found.\n\n"
+	"Load the model made of FILE... ('-' reads standard input), analyse it\n"
+	"and report every problem found, with lead times and loads.\n\n"
 	"Options:\n"
-	"  --fail-on LEVEL       exit 1 when a diagnostic at LEVEL or above exists:\n"
-	"                        error (default), warning or info\n"
-	"  --input-format FMT    auto (by extension, default), pmap or yaml\n"
-	"  --color WHEN          auto (default), always or never; NO_COLOR disables\n"
-	"  -h, --help            show this help\n";
+	"  -f, --format FMT       text (default), json, sarif or markdown\n"
+	"  -o, --output FILE      write the report to FILE, whole or not at all\n"
+	"                         (default: standard output)\n"
+	"      --rule NAME=LEVEL  set an analysis rule to off, info, warning or\n"
+	"                         error; repeatable, wins over the configuration\n"
+	"      --config FILE      read rule levels and thresholds from FILE\n"
+	"      --no-config        read no configuration file\n"
+	"      --fail-on LEVEL    exit 1 when a finding at LEVEL or above exists:\n"
+	"                         error (default), warning or info\n"
+	"      --input-format FMT auto (by extension, default), pmap or yaml\n"
+	"      --color WHEN       auto (default), always or never; NO_COLOR disables\n"
+	"  -h, --help             show this help\n\n"
+	"Without --config or --no-config, the configuration is the .procmap.yaml\n"
+	"in the folder of the first FILE or the nearest folder above it.\n\n"
+	"Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage error,\n"
+	"unreadable input or configuration, or the report could not be written.\n";
 
-static bool parse_level(const char *s, pm_severity *out)
+typedef struct check_opts {
+	pm_report_format format;
+	const char *output;        /* -o; NULL for standard output */
+	char **rules;              /* --rule values, in the order given */
+	int nrules;
+	const char *config;
+	bool no_config;
+	pm_severity fail_on;
+	pm_input_format input;
+	int color;
+	char **files;
+	int nfiles;
+} check_opts;
+
+static bool parse_fail_on(const char *s, pm_severity *out)
 {
 	static const char *const names[] = { "info", "warning", "error" };
 	for (int i = 0; i < 3; i++)
@@ -26,69 +55,230 @@ static bool parse_level(const char *s, pm_severity *out)
 	return false;
 }
 
-int cmd_check(int argc, char **argv)
+static bool parse_format(const char *s, pm_report_format *out)
+{
+	static const char *const names[] = { "text", "json", "sarif", "markdown" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (pm_report_format)i;
+			return true;
+		}
+	return false;
+}
+
+/* Checks a --rule value before any input is read, on a scratch model;
+ * returns PM_EXIT_OK or the usage error's status. */
+static int check_rule(const char *arg)
+{
+	static const char *const levels[] = { "off", "info", "warning", "error" };
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return cli_usage("check", "invalid --rule '%s' (expected NAME=LEVEL)", arg);
+	bool level = false;
+	for (int i = 0; i < 4; i++)
+		level |= strcmp(eq + 1, levels[i]) == 0;
+	if (!level)
+		return cli_usage("check", "invalid level '%s' in --rule '%s' (off, info, warning or error)",
+		                 eq + 1, arg);
+	pm_model *probe = pm_model_new();
+	if (!probe) {
+		cli_error("out of memory");
+		return PM_EXIT_TROUBLE;
+	}
+	pm_status st = pm_model_set_rule(probe, arg);
+	pm_model_free(probe);
+	if (st != PM_OK)
+		return cli_usage("check", "'%.*s' is not an analysis rule (in --rule '%s')",
+		                 (int)(eq - arg), arg, arg);
+	return PM_EXIT_OK;
+}
+
+static int parse_option(int c, const char *arg, check_opts *o)
+{
+	switch (c) {
+	case 'f':
+		if (!parse_format(arg, &o->format))
+			return cli_usage("check", "invalid --format '%s' (text, json, sarif or markdown)", arg);
+		return -1;
+	case 'o':
+		o->output = strcmp(arg, "-") == 0 ? NULL : arg;
+		return -1;
+	case 'r':
+		if (check_rule(arg) != PM_EXIT_OK)
+			return PM_EXIT_TROUBLE;
+		o->rules[o->nrules++] = (char *)arg;
+		return -1;
+	case 'C':
+		o->config = arg;
+		return -1;
+	case 'N':
+		o->no_config = true;
+		return -1;
+	case 'F':
+		if (!parse_fail_on(arg, &o->fail_on))
+			return cli_usage("check", "invalid --fail-on '%s' (error, warning or info)", arg);
+		return -1;
+	case 'i':
+		if (!cli_parse_input_format(arg, &o->input))
+			return cli_usage("check", "invalid --input-format '%s' (auto, pmap or yaml)", arg);
+		return -1;
+	case 'c':
+		if (!cli_parse_color(arg, &o->color))
+			return cli_usage("check", "invalid --color '%s' (auto, always or never)", arg);
+		return -1;
+	}
+	return PM_EXIT_TROUBLE;
+}
+
+/* getopt_long() said '?': an unknown option, or a value given to a long
+ * option that takes none ("--no-config=x"). */
+static int bad_option(const char *arg)
+{
+	if (strncmp(arg, "--", 2) == 0 && optopt)
+		return cli_usage("check", "option '%.*s' takes no value",
+		                 (int)strcspn(arg, "="), arg);
+	if (strncmp(arg, "--", 2) == 0 || !optopt)
+		return cli_usage("check", "unknown option '%s'", arg);
+	return cli_usage("check", "unknown option '-%c'", optopt);
+}
+
+/* Returns -1 to go on, or the exit status (help, usage error). */
+static int parse_args(int argc, char **argv, check_opts *o)
 {
 	static const struct option opts[] = {
-		{ "fail-on", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "rule", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "no-config", no_argument, NULL, 'N' },
+		{ "fail-on", required_argument, NULL, 'F' },
 		{ "input-format", required_argument, NULL, 'i' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	pm_severity fail_on = PM_SEV_ERROR;
-	pm_input_format fmt = PM_INPUT_AUTO;
-	int color = 0, c;
+	int c, rc;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (!parse_level(optarg, &fail_on))
-				return cli_usage("check", "invalid --fail-on '%s' (error, warning or info)", optarg);
-			break;
-		case 'i':
-			if (!cli_parse_input_format(optarg, &fmt))
-				return cli_usage("check", "invalid --input-format '%s' (auto, pmap or yaml)", optarg);
-			break;
-		case 'c':
-			if (!cli_parse_color(optarg, &color))
-				return cli_usage("check", "invalid --color '%s' (auto, always or never)", optarg);
-			break;
-		case 'h':
+	while ((c = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
+		if (c == 'h') {
 			fputs(check_usage, stdout);
 			return PM_EXIT_OK;
-		case ':':
-			return cli_usage("check", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage("check", "unknown option '%s'", argv[optind - 1]);
 		}
+		if (c == ':')
+			return cli_usage("check", "option '%s' needs a value", argv[optind - 1]);
+		if (c == '?')
+			return bad_option(argv[optind - 1]);
+		if ((rc = parse_option(c, optarg, o)) >= 0)
+			return rc;
 	}
+	if (o->config && o->no_config)
+		return cli_usage("check", "--config and --no-config cannot be used together");
 	if (optind >= argc)
 		return cli_usage("check", "no input files");
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	return -1;
+}
 
-	bool io_failed;
-	pm_model *m = cli_load(argv + optind, argc - optind, fmt, &io_failed);
-	if (!m)
-		return PM_EXIT_TROUBLE;
-	unsigned flags = cli_use_color(color, stdout) ? PM_WRITE_COLOR : 0;
-	pm_status st = pm_model_write_diagnostics(m, stdout, flags);
-	size_t n[4] = { 0 };
-	for (int s = PM_SEV_INFO; s <= PM_SEV_ERROR; s++)
-		n[s] = pm_model_diag_count_at(m, (pm_severity)s);
-	printf("%zu error%s, %zu warning%s, %zu info%s\n",
-	       n[PM_SEV_ERROR], n[PM_SEV_ERROR] == 1 ? "" : "s",
-	       n[PM_SEV_WARNING], n[PM_SEV_WARNING] == 1 ? "" : "s",
-	       n[PM_SEV_INFO], n[PM_SEV_INFO] == 1 ? "" : "s");
-	pm_model_free(m);
-	if (st != PM_OK || fflush(stdout) != 0) {
-		cli_error("cannot write the report: %s", st == PM_ERR_NOMEM ?
-		          "out of memory" : "write error");
-		return PM_EXIT_TROUBLE;
+/* Loads the configuration and applies --rule on top of it.  Returns false
+ * when the configuration file cannot be read. */
+static bool configure(pm_model *m, const check_opts *o)
+{
+	char *found = NULL;
+	const char *path = o->config;
+	if (!path && !o->no_config)
+		path = found = pm_config_find(o->files[0]);   /* "-": from "." */
+	pm_status st = path ? pm_model_load_config(m, path) : PM_OK;
+	free(found);
+	for (int i = 0; i < o->nrules; i++)
+		pm_model_set_rule(m, o->rules[i]);   /* checked by check_rule() */
+	return st != PM_ERR_IO && st != PM_ERR_NOMEM;
+}
+
+/* Writes the report; returns false after saying why it failed. */
+static bool write_report(pm_model *m, const check_opts *o)
+{
+	pm_outfile f;
+	int e = pm_outfile_open(&f, o->output ? o->output : "-");
+	if (e) {
+		cli_error("cannot write '%s': %s", o->output, strerror(e));
+		return false;
 	}
-	if (io_failed)
-		return PM_EXIT_TROUBLE;
+	unsigned flags = o->format == PM_REPORT_TEXT && cli_use_color(o->color, f.f)
+	                 ? PM_WRITE_COLOR : 0;
+	errno = 0;
+	pm_status st = pm_model_write_report(m, f.f, o->format, flags);
+	int werr = errno;
+	if (st == PM_ERR_NOMEM) {
+		pm_outfile_abort(&f);
+		cli_error("out of memory");
+		return false;
+	}
+	e = pm_outfile_commit(&f, false);
+	if (!e && st != PM_OK)
+		e = werr ? werr : EIO;
+	if (e) {
+		if (o->output)
+			cli_error("cannot write '%s': %s", o->output, strerror(e));
+		else
+			cli_error("cannot write the report to standard output: %s", strerror(e));
+		return false;
+	}
+	return true;
+}
+
+/* A report in a file or in another format does not show on the terminal:
+ * say there why files could not be read. */
+static void echo_io_errors(pm_model *m, const check_opts *o)
+{
+	if (o->format == PM_REPORT_TEXT && !o->output)
+		return;
+	for (size_t i = 0; i < pm_model_diag_count(m); i++) {
+		const pm_diag *d = pm_model_diag(m, i);
+		if (strcmp(d->rule, "io") == 0)
+			cli_error("%s", d->message);
+	}
+}
+
+static int exit_status(const pm_model *m, pm_severity fail_on)
+{
 	for (int s = fail_on; s <= PM_SEV_ERROR; s++)
-		if (n[s])
+		if (pm_model_diag_count_at(m, (pm_severity)s))
 			return PM_EXIT_FINDINGS;
 	return PM_EXIT_OK;
+}
+
+static int run(const check_opts *o)
+{
+	bool io_failed;
+	pm_model *m = cli_load(o->files, o->nfiles, o->input, &io_failed);
+	if (!m)
+		return PM_EXIT_TROUBLE;
+	bool config_ok = configure(m, o);
+	if (pm_model_analyze(m) == PM_ERR_NOMEM) {
+		pm_model_free(m);
+		cli_error("out of memory");
+		return PM_EXIT_TROUBLE;
+	}
+	bool written = write_report(m, o);
+	echo_io_errors(m, o);
+	int rc = exit_status(m, o->fail_on);
+	pm_model_free(m);
+	return !written || io_failed || !config_ok ? PM_EXIT_TROUBLE : rc;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	check_opts o = { .format = PM_REPORT_TEXT, .fail_on = PM_SEV_ERROR };
+	o.rules = calloc((size_t)argc + 1, sizeof *o.rules);
+	if (!o.rules) {
+		cli_error("out of memory");
+		return PM_EXIT_TROUBLE;
+	}
+	int rc = parse_args(argc, argv, &o);
+	if (rc < 0)
+		rc = run(&o);
+	free(o.rules);
+	return rc;
 }

@@ -1,10 +1,140 @@
-/* cmd_convert.c — `procmap convert` (not implemented yet). */
+/* cmd_convert.c — `procmap convert`: a model from .pmap to YAML and back
+ * (docs/fmt.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
 #include "cli.h"
+#include "fileio.h"
+
+static const char convert_usage[] =
+	"usage: procmap convert --to pmap|yaml [-o OUT] FILE\n\n"
+	"Write the model in FILE ('-' reads standard input) as .pmap or YAML.\n"
+	"The .pmap comes out in the layout of 'procmap fmt'; comments go along\n"
+	"wherever the target can hold them.  A file with syntax errors is not\n"
+	"converted: its diagnostics go to standard error and the exit status is 1.\n\n"
+	"Options:\n"
+	"  -t, --to FORMAT       pmap or yaml (default: from the extension of OUT)\n"
+	"  -o, --output OUT      write OUT (atomically) instead of standard output\n"
+	"      --input-format FMT  auto (by extension, default), pmap or yaml\n"
+	"      --color WHEN      colour the diagnostics: auto (default), always, never\n"
+	"  -h, --help            show this help\n";
+
+enum target { TO_NONE, TO_PMAP, TO_YAML };
+
+static enum target parse_target(const char *s)
+{
+	if (strcmp(s, "pmap") == 0)
+		return TO_PMAP;
+	if (strcmp(s, "yaml") == 0 || strcmp(s, "yml") == 0)
+		return TO_YAML;
+	return TO_NONE;
+}
+
+static enum target target_of_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && !strchr(dot, '/') ? parse_target(dot + 1) : TO_NONE;
+}
+
+static int write_model(pm_model *m, enum target to, const char *out)
+{
+	pm_outfile o;
+	int e = pm_outfile_open(&o, out ? out : "-");
+	if (e) {
+		cli_error("cannot write '%s': %s", out, strerror(e));
+		return PM_EXIT_TROUBLE;
+	}
+	pm_status st = to == TO_YAML ? pm_model_write_yaml(m, o.f) : pm_model_write_pmap(m, o.f);
+	if (st != PM_OK) {
+		pm_outfile_abort(&o);
+		cli_error("cannot write '%s': %s", out ? out : "standard output",
+		          st == PM_ERR_IO ? strerror(errno ? errno : EIO) : pm_status_str(st));
+		return PM_EXIT_TROUBLE;
+	}
+	e = pm_outfile_commit(&o, false);
+	if (e) {
+		cli_error("cannot write '%s': %s", out ? out : "standard output", strerror(e));
+		return PM_EXIT_TROUBLE;
+	}
+	return PM_EXIT_OK;
+}
+
+static int convert(const char *file, pm_input_format fmt, enum target to,
+                   const char *out, int color)
+{
+	pm_model *m = pm_model_new();
+	if (!m) {
+		cli_error("out of memory");
+		return PM_EXIT_TROUBLE;
+	}
+	pm_status st = pm_model_load_file(m, file, fmt);
+	int rc;
+	if (st == PM_ERR_NOMEM) {
+		cli_error("out of memory");
+		rc = PM_EXIT_TROUBLE;
+	} else if (st != PM_OK) {
+		unsigned flags = cli_use_color(color, stderr) ? PM_WRITE_COLOR : 0;
+		pm_model_write_diagnostics(m, stderr, flags);
+		rc = st == PM_ERR_IO ? PM_EXIT_TROUBLE : PM_EXIT_FINDINGS;
+	} else {
+		rc = write_model(m, to, out);
+	}
+	pm_model_free(m);
+	return rc;
+}
 
 int cmd_convert(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'convert' is not implemented yet");
-	return PM_EXIT_TROUBLE;
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "input-format", required_argument, NULL, 'i' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum target to = TO_NONE;
+	pm_input_format fmt = PM_INPUT_AUTO;
+	const char *out = NULL;
+	int color = 0, c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if ((to = parse_target(optarg)) == TO_NONE)
+				return cli_usage("convert", "invalid --to '%s' (pmap or yaml)", optarg);
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'i':
+			if (!cli_parse_input_format(optarg, &fmt))
+				return cli_usage("convert", "invalid --input-format '%s' (auto, pmap or yaml)", optarg);
+			break;
+		case 'c':
+			if (!cli_parse_color(optarg, &color))
+				return cli_usage("convert", "invalid --color '%s' (auto, always or never)", optarg);
+			break;
+		case 'h':
+			fputs(convert_usage, stdout);
+			return PM_EXIT_OK;
+		case ':':
+			return cli_usage("convert", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_usage("convert", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("convert", "no input file");
+	if (argc - optind > 1)
+		return cli_usage("convert", "one input file at a time");
+	if (to == TO_NONE && out && strcmp(out, "-") != 0)
+		to = target_of_path(out);
+	if (to == TO_NONE)
+		return cli_usage("convert", "--to is needed (pmap or yaml)");
+	if (out && strcmp(out, "-") == 0)
+		out = NULL;
+	return convert(argv[optind], fmt, to, out, color);
 }

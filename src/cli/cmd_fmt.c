@@ -1,10 +1,174 @@
-/* cmd_fmt.c — `procmap fmt` (not implemented yet). */
+/* cmd_fmt.c — `procmap fmt`: print, check or rewrite .pmap files in the
+ * canonical layout (docs/fmt.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "fileio.h"
+
+static const char fmt_usage[] =
+	"usage: procmap fmt [-w | --check] FILE...\n\n"
+	"Print a .pmap FILE in the canonical layout, keeping every comment ('-'\n"
+	"reads standard input).  Several files need -w or --check.  A file with\n"
+	"syntax errors is never formatted: its diagnostics go to standard error\n"
+	"and the exit status is 1.\n\n"
+	"Options:\n"
+	"  -w, --write           rewrite the files that are not formatted, in place\n"
+	"                        (atomically, keeping their permissions); '-' is\n"
+	"                        written to standard output\n"
+	"      --check           print 'would reformat FILE' for each file that is\n"
+	"                        not formatted and exit 1 if there is one\n"
+	"      --color WHEN      colour the diagnostics: auto (default), always, never\n"
+	"  -h, --help            show this help\n";
+
+enum mode { PRINT, WRITE, CHECK };
+
+/* Reads a whole file ('-': standard input); NULL with errno set. */
+static char *read_all(const char *path, size_t *len)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			errno = ENOMEM;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	int err = buf && ferror(f) ? (errno ? errno : EIO) : 0;
+	if (!is_stdin)
+		fclose(f);
+	if (err) {
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* Rewrites `path` with `text`, atomically.  The file a symbolic link points
+ * to is rewritten, not the link. */
+static int write_back(const char *path, const char *text, size_t len)
+{
+	char *real = realpath(path, NULL);
+	pm_outfile o;
+	int e = pm_outfile_open(&o, real ? real : path);
+	free(real);
+	if (e)
+		return e;
+	if (fwrite(text, 1, len, o.f) != len) {
+		e = errno ? errno : EIO;
+		pm_outfile_abort(&o);
+		return e;
+	}
+	return pm_outfile_commit(&o, false);
+}
+
+/* Formats one file; returns its exit status. */
+static int fmt_one(const char *path, enum mode mode, int color)
+{
+	size_t len = 0, outlen = 0;
+	char *text = read_all(path, &len);
+	if (!text) {
+		cli_error("cannot read '%s': %s", path, strerror(errno));
+		return PM_EXIT_TROUBLE;
+	}
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	pm_model *m = pm_model_new();
+	char *out = NULL;
+	pm_status st = m ? pm_format_pmap(m, name, text, len, &out, &outlen) : PM_ERR_NOMEM;
+	int rc = PM_EXIT_OK;
+	if (st == PM_ERR_INPUT) {
+		unsigned flags = cli_use_color(color, stderr) ? PM_WRITE_COLOR : 0;
+		pm_model_write_diagnostics(m, stderr, flags);
+		rc = PM_EXIT_FINDINGS;
+	} else if (st != PM_OK) {
+		cli_error("cannot format '%s': %s", name, pm_status_str(st));
+		rc = PM_EXIT_TROUBLE;
+	} else {
+		bool changed = outlen != len || memcmp(out, text, len) != 0;
+		if (mode == CHECK && changed) {
+			printf("would reformat %s\n", name);
+			rc = PM_EXIT_FINDINGS;
+		} else if (mode == PRINT || (mode == WRITE && strcmp(path, "-") == 0)) {
+			if (fwrite(out, 1, outlen, stdout) != outlen)
+				rc = PM_EXIT_TROUBLE;
+		} else if (mode == WRITE && changed) {
+			int e = write_back(path, out, outlen);
+			if (e) {
+				cli_error("cannot write '%s': %s", path, strerror(e));
+				rc = PM_EXIT_TROUBLE;
+			}
+		}
+	}
+	free(out);
+	free(text);
+	pm_model_free(m);
+	return rc;
+}
 
 int cmd_fmt(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'fmt' is not implemented yet");
-	return PM_EXIT_TROUBLE;
+	static const struct option opts[] = {
+		{ "write", no_argument, NULL, 'w' },
+		{ "check", no_argument, NULL, 'k' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum mode mode = PRINT;
+	int color = 0, c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":wh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+		case 'k':
+			if (mode != PRINT && mode != (c == 'w' ? WRITE : CHECK))
+				return cli_usage("fmt", "-w and --check cannot be used together");
+			mode = c == 'w' ? WRITE : CHECK;
+			break;
+		case 'c':
+			if (!cli_parse_color(optarg, &color))
+				return cli_usage("fmt", "invalid --color '%s' (auto, always or never)", optarg);
+			break;
+		case 'h':
+			fputs(fmt_usage, stdout);
+			return PM_EXIT_OK;
+		case ':':
+			return cli_usage("fmt", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_usage("fmt", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("fmt", "no input files");
+	if (mode == PRINT && argc - optind > 1)
+		return cli_usage("fmt", "several files need -w or --check");
+	int rc = PM_EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		int r = fmt_one(argv[i], mode, color);
+		if (r > rc)
+			rc = r;
+	}
+	if (fflush(stdout) != 0) {
+		cli_error("cannot write to standard output: %s", strerror(errno));
+		return PM_EXIT_TROUBLE;
+	}
+	return rc;
 }

@@ -1,8 +1,10 @@
 /* main.c — procmap's entry point: global options and the command table. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "model.h"   /* pm_alloc_fail_after */
 
 static const pm_command commands[] = {
 	{ "check", cmd_check, "check models and report findings" },
@@ -33,6 +35,10 @@ static const pm_command *find(const char *name)
 
 int main(int argc, char **argv)
 {
+	/* failure injection for tests/test_oom.c: the N-th allocation fails */
+	const char *fail = getenv("PROCMAP_FAIL_ALLOC");
+	if (fail && *fail)
+		pm_alloc_fail_after(strtoul(fail, NULL, 10));
 	if (argc < 2) {
 		usage(stderr);
 		return PM_EXIT_TROUBLE;

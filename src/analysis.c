@@ -1,0 +1,307 @@
+/* analysis.c — the pm_model_analyze() driver, findings, ignores, rule
+ * severities (--rule) and the shared helpers of the passes. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis.h"
+
+/* --- configuration ------------------------------------------------------------ */
+
+void pm_analysis_init(pm_model *m)
+{
+	if (m->an.inited)
+		return;
+	/* sev[] has room for 64 rows; rules.c has far fewer */
+	for (size_t i = 0; i < pm_nrules && i < 64; i++)
+		m->an.sev[i] = pm_rules[i].severity;
+	m->an.th.bottleneck_share = 0.5;
+	m->an.th.bottleneck_min_steps = 3;
+	m->an.th.join_fan_in = 3;
+	m->an.th.utilisation = 1.0;
+	m->an.inited = true;
+}
+
+bool pm_parse_level(const char *s, pm_severity *out)
+{
+	static const char *const names[] = { "off", "info", "warning", "error" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (pm_severity)i;
+			return true;
+		}
+	return false;
+}
+
+pm_status pm_model_set_rule(pm_model *m, const char *assignment)
+{
+	if (!m || !assignment)
+		return PM_ERR_USAGE;
+	const char *eq = strchr(assignment, '=');
+	if (!eq)
+		return PM_ERR_USAGE;
+	const pm_rule_info *ri = pm_rule_find(assignment, (size_t)(eq - assignment));
+	pm_severity sev;
+	if (!ri || !ri->analysis || !pm_parse_level(eq + 1, &sev))
+		return PM_ERR_USAGE;
+	pm_analysis_init(m);
+	m->an.sev[ri - pm_rules] = sev;
+	return PM_OK;
+}
+
+/* --- scratch memory ----------------------------------------------------------- */
+
+void *pm_scratch(pm_model *m, size_t n)
+{
+	void **slot = pm_vec_push(m, m->an.scratch);
+	*slot = NULL;   /* so a failed allocation leaves nothing to free */
+	void *p = pm_xmalloc(m, n);
+	m->an.scratch.v[m->an.scratch.n - 1] = p;
+	return p;
+}
+
+void pm_scratch_release(pm_model *m)
+{
+	for (uint32_t i = 0; i < m->an.scratch.n; i++)
+		pm_xfree(m->an.scratch.v[i]);
+	pm_vec_free(m->an.scratch);
+}
+
+/* --- findings ----------------------------------------------------------------- */
+
+bool pm_rule_on(pm_model *m, const char *rule)
+{
+	const pm_rule_info *ri = pm_rule_find(rule, strlen(rule));
+	return ri && m->an.sev[ri - pm_rules] != PM_SEV_OFF;
+}
+
+pm_ignore *pm_ignore_find(pm_model *m, const char *rule, pm_kind kind, pm_ix idx)
+{
+	pm_actx *cx = m->an.cx;
+	if (!cx || kind > PM_KIND_TOOL || !cx->ig_head[kind])
+		return NULL;
+	for (pm_ix i = cx->ig_head[kind][idx]; i != PM_NONE; i = cx->ig_next[i])
+		if (strcmp(pm_str_get(m, m->ignores.v[i].rule), rule) == 0)
+			return &m->ignores.v[i];
+	return NULL;
+}
+
+static pm_diag_rec *finding_v(pm_model *m, const char *rule, pm_kind kind,
+                              pm_ix idx, pm_loc loc, const char *fmt, va_list ap)
+{
+	const pm_rule_info *ri = pm_rule_find(rule, strlen(rule));
+	pm_severity sev = m->an.sev[ri - pm_rules];
+	if (sev == PM_SEV_OFF)
+		return NULL;
+	const char *subject = pm_qualified_id(m, kind, idx);
+	pm_ignore *ig = pm_ignore_find(m, ri->name, kind, idx);
+	pm_diag_rec *r = pm_diag_addv(m, sev, ri->name, loc, fmt, ap);
+	r->d.subject = subject;
+	if (ig) {
+		r->d.suppressed = pm_str_get(m, ig->reason);
+		ig->used = true;
+	}
+	return r;
+}
+
+static pm_loc elem_loc(const pm_model *m, pm_kind kind, pm_ix i)
+{
+	switch (kind) {
+	case PM_KIND_SYSTEM: return m->systems.v[i].loc;
+	case PM_KIND_PROCESS: return m->processes.v[i].loc;
+	case PM_KIND_STEP: return m->steps.v[i].loc;
+	case PM_KIND_PERSON: return m->people.v[i].loc;
+	case PM_KIND_TOOL: return m->tools.v[i].loc;
+	default: return pm_noloc;
+	}
+}
+
+pm_diag_rec *pm_finding(pm_model *m, const char *rule, pm_kind kind, pm_ix idx,
+                        const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pm_diag_rec *r = finding_v(m, rule, kind, idx, elem_loc(m, kind, idx), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+pm_diag_rec *pm_finding_at(pm_model *m, const char *rule, pm_kind kind,
+                           pm_ix idx, pm_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pm_diag_rec *r = finding_v(m, rule, kind, idx, loc, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void pm_finding_related(pm_model *m, pm_diag_rec *r, const char *const *ids, size_t n)
+{
+	if (!r || n == 0)
+		return;
+	const char **copy = pm_arena_alloc(m, n * sizeof *copy);
+	memcpy(copy, ids, n * sizeof *copy);
+	r->d.related = copy;
+	r->d.nrelated = n;
+}
+
+/* --- helpers for the passes ----------------------------------------------------- */
+
+bool pm_is_duplicate(pm_model *m, pm_kind kind, pm_ix i)
+{
+	switch (kind) {
+	case PM_KIND_SYSTEM:
+		return pm_map_get(&m->names_top, m->systems.v[i].id) != i;
+	case PM_KIND_PROCESS: {
+		const pm_process *p = &m->processes.v[i];
+		if (p->system == PM_NONE)
+			return pm_map_get(&m->names_top, p->id) != (i | PM_TOP_PROCESS);
+		return pm_map_get(&m->names_procs, pm_key(p->system, p->id)) != i;
+	}
+	case PM_KIND_STEP: {
+		const pm_step *s = &m->steps.v[i];
+		return pm_step_find(m, s->process, s->id) != i;
+	}
+	case PM_KIND_PERSON:
+		return pm_map_get(&m->names_people, m->people.v[i].id) != i;
+	case PM_KIND_TOOL:
+		return pm_map_get(&m->names_tools, m->tools.v[i].id) != i;
+	default:
+		return false;
+	}
+}
+
+const char *pm_duration_str(pm_model *m, int64_t secs)
+{
+	static const struct { int64_t secs; char unit; } units[] = {
+		{ 7 * 86400, 'w' }, { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' },
+	};
+	char buf[96];
+	int n = 0;
+	if (secs <= 0)
+		return "0m";
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (secs >= units[i].secs) {
+			n += snprintf(buf + n, sizeof buf - (size_t)n, "%lld%c",
+			              (long long)(secs / units[i].secs), units[i].unit);
+			secs %= units[i].secs;
+		}
+	if (secs)   /* fractional minutes, e.g. 0.5m: the input allows them */
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "%llds", (long long)secs);
+	return pm_arena_strdup(m, buf, (size_t)n);
+}
+
+const char *pm_hours_str(pm_model *m, double secs)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof buf, "%.2f", secs / 3600.0);
+	while (n > 0 && buf[n - 1] == '0')
+		n--;
+	if (n > 0 && buf[n - 1] == '.')
+		n--;
+	buf[n] = '\0';
+	if (strcmp(buf, "-0") == 0)
+		return "0h";
+	return pm_arena_printf(m, "%sh", buf);
+}
+
+/* --- the driver ---------------------------------------------------------------- */
+
+static void index_ignores(pm_model *m, pm_actx *cx)
+{
+	const uint32_t count[5] = {
+		m->systems.n, m->processes.n, m->steps.n, m->people.n, m->tools.n,
+	};
+	cx->ig_next = pm_scratch(m, ((size_t)m->ignores.n + 1) * sizeof(pm_ix));
+	/* backwards, so each chain lists an element's ignores as written */
+	for (uint32_t i = m->ignores.n; i-- > 0;) {
+		const pm_ignore *ig = &m->ignores.v[i];
+		if (ig->kind > PM_KIND_TOOL || ig->elem >= count[ig->kind])
+			continue;
+		pm_ix **head = &cx->ig_head[ig->kind];
+		if (!*head) {
+			*head = pm_scratch(m, (size_t)count[ig->kind] * sizeof(pm_ix));
+			memset(*head, 0xff, (size_t)count[ig->kind] * sizeof(pm_ix));
+		}
+		cx->ig_next[i] = (*head)[ig->elem];
+		(*head)[ig->elem] = i;
+	}
+}
+
+/* Errors from loading and resolving, not those of a config file. */
+static bool input_errors(const pm_model *m)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < m->diags.n; i++)
+		n += m->diags.v[i].d.severity == PM_SEV_ERROR;
+	return n > m->an.config_errors;
+}
+
+/* bench/bench.c times each phase through m->an.phase_done. */
+static void phase_done(pm_model *m, const char *name)
+{
+	if (m->an.phase_done)
+		m->an.phase_done(m, name);
+}
+
+static void prepare(pm_model *m, pm_actx *cx)
+{
+	pm_graph_steps(m, &cx->steps);
+	pm_graph_procs(m, &cx->procs);
+	phase_done(m, "graphs");
+	index_ignores(m, cx);
+	cx->input_errors = input_errors(m);
+	phase_done(m, "set-up");
+}
+
+static const struct {
+	const char *name;
+	void (*run)(pm_model *m, pm_actx *cx);
+} passes[] = {
+	{ "cycles", pm_pass_cycles },
+	{ "orphan", pm_pass_orphan },
+	{ "reach", pm_pass_reach },
+	{ "steps", pm_pass_steps },
+	{ "leadtime", pm_pass_leadtime },
+	{ "load", pm_pass_load },
+	{ "owner", pm_pass_owner },
+	{ "empty", pm_pass_empty },
+	{ "unused", pm_pass_unused },
+};
+
+static void run_passes(pm_model *m, pm_actx *cx)
+{
+	for (size_t i = 0; i < sizeof passes / sizeof *passes; i++) {
+		passes[i].run(m, cx);
+		phase_done(m, passes[i].name);
+	}
+}
+
+pm_status pm_model_analyze(pm_model *m)
+{
+	if (!m)
+		return PM_ERR_USAGE;
+	if (m->broken)
+		return PM_ERR_NOMEM;
+	if (!m->resolved || m->an.done)
+		return PM_ERR_USAGE;
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		m->an.cx = NULL;
+		pm_scratch_release(m);
+		m->oom = NULL;
+		return PM_ERR_NOMEM;
+	}
+	m->oom = &jb;
+	pm_analysis_init(m);
+	pm_actx *cx = pm_scratch(m, sizeof *cx);
+	memset(cx, 0, sizeof *cx);
+	m->an.cx = cx;
+	prepare(m, cx);
+	run_passes(m, cx);
+	m->an.cx = NULL;
+	pm_scratch_release(m);
+	m->an.done = true;
+	m->oom = NULL;
+	return PM_OK;
+}

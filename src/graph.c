@@ -1,0 +1,234 @@
+/* graph.c — CSR graphs, Tarjan's SCC, cycle explanation and BFS, all
+ * iterative (see graph.h). */
+#include <string.h>
+
+#include "analysis.h"
+#include "graph.h"
+
+static pm_ix *ix_array(pm_model *m, size_t n)
+{
+	return pm_scratch(m, (n ? n : 1) * sizeof(pm_ix));
+}
+
+/* Groups edge ids by key[e] (from or to), keeping edge order within a
+ * node: a stable counting sort. */
+static void csr(pm_model *m, uint32_t n, uint32_t ne, const pm_ix *key,
+                pm_ix **offp, pm_ix **adjp)
+{
+	pm_ix *off = ix_array(m, (size_t)n + 1);
+	pm_ix *adj = ix_array(m, ne);
+	memset(off, 0, ((size_t)n + 1) * sizeof *off);
+	for (uint32_t e = 0; e < ne; e++)
+		off[key[e] + 1]++;
+	for (uint32_t v = 0; v < n; v++)
+		off[v + 1] += off[v];
+	for (uint32_t e = 0; e < ne; e++)
+		adj[off[key[e]]++] = e;
+	/* each off[v] now holds the end of v's run: shift back to starts */
+	for (uint32_t v = n; v > 0; v--)
+		off[v] = off[v - 1];
+	off[0] = 0;
+	*offp = off;
+	*adjp = adj;
+}
+
+static void graph_alloc(pm_model *m, pm_graph *g, uint32_t n, uint32_t ne)
+{
+	g->n = n;
+	g->ne = ne;
+	g->from = ix_array(m, ne);
+	g->to = ix_array(m, ne);
+}
+
+static void graph_index(pm_model *m, pm_graph *g)
+{
+	csr(m, g->n, g->ne, g->from, &g->out_off, &g->out);
+	csr(m, g->n, g->ne, g->to, &g->in_off, &g->in);
+}
+
+void pm_graph_steps(pm_model *m, pm_graph *g)
+{
+	graph_alloc(m, g, m->steps.n, m->flows.n);
+	for (uint32_t e = 0; e < m->flows.n; e++) {
+		g->from[e] = m->flows.v[e].from;
+		g->to[e] = m->flows.v[e].to;
+	}
+	graph_index(m, g);
+}
+
+void pm_graph_procs(pm_model *m, pm_graph *g)
+{
+	graph_alloc(m, g, m->processes.n, m->handoffs.n);
+	for (uint32_t e = 0; e < m->handoffs.n; e++) {
+		g->from[e] = m->handoffs.v[e].from_proc;
+		g->to[e] = m->handoffs.v[e].to_proc;
+	}
+	graph_index(m, g);
+}
+
+/* --- strongly connected components ------------------------------------------ */
+
+typedef struct tarjan {
+	const pm_graph *g;
+	pm_ix *index, *low, *pos, *calls, *stack;
+	uint32_t ncalls, nstack, counter;
+	pm_ix *comp, *order;
+	uint32_t norder, ncomp;
+	bool *cyclic;
+} tarjan;
+
+static void tarjan_enter(tarjan *t, pm_ix v)
+{
+	t->index[v] = t->low[v] = t->counter++;
+	t->pos[v] = t->g->out_off[v];
+	t->stack[t->nstack++] = v;
+	t->calls[t->ncalls++] = v;
+}
+
+/* v is finished: if it roots a component, pop the component. */
+static void tarjan_leave(tarjan *t, pm_ix v)
+{
+	t->ncalls--;
+	if (t->ncalls) {
+		pm_ix parent = t->calls[t->ncalls - 1];
+		if (t->low[v] < t->low[parent])
+			t->low[parent] = t->low[v];
+	}
+	if (t->low[v] != t->index[v])
+		return;
+	uint32_t first = t->norder;
+	pm_ix w;
+	do {
+		w = t->stack[--t->nstack];
+		t->comp[w] = t->ncomp;
+		t->order[t->norder++] = w;
+	} while (w != v);
+	if (t->cyclic)
+		t->cyclic[t->ncomp] = t->norder - first > 1;
+	t->ncomp++;
+}
+
+static void tarjan_from(tarjan *t, pm_ix root)
+{
+	const pm_graph *g = t->g;
+	tarjan_enter(t, root);
+	while (t->ncalls) {
+		pm_ix v = t->calls[t->ncalls - 1];
+		if (t->pos[v] == g->out_off[v + 1]) {
+			tarjan_leave(t, v);
+			continue;
+		}
+		pm_ix w = g->to[g->out[t->pos[v]++]];
+		if (t->index[w] == PM_NONE)
+			tarjan_enter(t, w);
+		else if (t->comp[w] == PM_NONE && t->index[w] < t->low[v])
+			t->low[v] = t->index[w];   /* w is on the stack */
+	}
+}
+
+uint32_t pm_graph_scc(pm_model *m, const pm_graph *g, pm_ix *comp,
+                      pm_ix *order, bool *cyclic)
+{
+	tarjan t = { .g = g, .comp = comp, .order = order, .cyclic = cyclic };
+	t.index = ix_array(m, g->n);
+	t.low = ix_array(m, g->n);
+	t.pos = ix_array(m, g->n);
+	t.calls = ix_array(m, g->n);
+	t.stack = ix_array(m, g->n);
+	memset(t.index, 0xff, (size_t)g->n * sizeof *t.index);
+	memset(comp, 0xff, (size_t)g->n * sizeof *comp);
+	for (pm_ix v = 0; v < g->n; v++)
+		if (t.index[v] == PM_NONE)
+			tarjan_from(&t, v);
+	if (cyclic)
+		for (uint32_t e = 0; e < g->ne; e++)
+			if (g->from[e] == g->to[e])
+				cyclic[comp[g->from[e]]] = true;
+	return t.ncomp;
+}
+
+/* --- explaining a cycle ------------------------------------------------------- */
+
+void pm_cycle_ws_init(pm_model *m, const pm_graph *g, pm_cycle_ws *ws)
+{
+	ws->state = pm_scratch(m, g->n ? g->n : 1);
+	memset(ws->state, 0, g->n);
+	ws->pos = ix_array(m, g->n);
+	ws->stack = ix_array(m, g->n);
+	ws->depth = ix_array(m, g->n);
+	ws->path = ix_array(m, g->n);
+}
+
+enum { WHITE, GREY, BLACK };
+
+static void back_edge(const pm_cycle_ws *ws, uint32_t sp, pm_ix e, pm_ix w,
+                      pm_cycle *out)
+{
+	if (out->nback < PM_CYCLE_BACK_MAX)
+		out->back[out->nback] = e;
+	if (out->nback++ == 0) {
+		/* the grey nodes from w to the top of the stack form the loop */
+		out->npath = sp - ws->depth[w];
+		memcpy(out->path, ws->stack + ws->depth[w], out->npath * sizeof *out->path);
+	}
+}
+
+void pm_graph_cycle(const pm_graph *g, const pm_ix *comp, pm_ix start,
+                    pm_cycle_ws *ws, pm_cycle *out)
+{
+	pm_ix c = comp[start];
+	uint32_t sp = 0;
+	out->path = ws->path;
+	out->npath = out->nback = 0;
+	ws->state[start] = GREY;
+	ws->pos[start] = g->out_off[start];
+	ws->depth[start] = sp;
+	ws->stack[sp++] = start;
+	while (sp) {
+		pm_ix v = ws->stack[sp - 1];
+		if (ws->pos[v] == g->out_off[v + 1]) {
+			ws->state[v] = BLACK;
+			sp--;
+			continue;
+		}
+		pm_ix e = g->out[ws->pos[v]++];
+		pm_ix w = g->to[e];
+		if (comp[w] != c)
+			continue;
+		if (ws->state[w] == GREY) {
+			back_edge(ws, sp, e, w, out);
+		} else if (ws->state[w] == WHITE) {
+			ws->state[w] = GREY;
+			ws->pos[w] = g->out_off[w];
+			ws->depth[w] = sp;
+			ws->stack[sp++] = w;
+		}
+	}
+	/* the next component's path starts after this one's: components are
+	 * disjoint, so the buffer of n entries is never overrun */
+	ws->path += out->npath;
+}
+
+/* --- reachability ------------------------------------------------------------- */
+
+uint32_t pm_graph_bfs(const pm_graph *g, const pm_ix *starts, uint32_t nstarts,
+                      uint8_t *seen, pm_ix *queue)
+{
+	uint32_t head = 0, tail = 0;
+	for (uint32_t i = 0; i < nstarts; i++)
+		if (!seen[starts[i]]) {
+			seen[starts[i]] = 1;
+			queue[tail++] = starts[i];
+		}
+	while (head < tail) {
+		pm_ix v = queue[head++];
+		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++) {
+			pm_ix w = g->to[g->out[k]];
+			if (!seen[w]) {
+				seen[w] = 1;
+				queue[tail++] = w;
+			}
+		}
+	}
+	return tail;
+}

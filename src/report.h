@@ -1,0 +1,49 @@
+/* report.h — what the report emitters share (internal).
+ *
+ * pm_model_write_report() (report.c) sorts the diagnostics into report
+ * order, then hands the model to one emitter a format.  Every emitter walks
+ * the same things in the same order: diagnostics as sorted, then systems,
+ * processes, people and tools in declaration order. */
+#ifndef PM_REPORT_H
+#define PM_REPORT_H
+
+#include <stdio.h>
+
+#include "model.h"
+
+/* One emitter a format (emit_*.c).  They run under the caller's m->oom and
+ * leave write errors in the FILE. */
+void pm_emit_text(pm_model *m, FILE *out, unsigned flags);
+void pm_emit_json(pm_model *m, FILE *out);
+void pm_emit_sarif(pm_model *m, FILE *out);
+void pm_emit_markdown(pm_model *m, FILE *out);
+
+/* Diagnostics that count: unsuppressed ones by severity (indexed by
+ * pm_severity), and how many an `ignore:` silenced. */
+typedef struct pm_report_counts {
+	size_t at[4];
+	size_t suppressed;
+} pm_report_counts;
+
+void pm_report_count(const pm_model *m, pm_report_counts *c);
+/* "1 error, 2 warnings, 0 infos", plus " (3 suppressed)" when some are. */
+void pm_report_summary(FILE *out, const pm_report_counts *c);
+
+/* The parts of an element's qualified id (system, process, step), in
+ * order; returns how many (1 to 3). */
+unsigned pm_qid_parts(const pm_model *m, pm_kind kind, pm_ix i, pm_str parts[3]);
+
+/* Metrics of a process or person, or NULL when the analysis has not run. */
+const pm_proc_metrics *pm_report_proc(const pm_model *m, pm_ix proc);
+const pm_person_metrics *pm_report_person(const pm_model *m, pm_ix person);
+/* Number of steps in a system's processes. */
+uint32_t pm_report_system_steps(const pm_model *m, pm_ix sys);
+
+/* Size that holds any pm_fmt_duration() result. */
+#define PM_DURATION_BUF 64
+/* A duration in human units, largest first, zero parts left out: "2d 3h",
+ * "1w 5m", "45s"; "0m" for zero.  A day is 24h, a week 7d (as in the
+ * language).  Returns buf. */
+char *pm_fmt_duration(char *buf, int64_t seconds);
+
+#endif

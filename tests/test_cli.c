@@ -1,0 +1,447 @@
+/* test_cli.c — `procmap check` as a user runs it: options, usage errors,
+ * exit codes under --fail-on, -o, standard input, unreadable files.  Each
+ * test works in a fresh temporary folder. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+/* One warning: a process outside any system (orphan-process). */
+static const char warn_model[] =
+	"person ann { capacity: 40h/week }\n"
+	"process solo { owner: ann; trigger: \"t\"; step a { takes: 1h } }\n";
+/* One info: a tool nobody uses (unused-tool). */
+static const char info_model[] =
+	"person ann { capacity: 40h/week }\n"
+	"tool t\n"
+	"system s { owner: ann\n"
+	"  process p { trigger: \"t\"; step a { takes: 1h } }\n"
+	"}\n";
+/* An error: an owner that does not exist. */
+static const char error_model[] =
+	"system s { owner: nobody\n"
+	"  process p { trigger: \"t\"; step a { takes: 1h } }\n"
+	"}\n";
+
+typedef struct run_result {
+	char *out, *err;
+	int status;
+} run_result;
+
+static char work[] = "/tmp/procmap-cli-XXXXXX";
+
+static void in_workdir(void)
+{
+	strcpy(work, "/tmp/procmap-cli-XXXXXX");
+	cr_assert_not_null(mkdtemp(work));
+}
+
+static void put(const char *name, const char *text)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", work, name);
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *get(const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", work, name);
+	return t_read_file(path, NULL);
+}
+
+/* Runs `procmap ARGS` in the work folder (no colours unless asked). */
+static run_result run(const char *args)
+{
+	char cmd[8192], errpath[4096];
+	snprintf(errpath, sizeof errpath, "%s/.stderr", work);
+	snprintf(cmd, sizeof cmd, "cd '%s' && NO_COLOR= '%s' %s 2>'%s'", work, t_bin(),
+	         args, errpath);
+	run_result r;
+	r.out = t_run(cmd, &r.status);
+	r.err = t_read_file(errpath, NULL);
+	unlink(errpath);
+	return r;
+}
+
+static void done(run_result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+/* A usage error: exit 2, nothing on stdout, exactly `msg` and the hint on
+ * stderr. */
+static void expect_usage(const char *args, const char *msg)
+{
+	run_result r = run(args);
+	char want[1024];
+	snprintf(want, sizeof want,
+	         "procmap check: %s\nTry 'procmap check --help' for more information.\n", msg);
+	cr_expect_eq(r.status, 2, "%s: exit %d", args, r.status);
+	cr_expect_str_empty(r.out, "%s: stdout:\n%s", args, r.out);
+	cr_expect_str_eq(r.err, want, "%s", args);
+	done(&r);
+}
+
+static int status_of(const char *args)
+{
+	run_result r = run(args);
+	int st = r.status;
+	done(&r);
+	return st;
+}
+
+static void remove_workdir(void)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
+	cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(cli, .init = in_workdir, .fini = remove_workdir);
+
+Test(cli, help_to_stdout)
+{
+	run_result r = run("check --help");
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_empty(r.err);
+	cr_expect(strncmp(r.out, "usage: procmap check [options] FILE...\n", 39) == 0, "%s", r.out);
+	for (const char *o = "--format\0-o, --output\0--rule\0--config\0--no-config\0"
+	                     "--fail-on\0--input-format\0--color\0Exit status\0"; *o;
+	     o += strlen(o) + 1)
+		cr_expect(strstr(r.out, o) != NULL, "help lacks '%s'", o);
+	run_result h = run("help check");
+	cr_expect_eq(h.status, 0);
+	cr_expect_str_eq(h.out, r.out);
+	done(&h);
+	done(&r);
+}
+
+Test(cli, usage_errors)
+{
+	put("a.pmap", warn_model);
+	expect_usage("check", "no input files");
+	expect_usage("check --format xml a.pmap",
+	             "invalid --format 'xml' (text, json, sarif or markdown)");
+	expect_usage("check -f yaml a.pmap",
+	             "invalid --format 'yaml' (text, json, sarif or markdown)");
+	expect_usage("check --fail-on fatal a.pmap",
+	             "invalid --fail-on 'fatal' (error, warning or info)");
+	expect_usage("check --color sometimes a.pmap",
+	             "invalid --color 'sometimes' (auto, always or never)");
+	expect_usage("check --input-format xml a.pmap",
+	             "invalid --input-format 'xml' (auto, pmap or yaml)");
+	expect_usage("check --bogus a.pmap", "unknown option '--bogus'");
+	expect_usage("check -x a.pmap", "unknown option '-x'");
+	expect_usage("check a.pmap --format", "option '--format' needs a value");
+	expect_usage("check a.pmap -o", "option '-o' needs a value");
+	expect_usage("check --no-config=yes a.pmap", "option '--no-config' takes no value");
+	expect_usage("check --config x.yaml --no-config a.pmap",
+	             "--config and --no-config cannot be used together");
+}
+
+Test(cli, rule_usage_errors)
+{
+	put("a.pmap", warn_model);
+	expect_usage("check --rule orphan-process a.pmap",
+	             "invalid --rule 'orphan-process' (expected NAME=LEVEL)");
+	expect_usage("check --rule =off a.pmap", "invalid --rule '=off' (expected NAME=LEVEL)");
+	expect_usage("check --rule orphan-process=loud a.pmap",
+	             "invalid level 'loud' in --rule 'orphan-process=loud' (off, info, warning or error)");
+	expect_usage("check --rule no-such-rule=off a.pmap",
+	             "'no-such-rule' is not an analysis rule (in --rule 'no-such-rule=off')");
+	/* loader rules are not configurable */
+	expect_usage("check --rule syntax=off a.pmap",
+	             "'syntax' is not an analysis rule (in --rule 'syntax=off')");
+}
+
+Test(cli, fail_on_levels)
+{
+	put("warn.pmap", warn_model);
+	put("info.pmap", info_model);
+	put("error.pmap", error_model);
+	cr_expect_eq(status_of("check --no-config warn.pmap"), 0);
+	cr_expect_eq(status_of("check --no-config --fail-on error warn.pmap"), 0);
+	cr_expect_eq(status_of("check --no-config --fail-on warning warn.pmap"), 1);
+	cr_expect_eq(status_of("check --no-config --fail-on info warn.pmap"), 1);
+	cr_expect_eq(status_of("check --no-config --fail-on warning info.pmap"), 0);
+	cr_expect_eq(status_of("check --no-config --fail-on info info.pmap"), 1);
+	cr_expect_eq(status_of("check --no-config error.pmap"), 1);
+	cr_expect_eq(status_of("check --no-config --format json error.pmap"), 1);
+}
+
+Test(cli, models_find_what_the_tests_expect)
+{
+	put("warn.pmap", warn_model);
+	put("info.pmap", info_model);
+	run_result r = run("check --no-config warn.pmap");
+	cr_expect_str_eq(r.out,
+	                 "warn.pmap:2:1: warning: process 'solo' is not inside any system [orphan-process]\n"
+	                 " process solo { owner: ann; trigger: \"t\"; step a { takes: 1h } }\n"
+	                 " ^\n"
+	                 "0 errors, 1 warning, 0 infos\n");
+	done(&r);
+	r = run("check --no-config info.pmap");
+	cr_expect_str_eq(r.out,
+	                 "info.pmap:2:1: info: tool 't' is never used: no step lists it in 'uses'"
+	                 " [unused-tool]\n"
+	                 " tool t\n"
+	                 " ^\n"
+	                 "0 errors, 0 warnings, 1 info\n");
+	done(&r);
+}
+
+Test(cli, rule_option_changes_levels)
+{
+	put("warn.pmap", warn_model);
+	run_result r = run("check --no-config --rule orphan-process=error warn.pmap");
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.out, "warn.pmap:2:1: error: process 'solo' is not inside any system"
+	                 " [orphan-process]\n") != NULL, "%s", r.out);
+	done(&r);
+	cr_expect_eq(status_of("check --no-config --fail-on info --rule orphan-process=off warn.pmap"), 0);
+	/* the last --rule wins */
+	cr_expect_eq(status_of("check --no-config --rule orphan-process=error "
+	                       "--rule orphan-process=info warn.pmap"), 0);
+}
+
+Test(cli, configuration_file)
+{
+	put("warn.pmap", warn_model);
+	put(".procmap.yaml", "rules:\n  orphan-process: error\n");
+	cr_expect_eq(status_of("check warn.pmap"), 1);
+	cr_expect_eq(status_of("check --no-config warn.pmap"), 0);
+	/* --rule wins over the configuration */
+	cr_expect_eq(status_of("check --rule orphan-process=warning warn.pmap"), 0);
+	put("other.yaml", "rules:\n  orphan-process: off\n");
+	cr_expect_eq(status_of("check --config other.yaml --fail-on info warn.pmap"), 0);
+	/* standard input looks in the current folder */
+	cr_expect_eq(status_of("check - < warn.pmap"), 1);
+}
+
+Test(cli, unreadable_configuration)
+{
+	put("warn.pmap", warn_model);
+	run_result r = run("check --config missing.yaml warn.pmap");
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.out, "error: cannot read 'missing.yaml': No such file or directory [io]\n")
+	          != NULL, "%s", r.out);
+	done(&r);
+	r = run("check --format json --config missing.yaml warn.pmap");
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "procmap: error: cannot read 'missing.yaml': No such file or directory\n");
+	done(&r);
+}
+
+Test(cli, unreadable_input)
+{
+	put("warn.pmap", warn_model);
+	run_result r = run("check --no-config nope.pmap warn.pmap");
+	cr_expect_eq(r.status, 2);
+	/* diagnostics without a file come after those with one */
+	cr_expect(strstr(r.out, " ^\nerror: cannot read 'nope.pmap': No such file or directory [io]\n"
+	                 "1 error, 1 warning, 0 infos\n") != NULL, "%s", r.out);
+	cr_expect_str_empty(r.err);
+	done(&r);
+	/* a report that does not show on the terminal: the reason goes to stderr */
+	r = run("check --no-config --format json nope.pmap");
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "procmap: error: cannot read 'nope.pmap': No such file or directory\n");
+	cr_expect(strstr(r.out, "\"rule\": \"io\"") != NULL, "%s", r.out);
+	done(&r);
+	r = run("check --no-config -o report.txt .");
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "procmap: error: cannot read '.': Is a directory\n");
+	done(&r);
+}
+
+Test(cli, standard_input)
+{
+	put("warn.pmap", warn_model);
+	run_result r = run("check --no-config - < warn.pmap");
+	cr_expect_eq(r.status, 0);
+	cr_expect(strncmp(r.out, "<stdin>:2:1: warning: process 'solo'", 36) == 0, "%s", r.out);
+	done(&r);
+	r = run("check --no-config --format json - < warn.pmap");
+	cr_expect(strstr(r.out, "  \"files\": [\n    \"\\u003cstdin\\u003e\"\n  ],\n") != NULL,
+	          "%s", r.out);
+	done(&r);
+}
+
+/* Folder entries other than . and .., joined by spaces. */
+static char *listing(void)
+{
+	DIR *d = opendir(work);
+	cr_assert_not_null(d);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct dirent *e;
+	char *names[64];
+	int n = 0;
+	while ((e = readdir(d)) && n < 64)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	/* sorted, so the listing does not depend on the file system */
+	for (int i = 1; i < n; i++)
+		for (int k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
+			char *t = names[k];
+			names[k] = names[k - 1];
+			names[k - 1] = t;
+		}
+	for (int i = 0; i < n; i++) {
+		fprintf(out, "%s%s", i ? " " : "", names[i]);
+		free(names[i]);
+	}
+	fclose(out);
+	return buf;
+}
+
+Test(cli, output_file)
+{
+	put("warn.pmap", warn_model);
+	put("report.json", "old contents\n");
+	run_result to_stdout = run("check --no-config --format json warn.pmap");
+	run_result r = run("check --no-config --format json -o report.json warn.pmap");
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_empty(r.out);
+	cr_expect_str_empty(r.err);
+	char *file = get("report.json");
+	cr_expect_str_eq(file, to_stdout.out);
+	free(file);
+	/* the temporary file is gone: only what was there, and the report */
+	char *ls = listing();
+	cr_expect_str_eq(ls, "report.json warn.pmap");
+	free(ls);
+	done(&r);
+	r = run("check --no-config --format json -o - warn.pmap");
+	cr_expect_str_eq(r.out, to_stdout.out);
+	done(&r);
+	r = run("check --no-config --output=report.md --format markdown warn.pmap");
+	file = get("report.md");
+	cr_expect(file && strncmp(file, "# Process audit\n", 16) == 0, "%s", file);
+	free(file);
+	done(&r);
+	done(&to_stdout);
+}
+
+Test(cli, output_keeps_exit_status)
+{
+	put("warn.pmap", warn_model);
+	run_result r = run("check --no-config --fail-on warning -o r.txt warn.pmap");
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_empty(r.out);
+	char *file = get("r.txt");
+	cr_expect(file && strstr(file, "0 errors, 1 warning, 0 infos\n"), "%s", file);
+	free(file);
+	done(&r);
+}
+
+Test(cli, output_to_full_device)
+{
+	struct stat before, after;
+	cr_assert_eq(stat("/dev/full", &before), 0);
+	put("warn.pmap", warn_model);
+	for (const char *f = "text\0json\0sarif\0markdown\0"; *f; f += strlen(f) + 1) {
+		char args[256];
+		snprintf(args, sizeof args, "check --no-config --format %s -o /dev/full warn.pmap", f);
+		run_result r = run(args);
+		cr_expect_eq(r.status, 2, "%s", f);
+		cr_expect_str_eq(r.err,
+		                 "procmap: error: cannot write '/dev/full': No space left on device\n",
+		                 "%s", f);
+		done(&r);
+	}
+	/* written in place: the device is still the device */
+	cr_assert_eq(stat("/dev/full", &after), 0);
+	cr_expect(S_ISCHR(after.st_mode));
+	cr_expect_eq(after.st_rdev, before.st_rdev);
+	char *ls = listing();
+	cr_expect_str_eq(ls, "warn.pmap");
+	free(ls);
+}
+
+Test(cli, output_to_missing_folder)
+{
+	put("warn.pmap", warn_model);
+	run_result r = run("check --no-config -o nodir/r.json warn.pmap");
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err,
+	                 "procmap: error: cannot write 'nodir/r.json': No such file or directory\n");
+	cr_expect_str_empty(r.out);
+	done(&r);
+	r = run("check --no-config -o /dev/null warn.pmap");
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_empty(r.err);
+	done(&r);
+	struct stat st;
+	cr_assert_eq(stat("/dev/null", &st), 0);
+	cr_expect(S_ISCHR(st.st_mode));
+}
+
+Test(cli, stdout_write_error)
+{
+	put("warn.pmap", warn_model);
+	run_result r = run("check --no-config warn.pmap >/dev/full");
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err,
+	                 "procmap: error: cannot write the report to standard output: "
+	                 "No space left on device\n");
+	done(&r);
+}
+
+Test(cli, colors)
+{
+	put("warn.pmap", warn_model);
+	run_result r = run("check --no-config --color always warn.pmap");
+	cr_expect(strstr(r.out, "\033[1;35mwarning:\033[0m") != NULL, "%s", r.out);
+	done(&r);
+	r = run("check --no-config --color never warn.pmap");
+	cr_expect(strchr(r.out, '\033') == NULL);
+	done(&r);
+	/* colour is for the text report only */
+	r = run("check --no-config --color always --format json warn.pmap");
+	cr_expect(strchr(r.out, '\033') == NULL);
+	done(&r);
+	r = run("check --no-config --color always -o r.txt warn.pmap");
+	char *file = get("r.txt");
+	cr_expect(file && strstr(file, "\033[1;35m"), "--color always applies to -o too");
+	free(file);
+	done(&r);
+}
+
+Test(cli, formats)
+{
+	put("warn.pmap", warn_model);
+	run_result r = run("check --no-config --format sarif warn.pmap");
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "  \"version\": \"2.1.0\",\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\"ruleId\": \"orphan-process\"") != NULL, "%s", r.out);
+	done(&r);
+	r = run("check --no-config -f markdown warn.pmap");
+	cr_expect(strncmp(r.out, "# Process audit\n", 16) == 0, "%s", r.out);
+	cr_expect(strstr(r.out, "### Processes outside any system\n\n- **warning** warn.pmap:2:1: "
+	                 "process 'solo' is not inside any system (orphan-process)\n") != NULL,
+	          "%s", r.out);
+	done(&r);
+	r = run("check --no-config --format=json warn.pmap");
+	cr_expect(strstr(r.out, "\"summary\": {\n    \"error\": 0,\n    \"warning\": 1,\n"
+	                 "    \"info\": 0\n  }\n}\n") != NULL, "%s", r.out);
+	done(&r);
+}
+
+Test(cli, input_format_option)
+{
+	put("model.txt", warn_model);
+	cr_expect_eq(status_of("check --no-config --input-format pmap --fail-on warning model.txt"), 1);
+}

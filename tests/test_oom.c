@@ -1,0 +1,152 @@
+/* test_oom.c — failure injection: for every n from 1 to the number of
+ * allocations that loading, resolving, analysing and reporting a sample
+ * makes, the n-th allocation fails.  The failing call must return
+ * PM_ERR_NOMEM (never swallow it, never crash), pm_model_free() must free
+ * everything (LeakSanitizer in `make test SANITIZE=address,undefined`), and
+ * n past the end must run as if nothing failed.  The CLI gets the same
+ * treatment through PROCMAP_FAIL_ALLOC. */
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static const pm_report_format formats[] = {
+	PM_REPORT_TEXT, PM_REPORT_JSON, PM_REPORT_SARIF, PM_REPORT_MARKDOWN,
+};
+
+typedef struct outcome {
+	pm_status st;          /* PM_ERR_NOMEM from the call that failed, else PM_OK */
+	int stage;             /* which call returned it */
+	size_t ndiags;
+} outcome;
+
+static FILE *devnull(void)
+{
+	static FILE *f;
+	if (!f)
+		f = fopen("/dev/null", "w");
+	cr_assert_not_null(f);
+	return f;
+}
+
+/* The whole library pipeline on one file; stops at the first PM_ERR_NOMEM. */
+static outcome pipeline(const char *path)
+{
+	outcome o = { PM_OK, 0, 0 };
+	pm_model *m = pm_model_new();
+	if (!m)
+		return (outcome){ PM_ERR_NOMEM, 0, 0 };
+	pm_status st = pm_model_load_file(m, path, PM_INPUT_AUTO);
+#define STAGE(call) \
+	do { \
+		o.stage++; \
+		if (st == PM_ERR_NOMEM) \
+			goto out; \
+		cr_assert(st == PM_OK || st == PM_ERR_INPUT, "stage %d: %s", o.stage, \
+		          pm_status_str(st)); \
+		st = (call); \
+	} while (0)
+	STAGE(pm_model_set_rule(m, "missing-owner=error"));
+	STAGE(pm_model_resolve(m));
+	STAGE(pm_model_analyze(m));
+	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+		STAGE(pm_model_write_report(m, devnull(), formats[i], PM_WRITE_COLOR));
+	STAGE(pm_model_write_diagnostics(m, devnull(), 0));
+	o.stage++;
+#undef STAGE
+out:
+	o.st = st == PM_ERR_NOMEM ? PM_ERR_NOMEM : PM_OK;
+	o.ndiags = st == PM_ERR_NOMEM ? 0 : pm_model_diag_count(m);
+	pm_model_free(m);
+	return o;
+}
+
+/* Fails every allocation in turn; returns how many the pipeline makes. */
+static unsigned long fail_each(const char *path)
+{
+	pm_alloc_fail_after(0);
+	outcome base = pipeline(path);
+	unsigned long total = pm_alloc_count();
+	cr_assert_eq(base.st, PM_OK, "%s: fails without injection", path);
+	for (unsigned long n = 1; n <= total + 1; n++) {
+		pm_alloc_fail_after(n);
+		outcome o = pipeline(path);
+		unsigned long made = pm_alloc_count();
+		pm_alloc_fail_after(0);
+		if (n <= total) {
+			cr_assert_eq(o.st, PM_ERR_NOMEM,
+			             "%s: allocation %lu of %lu failed but stage %d said ok",
+			             path, n, total, o.stage);
+			cr_assert_eq(made, n, "%s: %lu allocations after the one that failed (%lu)",
+			             path, made - n, n);
+		} else {
+			cr_assert_eq(o.st, PM_OK, "%s: n=%lu past the end", path, n);
+			cr_assert_eq(o.ndiags, base.ndiags, "%s: n past the end changed the result",
+			             path);
+		}
+	}
+	return total;
+}
+
+static size_t fail_each_in(const char *pattern, unsigned long *most)
+{
+	char pat[4096];
+	snprintf(pat, sizeof pat, "%s/%s", t_root(), pattern);
+	glob_t g;
+	if (glob(pat, 0, NULL, &g) != 0)
+		return 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		unsigned long n = fail_each(g.gl_pathv[i]);
+		cr_log_info("%s: %lu allocations, each failed once", g.gl_pathv[i], n);
+		if (n > *most)
+			*most = n;
+	}
+	size_t n = g.gl_pathc;
+	globfree(&g);
+	return n;
+}
+
+Test(oom, every_allocation_of_each_sample, .timeout = 300)
+{
+	unsigned long most = 0;
+	size_t n = fail_each_in("samples/*.pmap", &most);
+	n += fail_each_in("samples/*.yaml", &most);
+	n += fail_each_in("samples/*.yml", &most);
+	cr_assert_geq(n, 3, "only %zu samples", n);
+	/* a sample that allocates this little would not exercise much */
+	cr_assert_geq(most, 50, "at most %lu allocations per sample", most);
+}
+
+Test(oom, every_allocation_with_errors, .timeout = 120)
+{
+	/* a file full of diagnostics: "did you mean", carets, too-many-errors */
+	unsigned long most = 0;
+	cr_assert_geq(fail_each_in("tests/golden/*.pmap", &most), 30);
+}
+
+Test(oom, model_new_fails_cleanly)
+{
+	pm_alloc_fail_after(1);
+	pm_model *m = pm_model_new();
+	pm_alloc_fail_after(0);
+	cr_assert_null(m);
+}
+
+Test(oom, broken_model_refuses_further_calls)
+{
+	pm_model *m = pm_model_new();
+	cr_assert_not_null(m);
+	pm_alloc_fail_after(1);
+	cr_assert_eq(pm_model_load_buffer(m, "t.pmap", "person a", 8, PM_INPUT_PMAP),
+	             PM_ERR_NOMEM);
+	pm_alloc_fail_after(0);
+	cr_assert_eq(pm_model_load_buffer(m, "t.pmap", "person a", 8, PM_INPUT_PMAP),
+	             PM_ERR_NOMEM);
+	cr_assert_eq(pm_model_resolve(m), PM_ERR_NOMEM);
+	cr_assert_eq(pm_model_analyze(m), PM_ERR_NOMEM);
+	cr_assert_eq(pm_model_write_report(m, devnull(), PM_REPORT_JSON, 0), PM_ERR_NOMEM);
+	pm_model_free(m);
+}

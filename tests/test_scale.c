@@ -1,0 +1,306 @@
+/* test_scale.c — the fast paths that make big models cheap (see bench/):
+ * the byte-class lexer, the string table's in-slot compare and its recent
+ * cache, maps sized up front, step lookup by scan in small processes and
+ * through names_steps in big ones, printf-free qualified ids and JSON
+ * numbers.  Each fast path is checked against what the slow one gave. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "json.h"
+#include "lexer.h"
+
+/* --- lexer ------------------------------------------------------------------ */
+
+static pm_model *lex_model(const char *text, size_t len, pm_lexer *lx)
+{
+	pm_model *m = pm_model_new();
+	cr_assert_not_null(m);
+	char *copy = malloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	static jmp_buf jb;
+	m->oom = &jb;
+	uint32_t file = pm_model_add_file(m, "t.pmap", copy, len, PM_INPUT_PMAP);
+	pm_lexer_init(lx, m, file);
+	return m;
+}
+
+static bool old_id_char(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+	       (c >= '0' && c <= '9') || c == '-';
+}
+
+Test(scale, every_byte_continues_an_id_as_before)
+{
+	for (int c = 0; c < 256; c++) {
+		char text[3] = { 'a', (char)c, 'b' };
+		pm_lexer lx;
+		pm_model *m = lex_model(text, 3, &lx);
+		pm_token t;
+		pm_lex_next(&lx, &t);
+		cr_assert_eq(t.kind, PM_T_IDENT, "byte 0x%02x", c);
+		uint32_t want = old_id_char(c) || c == '.' ? 3 : 1;
+		cr_assert_eq(t.len, want, "byte 0x%02x: length %u, want %u", c, t.len, want);
+		pm_model_free(m);
+	}
+}
+
+Test(scale, every_plain_byte_stays_in_a_string)
+{
+	for (int c = 1; c < 0x80; c++) {
+		if (c == '"' || c == '\\' || c == '\n' || c == '\r')
+			continue;
+		char text[5] = { '"', 'x', (char)c, 'y', '"' };
+		pm_lexer lx;
+		pm_model *m = lex_model(text, 5, &lx);
+		pm_token t;
+		pm_lex_next(&lx, &t);
+		cr_assert_eq(t.kind, PM_T_STRING, "byte 0x%02x", c);
+		cr_assert_eq(t.len, 5, "byte 0x%02x", c);
+		cr_assert_not(t.bad);
+		cr_assert_eq(m->diags.n, 0, "byte 0x%02x", c);
+		pm_lex_next(&lx, &t);
+		cr_assert_eq(t.kind, PM_T_EOF);
+		pm_model_free(m);
+	}
+}
+
+Test(scale, blanks_and_values_use_the_table)
+{
+	const char src[] = " \t\f\v1.5h/week\t\v x";
+	pm_lexer lx;
+	pm_model *m = lex_model(src, sizeof src - 1, &lx);
+	pm_token t;
+	pm_lex_next(&lx, &t);
+	cr_assert_eq(t.kind, PM_T_WORD);
+	cr_assert_eq(t.start, 4);
+	cr_assert_eq(t.len, 9);
+	cr_assert_eq(t.loc.col, 5);
+	pm_lex_next(&lx, &t);
+	cr_assert_eq(t.kind, PM_T_IDENT);
+	cr_assert_eq(t.loc.col, 17);
+	pm_model_free(m);
+}
+
+Test(scale, lex_next_and_lex_agree)
+{
+	const char src[] = "step a \"L\\n\" { takes: 1h; uses: t1, t2 } # c\nx.y -> z\r\n";
+	pm_lexer a, b;
+	pm_model *ma = lex_model(src, sizeof src - 1, &a);
+	pm_model *mb = lex_model(src, sizeof src - 1, &b);
+	for (;;) {
+		pm_token ta = pm_lex(&a), tb;
+		pm_lex_next(&b, &tb);
+		cr_assert_eq(ta.kind, tb.kind);
+		cr_assert_eq(ta.start, tb.start);
+		cr_assert_eq(ta.len, tb.len);
+		cr_assert_eq(ta.loc.line, tb.loc.line);
+		cr_assert_eq(ta.loc.col, tb.loc.col);
+		cr_assert_eq(ta.has_escape, tb.has_escape);
+		if (ta.kind == PM_T_EOF)
+			break;
+	}
+	pm_model_free(ma);
+	pm_model_free(mb);
+}
+
+/* --- string table --------------------------------------------------------------- */
+
+Test(scale, interning_short_long_and_alike_strings)
+{
+	pm_model *m = pm_model_new();
+	jmp_buf jb;
+	m->oom = &jb;
+	/* same first 8 bytes, different lengths and tails */
+	const char *words[] = { "abcdefgh", "abcdefghi", "abcdefghij", "abcdefgh\0",
+	                        "abcdefgX", "a", "ab", "b" };
+	size_t lens[] = { 8, 9, 10, 9, 8, 1, 2, 1 };
+	pm_str ids[8];
+	for (int i = 0; i < 8; i++)
+		ids[i] = pm_intern(m, words[i], lens[i]);
+	for (int i = 0; i < 8; i++) {
+		cr_assert_neq(ids[i], 0);
+		cr_assert_eq(pm_str_len(m, ids[i]), lens[i]);
+		cr_assert_eq(memcmp(pm_str_get(m, ids[i]), words[i], lens[i]), 0);
+		cr_assert_eq(pm_intern(m, words[i], lens[i]), ids[i], "word %d", i);
+		cr_assert_eq(pm_str_find(m, words[i], lens[i]), ids[i], "word %d", i);
+		for (int k = 0; k < i; k++)
+			cr_assert_neq(ids[i], ids[k], "words %d and %d", i, k);
+	}
+	/* "a\0" is not "a", nor is a 300-byte string its 299-byte prefix */
+	cr_assert_neq(pm_intern(m, "a\0", 2), ids[5]);
+	char big[300];
+	memset(big, 'q', sizeof big);
+	pm_str b300 = pm_intern(m, big, 300), b299 = pm_intern(m, big, 299);
+	cr_assert_neq(b300, b299);
+	big[299] = 'r';
+	cr_assert_neq(pm_intern(m, big, 300), b300);
+	cr_assert_eq(pm_str_find(m, "zz", 2), 0);
+	cr_assert_eq(pm_intern(m, "", 0), 0);
+	m->oom = NULL;
+	pm_model_free(m);
+}
+
+Test(scale, ids_survive_rehashing)
+{
+	pm_model *m = pm_model_new();
+	jmp_buf jb;
+	m->oom = &jb;
+	enum { N = 50000 };
+	pm_str *ids = malloc(N * sizeof *ids);
+	char buf[32];
+	for (int i = 0; i < N; i++) {
+		int n = snprintf(buf, sizeof buf, i % 2 ? "s%d" : "a-longer-name-%d", i);
+		ids[i] = pm_intern(m, buf, (size_t)n);
+	}
+	for (int i = N - 1; i >= 0; i--) {
+		int n = snprintf(buf, sizeof buf, i % 2 ? "s%d" : "a-longer-name-%d", i);
+		cr_assert_eq(pm_intern(m, buf, (size_t)n), ids[i], "string %s", buf);
+		cr_assert_str_eq(pm_str_get(m, ids[i]), buf);
+	}
+	cr_assert_eq(m->strs.str.n, N + 1);
+	free(ids);
+	m->oom = NULL;
+	pm_model_free(m);
+}
+
+/* --- maps ------------------------------------------------------------------------- */
+
+Test(scale, map_reserve_put_get_set)
+{
+	pm_model *m = pm_model_new();
+	jmp_buf jb;
+	m->oom = &jb;
+	pm_map map = { 0 };
+	pm_map_reserve(m, &map, 1000);
+	uint32_t cap = map.cap;
+	cr_assert_geq((uint64_t)cap * 3, 1000 * 4);
+	for (uint32_t i = 0; i < 1000; i++)   /* equal low halves, then equal high */
+		cr_assert_eq(pm_map_put(m, &map, pm_key(i, 7), i), PM_NONE);
+	cr_assert_eq(map.cap, cap, "a reserved map does not grow");
+	for (uint32_t i = 0; i < 1000; i++)
+		cr_assert_eq(pm_map_put(m, &map, pm_key(7, i + 100), i + 5000), PM_NONE);
+	cr_assert_eq(map.n, 2000);
+	for (uint32_t i = 0; i < 1000; i++) {
+		cr_assert_eq(pm_map_get(&map, pm_key(i, 7)), i);
+		cr_assert_eq(pm_map_get(&map, pm_key(7, i + 100)), i + 5000);
+	}
+	cr_assert_eq(pm_map_put(m, &map, pm_key(3, 7), 99), 3, "the first value stays");
+	pm_map_set(&map, pm_key(3, 7), 99);
+	cr_assert_eq(pm_map_get(&map, pm_key(3, 7)), 99);
+	cr_assert_eq(pm_map_get(&map, pm_key(7, 7)), 7);
+	cr_assert_eq(pm_map_get(&map, pm_key(1000, 7)), PM_NONE);
+	cr_assert_eq(pm_map_get(&map, pm_key(7, 1100)), PM_NONE);
+	pm_map_free(&map);
+	cr_assert_eq(pm_map_get(&map, 1), PM_NONE);
+	m->oom = NULL;
+	pm_model_free(m);
+}
+
+/* --- steps of small and big processes ------------------------------------------- */
+
+/* A system with a small process (3 steps) and one of `nbig` steps, each
+ * with a duplicate step id at the end, arrows inside both and dotted
+ * hand-offs into both. */
+static char *two_processes(unsigned nbig)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+	fputs("system s {\n  process small {\n    step a; step b; step c; step a\n"
+	      "    a -> b -> c\n  }\n  process big {\n", f);
+	for (unsigned i = 1; i <= nbig; i++)
+		fprintf(f, "    step st%u\n", i);
+	fputs("    step st2\n", f);
+	for (unsigned i = 1; i < nbig; i++)
+		fprintf(f, "    st%u -> st%u\n", i, i + 1);
+	fprintf(f, "    st%u -> s.small.b\n  }\n}\n", nbig);
+	fprintf(f, "s.small.c -> s.big.st%u\ns.big.st1 -> s.big.st99999\n", nbig);
+	fclose(f);
+	return s;
+}
+
+static void check_two_processes(unsigned nbig, unsigned dup_line)
+{
+	char *text = two_processes(nbig);
+	pm_model *m = t_load(text);
+	char *d = t_diags(m);
+	char want[1024];
+	snprintf(want, sizeof want,
+	         "3:29: error: duplicate step id 'a': a step 'a' is already declared "
+	         "at line 3 [duplicate-id]\n"
+	         "%u:5: error: duplicate step id 'st2': a step 'st2' is already declared "
+	         "at line 8 [duplicate-id]\n"
+	         "%u:14: error: unknown step 'st99999' in process 's.big' [unknown-reference]\n",
+	         dup_line, dup_line + nbig + 4);
+	cr_assert_str_eq(d, want, "%u steps:\n%s", nbig, d);
+	pm_ix small = t_process(m, "s.small"), big = t_process(m, "s.big");
+	pm_ix a = t_step(m, "s.small.a"), st2 = t_step(m, "s.big.st2");
+	cr_assert_eq(pm_step_find(m, small, pm_str_find(m, "a", 1)), a);
+	cr_assert_eq(pm_step_find(m, big, pm_str_find(m, "st2", 3)), st2);
+	char last[16];
+	snprintf(last, sizeof last, "st%u", nbig);
+	pm_ix stn = pm_step_find(m, big, pm_str_find(m, last, strlen(last)));
+	cr_assert_eq(stn, m->processes.v[big].step_first + nbig - 1);
+	cr_assert_eq(pm_step_find(m, small, pm_str_find(m, "st2", 3)), PM_NONE);
+	cr_assert_eq(pm_step_find(m, big, pm_str_find(m, "b", 1)), PM_NONE);
+	cr_assert_eq(m->processes.v[big].flow_count, nbig - 1);
+	cr_assert_eq(m->handoffs.n, 2);
+	cr_assert_eq(m->handoffs.v[0].from_step, stn);
+	cr_assert_eq(m->handoffs.v[0].to_step, t_step(m, "s.small.b"));
+	cr_assert_eq(m->handoffs.v[1].to_step, stn);
+	free(d);
+	free(text);
+	pm_model_free(m);
+}
+
+Test(scale, steps_found_by_scan_and_by_map)
+{
+	check_two_processes(PM_SCAN_STEPS - 1, 6 + PM_SCAN_STEPS);
+	check_two_processes(PM_SCAN_STEPS, 7 + PM_SCAN_STEPS);
+	check_two_processes(PM_SCAN_STEPS + 1, 8 + PM_SCAN_STEPS);
+	check_two_processes(200, 207);
+}
+
+Test(scale, names_steps_holds_only_big_processes)
+{
+	char *text = two_processes(40);
+	pm_model *m = t_load(text);
+	cr_assert_eq(m->names_steps.n, 40, "the big process's distinct ids only");
+	free(text);
+	pm_model_free(m);
+}
+
+/* --- qualified ids and numbers ----------------------------------------------------- */
+
+Test(scale, qualified_ids_without_printf)
+{
+	pm_model *m = t_load_clean("system sys { process p { step s } }\n"
+	                           "process top { step t }\nperson u\ntool k\n");
+	cr_assert_str_eq(pm_qualified_id(m, PM_KIND_SYSTEM, 0), "sys");
+	cr_assert_str_eq(pm_qualified_id(m, PM_KIND_PROCESS, t_process(m, "sys.p")), "sys.p");
+	cr_assert_str_eq(pm_qualified_id(m, PM_KIND_PROCESS, t_process(m, "top")), "top");
+	cr_assert_str_eq(pm_qualified_id(m, PM_KIND_STEP, 0), "sys.p.s");
+	cr_assert_str_eq(pm_qualified_id(m, PM_KIND_STEP, 1), "top.t");
+	cr_assert_str_eq(pm_qualified_id(m, PM_KIND_PERSON, 0), "u");
+	cr_assert_str_eq(pm_qualified_id(m, PM_KIND_TOOL, 0), "k");
+	pm_model_free(m);
+}
+
+Test(scale, json_numbers_fast_and_slow)
+{
+	static const struct { double v; const char *want; } cases[] = {
+		{ 0.0, "0" }, { -0.0, "0" }, { 7, "7" }, { -12345, "-12345" },
+		{ 99999999999999.0, "99999999999999" }, { 1e15, "1000000000000000" },
+		{ -1e15, "-1000000000000000" }, { 2.5, "2.5" }, { 1.0 / 3.0, "0.3333" },
+		{ 0.99999, "1" }, { -0.00001, "0" }, { 19425.0, "19425" },
+	};
+	char buf[PM_NUMBER_BUF];
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		cr_assert_str_eq(pm_json_fmt_number(buf, cases[i].v), cases[i].want,
+		                 "case %zu", i);
+}
