@@ -86,6 +86,7 @@ $(TBIN): $(TEST_OBJ) $(LIB)
 # The suite runs the CLI too; it finds it through PROCMAP_BIN.
 test: $(BIN) $(TBIN)
 	$(Q)PROCMAP_BIN=$(abspath $(BIN)) PROCMAP_ROOT=$(CURDIR) \
+	  PROCMAP_BUILD=$(abspath $(BUILD)) \
 	  ASAN_OPTIONS=detect_leaks=1 $(TBIN) --jobs=2
 
 # The README's first command: procmap's main job on the samples.
@@ -193,6 +194,7 @@ leakcheck: $(BIN) $(TBIN)
 	$(Q)rm -rf $(BUILD)/leakcheck && mkdir -p $(BUILD)/leakcheck
 	$(Q)PROCMAP_BIN=$(CURDIR)/tests/valgrind-cli.sh PROCMAP_VG_BIN=$(abspath $(BIN)) \
 	  PROCMAP_VG_LOGS=$(abspath $(BUILD))/leakcheck PROCMAP_ROOT=$(CURDIR) \
+	  PROCMAP_BUILD=$(abspath $(BUILD)) \
 	  PROCMAP_LEAKCHECK=1 $(TBIN) --jobs=2
 	$(Q)sh tests/valgrind-cli.sh --summary $(BUILD)/leakcheck
 

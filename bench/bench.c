@@ -40,6 +40,7 @@ typedef struct phase {
 	char name[40];
 	double s;               /* wall clock */
 	double cpu;             /* CPU time of the process, user + system */
+	double rss_mb;          /* resident memory when the phase ended */
 } phase;
 
 typedef struct result {
@@ -73,6 +74,19 @@ static double now(void)
  * more than the wall clock. */
 static double cpu_start;
 
+/* Resident memory now, in MB (Linux /proc; 0 elsewhere). */
+static double rss_now(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size = 0, resident = 0;
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return (double)resident * (double)sysconf(_SC_PAGESIZE) / 1048576.0;
+}
+
 /* Adds a phase ending now; returns the new start time. */
 static double lap(result *r, const char *name, double start)
 {
@@ -82,6 +96,7 @@ static double lap(result *r, const char *name, double start)
 		snprintf(p->name, sizeof p->name, "%s", name);
 		p->s = t - start;
 		p->cpu = c - cpu_start;
+		p->rss_mb = rss_now();
 	}
 	cpu_start = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	return now();
@@ -362,15 +377,21 @@ static double total_cpu(const result *r)
 	return s;
 }
 
-static void print_row(const char *name, double s, double cpu, const result *r)
+static void print_row(const char *name, double s, double cpu, double rss,
+                      const result *r)
 {
 	double mb = (double)r->bytes / 1e6;
 	printf("  %-40s %8.3f s %8.3f s", name, s, cpu);
-	if (r->steps && s > 0)
+	if (rss > 0)
+		printf(" %7.0f MB", rss);
+	else
+		printf(" %10s", "");
+	bool timed = s >= 0.001;   /* rates of shorter phases are noise */
+	if (r->steps && timed)
 		printf("  %8.2f M steps/s", (double)r->steps / s / 1e6);
 	else
 		printf("  %17s", "");
-	if (mb > 0 && s > 0)
+	if (mb > 0 && timed)
 		printf("  %8.1f MB/s", mb / s);
 	putchar('\n');
 }
@@ -387,11 +408,12 @@ static void print_result(const opts *o, const result *r)
 	if (strcmp(o->mode, "libyaml") == 0)
 		printf(", %llu events", (unsigned long long)r->lines);
 	printf("), best of %d\n", o->repeat);
-	printf("  %-40s %10s %10s %17s %13s\n", "phase", "wall", "cpu", "steps/s", "input/s");
+	printf("  %-40s %10s %10s %10s %17s %13s\n", "phase", "wall", "cpu", "RSS after",
+	       "steps/s", "input/s");
 	for (int i = 0; i < r->nphases; i++)
-		print_row(r->ph[i].name, r->ph[i].s, r->ph[i].cpu, r);
+		print_row(r->ph[i].name, r->ph[i].s, r->ph[i].cpu, r->ph[i].rss_mb, r);
 	if (r->nphases > 1)
-		print_row("total", total(r), total_cpu(r), r);
+		print_row("total", total(r), total_cpu(r), 0, r);
 	printf("  %-40s %8.1f MB\n", "peak RSS", (double)r->maxrss_kb / 1024.0);
 	if (!r->ok)
 		printf("  (incomplete: %s)\n", r->err[0] ? r->err : "failed");

@@ -128,6 +128,35 @@ static inline void fz_check_resolved(const pm_model *m)
 	}
 }
 
+/* What the passes leave: metrics per process and person, critical paths
+ * made of the process's own steps, shares and loads that are numbers. */
+static inline void fz_check_analysis(const pm_model *m)
+{
+	const pm_analysis *an = &m->an;
+	if (!an->done)
+		return;
+	FZ_CHECK(an->procs.n == m->processes.n && an->people.n == m->people.n);
+	for (pm_ix i = 0; i < an->procs.n; i++) {
+		const pm_proc_metrics *pm = &an->procs.v[i];
+		FZ_CHECK((uint64_t)pm->crit_first + pm->crit_count <= an->crit_steps.n);
+		for (pm_ix k = pm->crit_first; k < pm->crit_first + pm->crit_count; k++) {
+			pm_ix s = an->crit_steps.v[k];
+			FZ_CHECK(s < m->steps.n && m->steps.v[s].process == i);
+		}
+		FZ_CHECK(pm->bottleneck == PM_NONE ||
+		         (pm->bottleneck < m->steps.n && m->steps.v[pm->bottleneck].process == i));
+		FZ_CHECK(pm->bottleneck_share >= 0 && pm->bottleneck_share <= 1);
+		if (pm->lead_status == PM_LEAD_OK)
+			FZ_CHECK(pm->lead_s >= 0 && pm->work_s >= 0 && pm->work_s <= pm->lead_s);
+	}
+	for (pm_ix i = 0; i < an->people.n; i++) {
+		const pm_person_metrics *pp = &an->people.v[i];
+		FZ_CHECK(pp->load_s == pp->load_s && pp->load_s >= 0);   /* not NaN */
+		FZ_CHECK(pp->utilisation == pp->utilisation);
+	}
+	FZ_CHECK(an->scratch.n == 0);   /* temporaries are gone */
+}
+
 /* Diagnostics: located ones point inside their file, messages are text. */
 static inline void fz_check_diags(pm_model *m)
 {
@@ -151,7 +180,251 @@ static inline void fz_check_model(pm_model *m, int resolved)
 	fz_check_elements(m);
 	if (resolved)
 		fz_check_resolved(m);
+	fz_check_analysis(m);
 	fz_check_diags(m);
+}
+
+/* Every report format, written to /dev/null; returns the first failure. */
+static inline pm_status fz_write_reports(pm_model *m)
+{
+	static const pm_report_format fmts[] = {
+		PM_REPORT_TEXT, PM_REPORT_JSON, PM_REPORT_SARIF, PM_REPORT_MARKDOWN,
+	};
+	for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++) {
+		pm_status st = pm_model_write_report(m, fz_null(), fmts[i],
+		                                     i == 0 ? PM_WRITE_COLOR : 0);
+		if (st != PM_OK)
+			return st;
+	}
+	return pm_model_write_diagnostics(m, fz_null(), 0);
+}
+
+/* --- two models with the same content (fmt and convert round trips) ------ */
+
+/* A model as a sorted list of records, one per element, arrow and ignore:
+ * each names its element by path (not index) and holds its position among
+ * its siblings and every attribute as written.  Writers may group elements
+ * differently (YAML lists top-level processes apart from systems, arrows by
+ * scope), so records are compared as a set; the position fields still catch
+ * steps or processes that changed order within their parent.  Fields are
+ * length-prefixed, so any bytes compare exactly.  Only libc allocates here,
+ * so a pending injected failure cannot fire inside the comparison. */
+typedef struct fz_recs {
+	char **v;
+	size_t n, cap;
+	FILE *f;            /* the record being written */
+	char *buf;
+	size_t len;
+} fz_recs;
+
+static inline void fz_field(fz_recs *r, const char *s)
+{
+	fprintf(r->f, "%zu:", strlen(s));
+	fputs(s, r->f);
+}
+
+static inline void fz_sfield(fz_recs *r, const pm_model *m, pm_str s)
+{
+	fz_field(r, pm_str_get(m, s));
+}
+
+static inline void fz_begin(fz_recs *r, const char *kind)
+{
+	r->buf = NULL;
+	r->len = 0;
+	r->f = open_memstream(&r->buf, &r->len);
+	if (!r->f)
+		abort();
+	fz_field(r, kind);
+}
+
+static inline void fz_end(fz_recs *r)
+{
+	fclose(r->f);
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->v = realloc(r->v, r->cap * sizeof *r->v);
+		if (!r->v)
+			abort();
+	}
+	r->v[r->n++] = r->buf;
+}
+
+/* The path of a process or a step's process: system id (or "") and id. */
+static inline void fz_proc_path(fz_recs *r, const pm_model *m, pm_ix p)
+{
+	const pm_process *pr = &m->processes.v[p];
+	fz_field(r, pr->system == PM_NONE ? "" : pm_str_get(m, m->systems.v[pr->system].id));
+	fz_sfield(r, m, pr->id);
+}
+
+static inline void fz_elem_path(fz_recs *r, const pm_model *m, pm_kind k, pm_ix i)
+{
+	switch (k) {
+	case PM_KIND_SYSTEM: fz_sfield(r, m, m->systems.v[i].id); break;
+	case PM_KIND_PERSON: fz_sfield(r, m, m->people.v[i].id); break;
+	case PM_KIND_TOOL: fz_sfield(r, m, m->tools.v[i].id); break;
+	case PM_KIND_PROCESS: fz_proc_path(r, m, i); break;
+	default:
+		fz_proc_path(r, m, m->steps.v[i].process);
+		fz_sfield(r, m, m->steps.v[i].id);
+		break;
+	}
+}
+
+static inline void fz_pos(fz_recs *r, unsigned long pos)
+{
+	fprintf(r->f, "#%lu", pos);
+}
+
+static inline void fz_rec_people_tools(fz_recs *r, const pm_model *m)
+{
+	for (pm_ix i = 0; i < m->people.n; i++) {
+		const pm_person *x = &m->people.v[i];
+		fz_begin(r, "person");
+		fz_pos(r, i);
+		fz_sfield(r, m, x->id);
+		fz_sfield(r, m, x->label);
+		fz_sfield(r, m, x->description);
+		fz_sfield(r, m, x->capacity_text);
+		fz_end(r);
+	}
+	for (pm_ix i = 0; i < m->tools.n; i++) {
+		const pm_tool *x = &m->tools.v[i];
+		fz_begin(r, "tool");
+		fz_pos(r, i);
+		fz_sfield(r, m, x->id);
+		fz_sfield(r, m, x->label);
+		fz_sfield(r, m, x->description);
+		fz_end(r);
+	}
+}
+
+static inline void fz_rec_systems(fz_recs *r, const pm_model *m)
+{
+	for (pm_ix i = 0; i < m->systems.n; i++) {
+		const pm_system *x = &m->systems.v[i];
+		fz_begin(r, "system");
+		fz_pos(r, i);
+		fz_sfield(r, m, x->id);
+		fz_sfield(r, m, x->label);
+		fz_sfield(r, m, x->description);
+		fz_sfield(r, m, x->owner.name);
+		fz_end(r);
+	}
+	unsigned long top = 0;
+	for (pm_ix i = 0; i < m->processes.n; i++) {
+		const pm_process *x = &m->processes.v[i];
+		fz_begin(r, "process");
+		fz_pos(r, x->system == PM_NONE ? top++ : i - m->systems.v[x->system].proc_first);
+		fz_proc_path(r, m, i);
+		fz_sfield(r, m, x->label);
+		fz_sfield(r, m, x->description);
+		fz_sfield(r, m, x->trigger);
+		fz_sfield(r, m, x->owner.name);
+		fz_sfield(r, m, x->runs_text);
+		fz_end(r);
+	}
+}
+
+static inline void fz_rec_steps(fz_recs *r, const pm_model *m)
+{
+	for (pm_ix i = 0; i < m->steps.n; i++) {
+		const pm_step *x = &m->steps.v[i];
+		fz_begin(r, "step");
+		fz_pos(r, i - m->processes.v[x->process].step_first);
+		fz_elem_path(r, m, PM_KIND_STEP, i);
+		fz_sfield(r, m, x->label);
+		fz_sfield(r, m, x->description);
+		fz_sfield(r, m, x->owner.name);
+		fz_sfield(r, m, x->takes_text);
+		fz_sfield(r, m, x->waits_text);
+		for (pm_ix u = x->uses_first; u < x->uses_first + x->uses_count; u++)
+			fz_sfield(r, m, m->uses.v[u].name);
+		fz_end(r);
+	}
+}
+
+static inline void fz_rec_arrows(fz_recs *r, const pm_model *m)
+{
+	for (pm_ix i = 0; i < m->arrows.n; i++) {
+		const pm_arrow *x = &m->arrows.v[i];
+		fz_begin(r, "arrow");
+		if (x->scope_kind == PM_SCOPE_PROCESS)
+			fz_proc_path(r, m, x->scope);
+		else if (x->scope_kind == PM_SCOPE_SYSTEM)
+			fz_sfield(r, m, m->systems.v[x->scope].id);
+		fz_sfield(r, m, x->from.name);
+		fz_sfield(r, m, x->to.name);
+		fz_sfield(r, m, x->label);
+		fz_end(r);
+	}
+	for (pm_ix i = 0; i < m->ignores.n; i++) {
+		const pm_ignore *x = &m->ignores.v[i];
+		fz_begin(r, "ignore");
+		fprintf(r->f, "%d", (int)x->kind);
+		fz_elem_path(r, m, x->kind, x->elem);
+		fz_sfield(r, m, x->rule);
+		fz_sfield(r, m, x->reason);
+		fz_end(r);
+	}
+}
+
+static inline int fz_rec_cmp(const void *pa, const void *pb)
+{
+	return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+static inline fz_recs fz_records(const pm_model *m)
+{
+	fz_recs r = { NULL, 0, 0, NULL, NULL, 0 };
+	fz_begin(&r, "title");
+	fz_sfield(&r, m, m->title);
+	fz_end(&r);
+	fz_rec_people_tools(&r, m);
+	fz_rec_systems(&r, m);
+	fz_rec_steps(&r, m);
+	fz_rec_arrows(&r, m);
+	qsort(r.v, r.n, sizeof *r.v, fz_rec_cmp);
+	return r;
+}
+
+static inline void fz_records_free(fz_recs *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+}
+
+/* The models hold the same elements with the same attributes as written,
+ * the same arrows and the same ignores (interned strings hold no NUL, so
+ * records compare as C strings). */
+static inline void fz_same_model(const pm_model *a, const pm_model *b)
+{
+	fz_recs ra = fz_records(a), rb = fz_records(b);
+	size_t n = ra.n < rb.n ? ra.n : rb.n;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ra.v[i], rb.v[i]) != 0) {
+			fprintf(stderr, "models differ:\n  %s\n  %s\n", ra.v[i], rb.v[i]);
+			FZ_CHECK(!"the same records");
+		}
+	FZ_CHECK(ra.n == rb.n);
+	fz_records_free(&ra);
+	fz_records_free(&rb);
+}
+
+/* Writes a model with one of the public writers into memory (malloc'd). */
+static inline pm_status fz_write_mem(pm_model *m, pm_status (*w)(pm_model *, FILE *),
+                                     char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	FILE *f = open_memstream(out, len);
+	if (!f)
+		abort();
+	pm_status st = w(m, f);
+	fclose(f);
+	return st;
 }
 
 /* FNV-1a: picks the allocation that fails in the out-of-memory replay. */

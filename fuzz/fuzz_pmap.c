@@ -1,15 +1,29 @@
-/* fuzz_pmap.c — the .pmap reader end to end: parse, resolve, check the
- * model's invariants, and write the diagnostics with carets.  Any input must
- * load without a crash, a leak, undefined behaviour or a broken invariant;
- * the same input is then replayed with one allocation failing. */
+/* fuzz_pmap.c — the .pmap reader end to end: parse, resolve, every analysis
+ * pass, every report format, with the model's invariants checked after each
+ * stage.  Any input must go through without a crash, a leak, undefined
+ * behaviour or a broken invariant; the same input is then replayed with one
+ * allocation failing.  The first byte picks a few rule levels, so findings
+ * at every severity (and switched off) reach the reports. */
 #include "fuzz_common.h"
+
+static void set_rules(pm_model *m, uint8_t bits)
+{
+	static const char *const sets[] = {
+		"missing-owner=error", "orphan-process=off", "unused-tool=warning",
+		"step-cycle=info", "bottleneck-step=error", "missing-duration=off",
+	};
+	for (int i = 0; i < 6; i++)
+		if (bits & (1u << i))
+			FZ_CHECK(pm_model_set_rule(m, sets[i]) == PM_OK);
+}
 
 static int pmap_pipeline(const uint8_t *data, size_t size, int oom_run)
 {
 	pm_model *m = pm_model_new();
 	if (!m)
 		return 1;
-	int nomem = 0;
+	if (size > 0)
+		set_rules(m, data[0]);
 	pm_status st = pm_model_load_buffer(m, "fuzz.pmap", (const char *)data,
 	                                    size, PM_INPUT_PMAP);
 	if (st == PM_ERR_NOMEM)
@@ -19,17 +33,18 @@ static int pmap_pipeline(const uint8_t *data, size_t size, int oom_run)
 	st = pm_model_resolve(m);
 	if (st == PM_ERR_NOMEM)
 		goto out;
-	if (!oom_run)
-		fz_check_model(m, 1);
-	st = pm_model_write_diagnostics(m, fz_null(), 0);
+	st = pm_model_analyze(m);
 	if (st == PM_ERR_NOMEM)
 		goto out;
-	st = pm_model_write_diagnostics(m, fz_null(), PM_WRITE_COLOR);
+	FZ_CHECK(st == PM_OK);
+	if (!oom_run)
+		fz_check_model(m, 1);
+	st = fz_write_reports(m);
 out:
-	nomem = st == PM_ERR_NOMEM;
-	FZ_CHECK(!nomem || oom_run);
+	FZ_CHECK(st != PM_ERR_NOMEM || oom_run);
+	FZ_CHECK(st != PM_ERR_IO && st != PM_ERR_USAGE);
 	pm_model_free(m);
-	return nomem;
+	return st == PM_ERR_NOMEM;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

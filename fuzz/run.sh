@@ -17,9 +17,9 @@ status=0
 seed_files() {
 	case $1 in
 	fuzz_yaml) find samples tests -type f \( -name '*.yaml' -o -name '*.yml' \) \
-	               ! -name '.procmap.yaml' ! -name '*config*' ;;
+	               ! -name '.procmap.yaml' ! -path '*config*' ;;
 	fuzz_config) find tests samples -type f \( -name '.procmap.yaml' \
-	               -o -name '*config*.yaml' -o -name '*config*.yml' \) ;;
+	               -o -path '*config*.yaml' -o -path '*config*.yml' \) ;;
 	*) find samples tests -type f -name '*.pmap' ;;
 	esac 2>/dev/null
 }

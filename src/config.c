@@ -117,12 +117,29 @@ static uint32_t clamp(size_t v)
 static void cfg_error_at(cfg *c, uint32_t line, uint32_t col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* libyaml puts the end of a stream that lacks a final line break on a line
+ * of its own (and counts NEL, LS and PS as breaks): a mark past the file's
+ * last line goes back to the end of that line, so it points into the file. */
+static pm_loc cfg_loc(cfg *c, uint32_t line, uint32_t col)
+{
+	pm_loc loc = { cfg_file(c), line, col };
+	size_t len;
+	if (pm_file_line(c->m, loc.file, line, &len))
+		return loc;
+	loc.line = c->m->files.v[loc.file].nlines;
+	const char *text = pm_file_line(c->m, loc.file, loc.line, &len);
+	loc.col = 1;
+	for (size_t i = 0; i < len; i++)
+		loc.col += ((unsigned char)text[i] & 0xC0) != 0x80;
+	return loc;
+}
+
 static void cfg_error_at(cfg *c, uint32_t line, uint32_t col, const char *fmt, ...)
 {
 	if (c->nerrors++ >= MAX_CONFIG_ERRORS)
 		return;
 	c->m->an.config_errors++;
-	pm_loc loc = { cfg_file(c), line, col };
+	pm_loc loc = cfg_loc(c, line, col);
 	va_list ap;
 	va_start(ap, fmt);
 	pm_diag_addv(c->m, PM_SEV_ERROR, "config", loc, fmt, ap);

@@ -44,10 +44,11 @@ static void write_finding(pm_json *j, const pm_diag *d)
 	pm_json_kstr(j, "subject", d->subject);
 	pm_json_kstr(j, "message", d->message);
 	pm_json_kstr(j, "file", d->file);
+	/* 0 is "unknown" in a pm_diag; null in JSON */
 	pm_json_key(j, "line");
-	d->file ? pm_json_int(j, d->line) : pm_json_null(j);
+	d->file && d->line ? pm_json_int(j, d->line) : pm_json_null(j);
 	pm_json_key(j, "column");
-	d->file ? pm_json_int(j, d->column) : pm_json_null(j);
+	d->file && d->column ? pm_json_int(j, d->column) : pm_json_null(j);
 	pm_json_key(j, "related");
 	pm_json_array(j);
 	for (size_t i = 0; i < d->nrelated; i++)

@@ -297,6 +297,8 @@ static void write_duration(FILE *out, const pm_proc_metrics *pm, int64_t s)
 		fputs("n/a (cycle)", out);
 	else if (pm && pm->lead_status == PM_LEAD_NO_DATA)
 		fputs("n/a (no durations)", out);
+	else if (pm && pm->lead_status == PM_LEAD_EMPTY)
+		fputs("n/a (no steps)", out);
 	else
 		fputs("—", out);
 }

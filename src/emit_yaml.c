@@ -177,9 +177,24 @@ static void line(yemit *y, unsigned indent)
 	pm_buf_spaces(y->m, y->out, indent);
 }
 
+/* A comment: YAML takes only printable characters there, and a .pmap
+ * comment may hold any, so C0/C1 controls, DEL, U+FFFE and U+FFFF become '?'
+ * (else the YAML written could not be read back). */
 static void put_text(yemit *y, pm_str s)
 {
-	pm_buf_put(y->m, y->out, pm_str_get(y->m, s), pm_str_len(y->m, s));
+	const unsigned char *p = (const unsigned char *)pm_str_get(y->m, s);
+	size_t n = pm_str_len(y->m, s);
+	for (size_t i = 0; i < n; i++) {
+		bool c1 = p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F;
+		bool nonchar = p[i] == 0xEF && i + 2 < n && p[i + 1] == 0xBF &&
+		               (p[i + 2] == 0xBE || p[i + 2] == 0xBF);
+		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7F || c1 || nonchar) {
+			pm_buf_putc(y->m, y->out, '?');
+			i += c1 ? 1 : nonchar ? 2 : 0;
+		} else {
+			pm_buf_putc(y->m, y->out, (char)p[i]);
+		}
+	}
 }
 
 /* The comments and blank lines before a statement. */

@@ -441,6 +441,8 @@ static int stmt_cmp(const void *pa, const void *pb)
 /* Attributes first, in their kind's order; the rest as written. */
 static void sort_body(fmt *f, const body *b)
 {
+	if (b->n < 2)
+		return;   /* also: stmts.v may be NULL, and NULL + 0 is undefined */
 	struct fmt_stmt *v = f->w->stmts.v + b->first;
 	for (uint32_t i = 1; i < b->n; i++) {
 		if (stmt_cmp(&v[i - 1], &v[i]) > 0) {

@@ -6,29 +6,56 @@
 #include "lexer.h"
 #include "report.h"
 
-/* A report is written a few bytes at a time, a million times over: stdio
- * without its lock (putc_unlocked is a macro, not a call) where there is. */
-#ifdef __GLIBC__
-#define put_c(c, f) putc_unlocked((c), (f))
-#define put_n(p, n, f) fwrite_unlocked((p), 1, (n), (f))
-#define put_s(s, f) put_n((s), strlen(s), (f))
-#else
-#define put_c(c, f) putc((c), (f))
-#define put_n(p, n, f) fwrite((p), 1, (n), (f))
-#define put_s(s, f) fputs((s), (f))
-#endif
+/* A report is written a few bytes at a time, millions of times over: the
+ * bytes gather in j->buf and go to the FILE a buffer at a time. */
+static void flush(pm_json *j)
+{
+	if (j->nbuf)
+		fwrite(j->buf, 1, j->nbuf, j->out);
+	j->nbuf = 0;
+}
+
+static void put_n(pm_json *j, const char *s, size_t n)
+{
+	if (n > sizeof j->buf - j->nbuf) {
+		flush(j);
+		if (n > sizeof j->buf) {
+			fwrite(s, 1, n, j->out);
+			return;
+		}
+	}
+	memcpy(j->buf + j->nbuf, s, n);
+	j->nbuf += n;
+}
+
+static void put_c(pm_json *j, char c)
+{
+	if (j->nbuf == sizeof j->buf)
+		flush(j);
+	j->buf[j->nbuf++] = c;
+}
+
+static void put_s(pm_json *j, const char *s)
+{
+	put_n(j, s, strlen(s));
+}
+
+static void escape(pm_json *j, const char *s, size_t len);
 
 void pm_json_init(pm_json *j, FILE *out)
 {
-	memset(j, 0, sizeof *j);
 	j->out = out;
+	j->depth = 0;
+	j->key_pending = false;
+	j->nbuf = 0;
+	memset(j->has_items, 0, sizeof j->has_items);
 }
 
 static void indent(pm_json *j)
 {
 	static const char spaces[] = "                                ";
-	put_c('\n', j->out);
-	put_n(spaces, 2 * (size_t)j->depth, j->out);
+	put_c(j, '\n');
+	put_n(j, spaces, 2 * (size_t)j->depth);
 }
 
 /* Separates a value from the one before it and moves to its line. */
@@ -41,7 +68,7 @@ static void before_value(pm_json *j)
 	if (j->depth == 0)
 		return;
 	if (j->has_items[j->depth])
-		put_c(',', j->out);
+		put_c(j, ',');
 	j->has_items[j->depth] = true;
 	indent(j);
 }
@@ -49,7 +76,7 @@ static void before_value(pm_json *j)
 static void begin(pm_json *j, char c)
 {
 	before_value(j);
-	put_c(c, j->out);
+	put_c(j, c);
 	if (j->depth + 1 < PM_JSON_MAX_DEPTH)
 		j->depth++;
 	j->has_items[j->depth] = false;
@@ -62,7 +89,7 @@ static void finish(pm_json *j, char c)
 		j->depth--;
 	if (items)
 		indent(j);
-	put_c(c, j->out);
+	put_c(j, c);
 }
 
 void pm_json_object(pm_json *j) { begin(j, '{'); }
@@ -73,9 +100,9 @@ void pm_json_array_end(pm_json *j) { finish(j, ']'); }
 void pm_json_key(pm_json *j, const char *key)
 {
 	before_value(j);
-	put_c('"', j->out);
-	pm_json_escape(j->out, key, strlen(key));
-	put_s("\": ", j->out);
+	put_c(j, '"');
+	escape(j, key, strlen(key));
+	put_s(j, "\": ");
 	j->key_pending = true;
 }
 
@@ -100,7 +127,20 @@ static const char *ascii_escape(unsigned char c, char buf[8])
 	return buf;
 }
 
-void pm_json_escape(FILE *out, const char *s, size_t len)
+/* 1 for the bytes a string takes as they are: printable ASCII but for
+ * '"', '\\', '<', '>' and '&'. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 0x10 */
+	1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /*  !"#$%&'()*+,-./ */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,   /* 0123456789:;<=>? */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* @A-O */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,   /* P-Z [ \\ ] ^ _ */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* `a-o */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,   /* p-z { | } ~ DEL */
+};
+
+static void escape(pm_json *j, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0;   /* start of the bytes that go out unchanged */
@@ -109,8 +149,7 @@ void pm_json_escape(FILE *out, const char *s, size_t len)
 		const char *esc = NULL;
 		size_t n = 1;
 		/* the common case first: reports are mostly plain ASCII */
-		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\' &&
-		    p[i] != '<' && p[i] != '>' && p[i] != '&') {
+		if (plain[p[i]]) {
 			i++;
 			continue;
 		}
@@ -127,21 +166,29 @@ void pm_json_escape(FILE *out, const char *s, size_t len)
 			}
 		}
 		if (esc) {
-			put_n(s + run, i - run, out);
-			put_s(esc, out);
+			put_n(j, s + run, i - run);
+			put_s(j, esc);
 			run = i + n;
 		}
 		i += n;
 	}
-	put_n(s + run, len - run, out);
+	put_n(j, s + run, len - run);
+}
+
+void pm_json_escape(FILE *out, const char *s, size_t len)
+{
+	pm_json j;
+	pm_json_init(&j, out);
+	escape(&j, s, len);
+	flush(&j);
 }
 
 void pm_json_string_n(pm_json *j, const char *s, size_t len)
 {
 	before_value(j);
-	put_c('"', j->out);
-	pm_json_escape(j->out, s, len);
-	put_c('"', j->out);
+	put_c(j, '"');
+	escape(j, s, len);
+	put_c(j, '"');
 }
 
 void pm_json_string(pm_json *j, const char *s)
@@ -157,13 +204,13 @@ void pm_json_qid(pm_json *j, const pm_model *m, pm_kind kind, pm_ix i)
 	pm_str parts[3];
 	unsigned n = pm_qid_parts(m, kind, i, parts);
 	before_value(j);
-	put_c('"', j->out);
+	put_c(j, '"');
 	for (unsigned k = 0; k < n; k++) {
 		if (k)
-			put_c('.', j->out);
-		pm_json_escape(j->out, pm_str_get(m, parts[k]), pm_str_len(m, parts[k]));
+			put_c(j, '.');
+		escape(j, pm_str_get(m, parts[k]), pm_str_len(m, parts[k]));
 	}
-	put_c('"', j->out);
+	put_c(j, '"');
 }
 
 /* Decimal digits of v into buf (at least 21 bytes); returns the length.
@@ -189,7 +236,39 @@ void pm_json_int(pm_json *j, int64_t v)
 {
 	char buf[24];
 	before_value(j);
-	put_n(buf, fmt_int(buf, v), j->out);
+	put_n(j, buf, fmt_int(buf, v));
+}
+
+/* v rounded to 4 decimals as printf's %.4f rounds it (to nearest, ties to
+ * even, on the exact binary value), trailing zeros dropped, never "-0";
+ * |v| < 1e11.  hi + lo is v * 10^4 exactly (fma), so only a tie of hi
+ * needs lo to decide. */
+static void fmt_fixed4(char *buf, double v)
+{
+	double hi = v * 1e4, lo = fma(v, 1e4, -hi);
+	double k = nearbyint(hi), d = hi - k;
+	if (d == 0.5 && lo > 0)
+		k += 1;
+	else if (d == -0.5 && lo < 0)
+		k -= 1;
+	int64_t r = (int64_t)k;
+	uint64_t u = r < 0 ? 0 - (uint64_t)r : (uint64_t)r;
+	unsigned frac = (unsigned)(u % 10000), digits = 4;
+	char *o = buf;
+	if (r < 0)
+		*o++ = '-';
+	o += fmt_int(o, (int64_t)(u / 10000));
+	if (frac) {
+		while (frac % 10 == 0) {
+			frac /= 10;
+			digits--;
+		}
+		*o++ = '.';
+		for (unsigned i = digits; i-- > 0; frac /= 10)
+			o[i] = (char)('0' + frac % 10);
+		o += digits;
+	}
+	*o = '\0';
 }
 
 char *pm_json_fmt_number(char *buf, double v)
@@ -200,6 +279,10 @@ char *pm_json_fmt_number(char *buf, double v)
 	}
 	if (fabs(v) < 1e15 && v == trunc(v)) {   /* integral: exact as int64 */
 		fmt_int(buf, (int64_t)v);           /* -0.0 becomes "0" */
+		return buf;
+	}
+	if (fabs(v) < 1e11) {
+		fmt_fixed4(buf, v);
 		return buf;
 	}
 	/* %.4f of |v| < 1e308 fits: at most 309 digits, a point, 4 decimals */
@@ -222,19 +305,19 @@ void pm_json_number(pm_json *j, double v)
 {
 	char buf[PM_NUMBER_BUF];
 	before_value(j);
-	put_s(pm_json_fmt_number(buf, v), j->out);
+	put_s(j, pm_json_fmt_number(buf, v));
 }
 
 void pm_json_bool(pm_json *j, bool v)
 {
 	before_value(j);
-	put_s(v ? "true" : "false", j->out);
+	put_s(j, v ? "true" : "false");
 }
 
 void pm_json_null(pm_json *j)
 {
 	before_value(j);
-	put_s("null", j->out);
+	put_s(j, "null");
 }
 
 void pm_json_kstr(pm_json *j, const char *key, const char *s)
@@ -257,5 +340,6 @@ void pm_json_knum(pm_json *j, const char *key, double v)
 
 void pm_json_end(pm_json *j)
 {
-	put_c('\n', j->out);
+	put_c(j, '\n');
+	flush(j);
 }

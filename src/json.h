@@ -25,6 +25,8 @@ typedef struct pm_json {
 	unsigned depth;
 	bool key_pending;                   /* a key was written, value next */
 	bool has_items[PM_JSON_MAX_DEPTH];  /* per open container */
+	size_t nbuf;                        /* bytes waiting in buf */
+	char buf[8192];                     /* reaches out at pm_json_end() */
 } pm_json;
 
 void pm_json_init(pm_json *j, FILE *out);
@@ -48,7 +50,8 @@ void pm_json_null(pm_json *j);
 void pm_json_kstr(pm_json *j, const char *key, const char *s);
 void pm_json_kint(pm_json *j, const char *key, int64_t v);
 void pm_json_knum(pm_json *j, const char *key, double v);
-/* Ends the document with a line break. */
+/* Ends the document with a line break and hands every byte to the FILE:
+ * until then output may wait in the writer. */
 void pm_json_end(pm_json *j);
 
 /* Writes the bytes of a JSON string body (no quotes), escaped as above. */

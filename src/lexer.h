@@ -39,6 +39,8 @@ typedef struct pm_lexer {
 	bool quiet;            /* report no diagnostics (a second pass) */
 } pm_lexer;
 
+/* The text must have a NUL at src[len] (every pm_file has): the lexer's
+ * loops stop on it instead of checking bounds at every byte. */
 void pm_lexer_init(pm_lexer *lx, pm_model *m, uint32_t file);
 pm_token pm_lex(pm_lexer *lx);
 /* The same, written into *t (faster in a loop than returning a struct). */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model.h"
 
@@ -129,9 +130,11 @@ static uint64_t str_hash(const char *s, size_t len, uint64_t head)
 	return h;
 }
 
+/* The hash's low 24 bits (its home slot in any table of up to 2^24 slots,
+ * so growing the table needs no string) and the length up to 255. */
 static uint32_t str_tag(uint64_t h, size_t len)
 {
-	return ((uint32_t)(h >> 32) & ~0xffu) | (uint32_t)(len < 255 ? len : 255);
+	return (uint32_t)h << 8 | (uint32_t)(len < 255 ? len : 255);
 }
 
 static void strtab_rehash(pm_model *m)
@@ -140,15 +143,17 @@ static void strtab_rehash(pm_model *m)
 	uint32_t nslots = t->nslots ? t->nslots * 2 : 1024;
 	pm_strslot *slots = pm_xmalloc(m, (size_t)nslots * sizeof *slots);
 	memset(slots, 0, (size_t)nslots * sizeof *slots);
-	for (uint32_t id = 1; id < t->str.n; id++) {
-		uint64_t head = str_head(t->str.v[id], t->len.v[id]);
-		uint64_t hash = str_hash(t->str.v[id], t->len.v[id], head);
-		uint32_t i = (uint32_t)hash & (nslots - 1);
+	for (uint32_t s = 0; s < t->nslots; s++) {
+		const pm_strslot *old = &t->slots[s];
+		if (!old->id)
+			continue;
+		uint32_t i = old->tag >> 8;
+		if (nslots > 1u << 24)
+			i = (uint32_t)str_hash(t->str.v[old->id], t->len.v[old->id], old->head);
+		i &= nslots - 1;
 		while (slots[i].id)
 			i = (i + 1) & (nslots - 1);
-		slots[i].head = head;
-		slots[i].id = id;
-		slots[i].tag = str_tag(hash, t->len.v[id]);
+		slots[i] = *old;
 	}
 	pm_xfree(t->slots);
 	t->slots = slots;
@@ -209,7 +214,7 @@ pm_str pm_intern(pm_model *m, const char *s, size_t len)
 		strtab_rehash(m);
 	pm_strslot key;
 	uint64_t hash = str_key(s, len, &key);
-	pm_strslot *recent = &t->recent[(hash >> 20) & 1023];
+	pm_strslot *recent = &t->recent[(hash >> 20) & (PM_STR_RECENT - 1)];
 	if (recent->id && same_string(t, recent, &key, s, len))
 		return recent->id;
 	pm_strslot *slot = strtab_slot(t, s, len, &key, hash);
@@ -648,10 +653,16 @@ pm_status pm_model_load_buffer(pm_model *m, const char *name,
 	return st;
 }
 
-/* Reads a whole stream; NULL with errno set on failure. */
+/* Reads a whole stream; NULL with errno set on failure.  A regular file is
+ * read into a buffer of its size (one read, no regrowth); the spare byte
+ * past the NUL finds out, without a copy, that the file did not grow. */
 static char *read_stream(FILE *f, size_t *lenp)
 {
 	size_t cap = 1 << 16, len = 0;
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < SIZE_MAX / 4)
+		cap = (size_t)st.st_size + 2;
 	char *buf = pm_malloc(cap);
 	if (!buf) {
 		errno = ENOMEM;

@@ -157,6 +157,8 @@ typedef struct pm_strslot {
 	uint32_t tag;                   /* hash bits | min(len, 255) */
 } pm_strslot;
 
+#define PM_STR_RECENT 4096     /* a power of two: 64 KiB, half an L2 */
+
 typedef struct pm_strtab {
 	PM_VEC(const char *) str;       /* id → bytes (NUL-terminated) */
 	PM_VEC(uint32_t) len;
@@ -164,7 +166,7 @@ typedef struct pm_strtab {
 	uint32_t nslots;
 	/* the last string seen per hash bucket: ids, durations and labels
 	 * repeat, and this small table stays in cache where slots does not */
-	pm_strslot recent[1024];
+	pm_strslot recent[PM_STR_RECENT];
 } pm_strtab;
 
 /* Why a process has no lead time (pm_proc_metrics.lead_status). */

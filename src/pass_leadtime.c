@@ -181,9 +181,10 @@ static void join_finding(pm_model *m, const pm_actx *cx, sweep *sw, pm_ix s,
 static void missing_durations(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
 {
 	const pm_process *p = &m->processes.v[proc];
-	if (pm->lead_status == PM_LEAD_NO_DATA || pm->lead_status == PM_LEAD_EMPTY)
+	/* without a lead time there is nothing to understate; a loop is
+	 * reported (step-cycle) and comes first */
+	if (pm->lead_status != PM_LEAD_OK)
 		return;
-	/* a malformed duration is an error that already names the step */
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
 		if (!has_duration(&m->steps.v[s]))
 			pm_finding(m, "missing-duration", PM_KIND_STEP, s,

@@ -356,8 +356,9 @@ static pm_ix proc_of(const pm_model *m, target t)
 	return t.kind == PM_KIND_STEP ? m->steps.v[t.idx].process : t.idx;
 }
 
-static void resolve_arrow(pm_model *m, pm_ix ai, pm_flow **tmp, uint32_t *ntmp,
-                          cands *c)
+/* A step → step arrow inside one process goes to m->flows as it comes
+ * (group_flows() puts them in order), any other arrow is a hand-off. */
+static void resolve_arrow(pm_model *m, pm_ix ai, cands *c)
 {
 	pm_arrow *a = &m->arrows.v[ai];
 	target from, to;
@@ -377,7 +378,7 @@ static void resolve_arrow(pm_model *m, pm_ix ai, pm_flow **tmp, uint32_t *ntmp,
 	a->to.target = to.idx;
 	if (from.kind == PM_KIND_STEP && to.kind == PM_KIND_STEP &&
 	    m->steps.v[from.idx].process == m->steps.v[to.idx].process) {
-		pm_flow *f = &(*tmp)[(*ntmp)++];
+		pm_flow *f = pm_vec_push(m, m->flows);
 		f->from = from.idx;
 		f->to = to.idx;
 		f->label = a->label;
@@ -394,17 +395,74 @@ static void resolve_arrow(pm_model *m, pm_ix ai, pm_flow **tmp, uint32_t *ntmp,
 	h->arrow = ai;
 }
 
-/* Groups the flows by process (counting sort, written order kept) and adds
- * the written-order flows of processes without arrows. */
-static void group_flows(pm_model *m, const pm_flow *tmp, uint32_t ntmp)
+static pm_ix flow_proc(const pm_model *m, const pm_flow *f)
 {
+	return m->steps.v[f->from].process;
+}
+
+static void implicit_flows(pm_model *m, const pm_process *pr)
+{
+	for (pm_ix s = 0; s < pr->flow_count; s++) {
+		pm_flow *f = &m->flows.v[pr->flow_first + s];
+		f->from = pr->step_first + s;
+		f->to = pr->step_first + s + 1;
+		f->label = 0;
+		f->arrow = PM_NONE;
+	}
+}
+
+/* Explicit flows already in process order (arrows written inside their
+ * process) are spread out in place, from the back: each process's block
+ * only moves up, past the blocks still to move. */
+static void spread_in_place(pm_model *m, uint32_t nexp)
+{
+	uint32_t src = nexp;
+	for (pm_ix p = m->processes.n; p-- > 0;) {
+		const pm_process *pr = &m->processes.v[p];
+		if (!pr->explicit_flow) {
+			implicit_flows(m, pr);
+			continue;
+		}
+		src -= pr->flow_count;
+		memmove(&m->flows.v[pr->flow_first], &m->flows.v[src],
+		        (size_t)pr->flow_count * sizeof *m->flows.v);
+	}
+}
+
+/* Otherwise a counting sort from a copy, written order kept. */
+static void spread_from_copy(pm_model *m, uint32_t nexp)
+{
+	pm_flow *tmp = pm_arena_alloc(m, (size_t)nexp * sizeof *tmp);
+	memcpy(tmp, m->flows.v, (size_t)nexp * sizeof *tmp);
+	for (pm_ix p = 0; p < m->processes.n; p++) {
+		pm_process *pr = &m->processes.v[p];
+		if (pr->explicit_flow)
+			pr->flow_count = 0; /* refilled below */
+		else
+			implicit_flows(m, pr);
+	}
+	for (uint32_t i = 0; i < nexp; i++) {
+		pm_process *pr = &m->processes.v[flow_proc(m, &tmp[i])];
+		m->flows.v[pr->flow_first + pr->flow_count++] = tmp[i];
+	}
+}
+
+/* Groups the explicit flows in m->flows by process and adds the
+ * written-order flows of processes without arrows. */
+static void group_flows(pm_model *m)
+{
+	uint32_t nexp = m->flows.n;
+	bool in_order = true;
 	for (pm_ix p = 0; p < m->processes.n; p++) {
 		pm_process *pr = &m->processes.v[p];
 		pr->flow_count = !pr->explicit_flow && pr->step_count > 1 ?
 		                 pr->step_count - 1 : 0;
 	}
-	for (uint32_t i = 0; i < ntmp; i++)
-		m->processes.v[m->steps.v[tmp[i].from].process].flow_count++;
+	for (uint32_t i = 0; i < nexp; i++) {
+		m->processes.v[flow_proc(m, &m->flows.v[i])].flow_count++;
+		in_order &= i == 0 || flow_proc(m, &m->flows.v[i - 1]) <=
+		                      flow_proc(m, &m->flows.v[i]);
+	}
 	uint64_t total = 0;
 	for (pm_ix p = 0; p < m->processes.n; p++) {
 		m->processes.v[p].flow_first = (pm_ix)total;
@@ -412,27 +470,14 @@ static void group_flows(pm_model *m, const pm_flow *tmp, uint32_t ntmp)
 	}
 	if (total >= UINT32_MAX / 2)
 		pm_oom(m);
-	m->flows.v = pm_xmalloc(m, (size_t)(total ? total : 1) * sizeof *m->flows.v);
-	m->flows.cap = (uint32_t)(total ? total : 1);
+	size_t cap = total ? (size_t)total : 1;
+	m->flows.v = pm_xrealloc(m, m->flows.v, cap * sizeof *m->flows.v);
+	m->flows.cap = (uint32_t)cap;
 	m->flows.n = (uint32_t)total;
-	for (pm_ix p = 0; p < m->processes.n; p++) {
-		pm_process *pr = &m->processes.v[p];
-		if (pr->explicit_flow) {
-			pr->flow_count = 0; /* refilled below */
-			continue;
-		}
-		for (pm_ix s = 0; s < pr->flow_count; s++) {
-			pm_flow *f = &m->flows.v[pr->flow_first + s];
-			f->from = pr->step_first + s;
-			f->to = pr->step_first + s + 1;
-			f->label = 0;
-			f->arrow = PM_NONE;
-		}
-	}
-	for (uint32_t i = 0; i < ntmp; i++) {
-		pm_process *pr = &m->processes.v[m->steps.v[tmp[i].from].process];
-		m->flows.v[pr->flow_first + pr->flow_count++] = tmp[i];
-	}
+	if (in_order)
+		spread_in_place(m, nexp);
+	else
+		spread_from_copy(m, nexp);
 }
 
 static void resolve_owners(pm_model *m, cands *c)
@@ -463,11 +508,9 @@ pm_status pm_resolve(pm_model *m)
 	cands *c = pm_arena_alloc(m, sizeof *c);
 	build_names(m);
 	resolve_owners(m, c);
-	pm_flow *tmp = m->arrows.n ? pm_arena_alloc(m, m->arrows.n * sizeof *tmp) : NULL;
-	uint32_t ntmp = 0;
 	for (pm_ix i = 0; i < m->arrows.n; i++)
-		resolve_arrow(m, i, &tmp, &ntmp, c);
-	group_flows(m, tmp, ntmp);
+		resolve_arrow(m, i, c);
+	group_flows(m);
 	for (uint32_t i = 0; i < m->diags.n; i++)
 		if (m->diags.v[i].d.severity == PM_SEV_ERROR)
 			return PM_ERR_INPUT;

@@ -288,9 +288,13 @@ static pm_loc byte_loc(loader *L, size_t off)
 }
 
 /* Whether libyaml would count lines differently from pm_file_line: a lone
- * CR, or NEL, LS or PS (C2 85, E2 80 A8, E2 80 A9). */
+ * CR, or NEL, LS or PS (C2 85, E2 80 A8, E2 80 A9); or no line break at the
+ * end, where libyaml puts the end of the stream on a line of its own, past
+ * the last line of the file. */
 static bool has_odd_breaks(const char *s, size_t n)
 {
+	if (n > 0 && s[n - 1] != '\n')
+		return true;
 	const char *end = s + n;
 	for (const char *p = s; (p = memchr(p, '\r', (size_t)(end - p))); p++)
 		if (p + 1 == end || p[1] != '\n')
@@ -1466,41 +1470,53 @@ static void scalar_value(loader *L, frame *f, const ev *e)
 	}
 }
 
-/* The value of an element's key: a scalar attribute, or a collection. */
+/* people, tools, systems, processes, steps -> { ID: element ... };
+ * flow -> [ ARROW ... ]; either may be empty. */
+static void section_value(loader *L, frame *f, const ev *e)
+{
+	enum ykey k = f->vkey;
+	if (is_null(e)) {
+		node_done(L);
+	} else if (k == Y_FLOW && e->type == YAML_SEQUENCE_START_EVENT) {
+		push(L, F_FLOWS, f->ekind, f->idx);
+	} else if (k != Y_FLOW && e->type == YAML_MAPPING_START_EVENT) {
+		frame *p = push(L, F_IDS, key_kind(k), f->idx);
+		p->parent = f->ekind;
+	} else if (k == Y_FLOW) {
+		reject(L, e, "syntax", pm_arena_printf(L->m, "'flow' must be a list of arrows "
+		       "such as 'a -> b', not %s", node_desc(L, e)));
+	} else {
+		reject(L, e, "syntax", pm_arena_printf(L->m, "'%s' must be a mapping of %s ids, "
+		       "not %s", key_names[k], kind_words[key_kind(k)], node_desc(L, e)));
+	}
+}
+
+static void ignore_value(loader *L, frame *f, const ev *e)
+{
+	static const char *const example[] = {
+		"", "empty-system", "orphan-process", "missing-owner", "unused-person",
+		"unused-tool",
+	};
+	if (e->type == YAML_MAPPING_START_EVENT) {
+		push(L, F_IGNORE, f->ekind, f->idx);
+		return;
+	}
+	reject(L, e, "bad-value", pm_arena_printf(L->m, "'ignore' takes a mapping of rule "
+	       "names to reasons such as { %s: \"why\" }, not %s", example[f->ekind],
+	       node_desc(L, e)));
+}
+
+/* The value of an element's key: an attribute, or a section. */
 static void key_value(loader *L, frame *f, const ev *e)
 {
 	pm_model *m = L->m;
 	enum ykey k = f->vkey;
-	const char *key = key_names[k];
 	if (k == Y_IGNORE) {
-		if (e->type == YAML_MAPPING_START_EVENT) {
-			push(L, F_IGNORE, f->ekind, f->idx);
-			return;
-		}
-		static const char *const example[] = {
-			"", "empty-system", "orphan-process", "missing-owner", "unused-person",
-			"unused-tool",
-		};
-		reject(L, e, "bad-value", pm_arena_printf(m, "'ignore' takes a mapping of rule "
-		       "names to reasons such as { %s: \"why\" }, not %s", example[f->ekind],
-		       node_desc(L, e)));
+		ignore_value(L, f, e);
 		return;
 	}
 	if (k == Y_FLOW || k >= Y_PEOPLE) {
-		if (is_null(e)) {
-			node_done(L);
-		} else if (k == Y_FLOW && e->type == YAML_SEQUENCE_START_EVENT) {
-			push(L, F_FLOWS, f->ekind, f->idx);
-		} else if (k != Y_FLOW && e->type == YAML_MAPPING_START_EVENT) {
-			frame *p = push(L, F_IDS, key_kind(k), f->idx);
-			p->parent = f->ekind;
-		} else if (k == Y_FLOW) {
-			reject(L, e, "syntax", pm_arena_printf(m, "'flow' must be a list of arrows "
-			       "such as 'a -> b', not %s", node_desc(L, e)));
-		} else {
-			reject(L, e, "syntax", pm_arena_printf(m, "'%s' must be a mapping of %s ids, "
-			       "not %s", key, kind_words[key_kind(k)], node_desc(L, e)));
-		}
+		section_value(L, f, e);
 		return;
 	}
 	if (k == Y_USES && e->type == YAML_SEQUENCE_START_EVENT) {
@@ -1509,8 +1525,8 @@ static void key_value(loader *L, frame *f, const ev *e)
 		return;
 	}
 	if (e->type != YAML_SCALAR_EVENT || (is_null(e) && k != Y_USES)) {
-		reject(L, e, "bad-value", pm_arena_printf(m, "'%s' takes %s, not %s", key,
-		       what_value(k), node_desc(L, e)));
+		reject(L, e, "bad-value", pm_arena_printf(m, "'%s' takes %s, not %s",
+		       key_names[k], what_value(k), node_desc(L, e)));
 		return;
 	}
 	scalar_value(L, f, e);

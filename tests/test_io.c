@@ -37,7 +37,7 @@ static char *run_cli(const char *prefix, const char *args, int *status)
 {
 	char cmd[8192];
 	snprintf(cmd, sizeof cmd,
-	         "cd '%s' && { %s '%s' %s >stdout.txt; } 2>&1", dir, prefix,
+	         "cd '%s' && { %s '%s' >stdout.txt %s; } 2>&1", dir, prefix,
 	         t_bin(), args);
 	return t_run(cmd, status);
 }

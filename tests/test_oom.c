@@ -150,3 +150,122 @@ Test(oom, broken_model_refuses_further_calls)
 	cr_assert_eq(pm_model_write_report(m, devnull(), PM_REPORT_JSON, 0), PM_ERR_NOMEM);
 	pm_model_free(m);
 }
+
+/* --- the CLI, through PROCMAP_FAIL_ALLOC ------------------------------------- */
+
+static char outdir[64];
+
+/* Runs the CLI from the source root with allocation `n` failing (0: none);
+ * returns stdout + a marker + stderr. */
+static char *run_cli(const char *args, unsigned long n, int *status)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && PROCMAP_FAIL_ALLOC=%lu '%s' %s 2>'%s/stderr'; rc=$?; "
+	         "echo '--- stderr'; cat '%s/stderr'; exit $rc",
+	         t_root(), n, t_bin(), args, outdir, outdir);
+	return t_run(cmd, status);
+}
+
+/* Nothing but the captured stderr is left in the output folder. */
+static void expect_no_output_files(const char *args, unsigned long n)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -v '^stderr$' || true", outdir);
+	int st;
+	char *left = t_run(cmd, &st);
+	cr_expect_str_empty(left, "'%s' with allocation %lu failing left: %s", args, n, left);
+	free(left);
+}
+
+/* Every allocation of one command line fails in turn: the run either says
+ * "out of memory" and exits 2 leaving no output file, or (an allocation
+ * whose failure has a fallback) gives exactly the result of a normal run. */
+static void cli_fail_each(const char *fmt)
+{
+	char args[1024];
+	snprintf(args, sizeof args, fmt, outdir);
+	int base_st;
+	char *base = run_cli(args, 0, &base_st);
+	if (base_st == 2) {
+		cr_log_warn("skipped, fails without injection: procmap %s\n%s", args, base);
+		free(base);
+		return;
+	}
+	char rm[128];
+	snprintf(rm, sizeof rm, "cd '%s' && rm -f -- * .[!.]*", outdir);
+	bool slow = getenv("PROCMAP_LEAKCHECK") != NULL;   /* valgrind */
+	unsigned long n = 1, failed = 0;
+	for (; n < 100000; n = slow ? n * 2 : n + 1) {
+		cr_assert_eq(system(rm), 0);
+		int st;
+		char *out = run_cli(args, n, &st);
+		if (st == base_st && strcmp(out, base) == 0) {
+			free(out);
+			if (!slow || n > 4096)
+				break;
+			continue;
+		}
+		cr_expect_eq(st, 2, "'procmap %s' with allocation %lu failing: exit %d\n%s",
+		             args, n, st, out);
+		const char *err = strstr(out, "--- stderr\n");
+		cr_expect(err && (strstr(err, "out of memory") ||
+		                  strstr(err, "Cannot allocate memory")),
+		          "'procmap %s' with allocation %lu failing: no 'out of memory':\n%s",
+		          args, n, out);
+		expect_no_output_files(args, n);
+		failed++;
+		free(out);
+	}
+	cr_log_info("procmap %s: %lu allocations failed in turn", args, failed);
+	cr_expect_geq(failed, slow ? 3 : 20, "'procmap %s': only %lu failures seen",
+	              args, failed);
+	cr_expect_lt(n, 100000);
+	free(base);
+}
+
+static void make_outdir(void)
+{
+	strcpy(outdir, "/tmp/procmap-oom-XXXXXX");
+	cr_assert_not_null(mkdtemp(outdir));
+}
+
+static void remove_outdir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", outdir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(oom_cli, check_every_format, .init = make_outdir, .fini = remove_outdir,
+     .timeout = 600)
+{
+	cli_fail_each("check --color=always samples/shop.pmap");
+	cli_fail_each("check -f json -o %s/r.json samples/coaching.pmap");
+	cli_fail_each("check -f sarif -o %s/r.sarif samples/agency.pmap");
+	cli_fail_each("check -f markdown -o %s/r.md samples/shop.pmap");
+	cli_fail_each("check --rule unused-tool=error samples/shop.yaml");
+	cli_fail_each("check --no-config tests/golden/unknown_owner.pmap "
+	              "tests/golden/recovery.pmap");
+}
+
+/* Disabled until fixed (see the hardening report): with a configuration
+ * file present, (1) an allocation failing in pm_config_find() reads as "no
+ * configuration", so the run goes on without it and its findings change
+ * silently; (2) pm_model_load_config() failing with PM_ERR_NOMEM makes
+ * `check` print the whole report without the configuration, then exit 2
+ * without saying why. */
+Test(oom_cli, with_configuration, .init = make_outdir, .fini = remove_outdir,
+     .timeout = 600, .disabled = true)
+{
+	cli_fail_each("check tests/golden/unknown_owner.pmap");
+	cli_fail_each("check --config tests/golden/.procmap.yaml samples/shop.pmap");
+}
+
+Test(oom_cli, fmt_convert, .init = make_outdir, .fini = remove_outdir,
+     .timeout = 600)
+{
+	cli_fail_each("fmt samples/coaching.pmap");
+	cli_fail_each("convert --to yaml -o %s/shop.yaml samples/shop.pmap");
+	cli_fail_each("convert --to pmap samples/agency.yaml");
+}

@@ -677,6 +677,13 @@ Test(passes, set_rule_rejects_bad_assignments)
 
 /* --- the driver ------------------------------------------------------------------------------- */
 
+Test(passes, rule_table_fits_the_severity_array)
+{
+	pm_model *m = pm_model_new();
+	cr_assert_leq(pm_nrules, sizeof m->an.sev / sizeof *m->an.sev);
+	pm_model_free(m);
+}
+
 Test(passes, analyze_needs_a_resolved_model_once)
 {
 	pm_model *m = pm_model_new();
@@ -868,4 +875,150 @@ Test(passes, hundred_thousand_process_handoff_cycle, .timeout = 600)
 	cr_expect_not_null(diag_of(m, "unreachable-process", (int)n - 1));
 	cr_expect_null(diag_of(m, "unreachable-process", (int)n));
 	pm_model_free(m);
+}
+
+/* --- randomized cross-checks against brute force ------------------------------------------- */
+
+static uint64_t rng_state;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state = rng_state * 6364136223846793005u + 1442695040888963407u;
+	return (unsigned)(rng_state >> 33) % n;
+}
+
+enum { RN = 9 };
+
+typedef struct rgraph {
+	unsigned n, takes[RN];
+	bool adj[RN][RN];
+} rgraph;
+
+static char *rgraph_src(const rgraph *g)
+{
+	char *s = malloc(8192);
+	size_t len = (size_t)sprintf(s, "process p {\n");
+	for (unsigned i = 0; i < g->n; i++)
+		len += (size_t)sprintf(s + len, "  step s%u { takes: %um }\n", i, g->takes[i]);
+	for (unsigned i = 0; i < g->n; i++)
+		for (unsigned j = 0; j < g->n; j++)
+			if (g->adj[i][j])
+				len += (size_t)sprintf(s + len, "  s%u -> s%u\n", i, j);
+	sprintf(s + len, "}\n");
+	return s;
+}
+
+/* reach[i][j]: a non-empty path from i to j */
+static void closure(const rgraph *g, bool reach[RN][RN])
+{
+	memcpy(reach, g->adj, sizeof g->adj);
+	for (unsigned k = 0; k < g->n; k++)
+		for (unsigned i = 0; i < g->n; i++)
+			for (unsigned j = 0; j < g->n; j++)
+				reach[i][j] |= reach[i][k] && reach[k][j];
+}
+
+static unsigned cyclic_groups(const rgraph *g, bool reach[RN][RN])
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < g->n; i++) {
+		bool first = reach[i][i];
+		for (unsigned j = 0; j < i && first; j++)
+			first = !(reach[i][j] && reach[j][i]);
+		n += first;
+	}
+	return n;
+}
+
+static int64_t brute_lead(const rgraph *g)
+{
+	/* arrows go forward only, so written order is topological */
+	int64_t best[RN], lead = 0;
+	for (unsigned j = 0; j < g->n; j++) {
+		best[j] = 0;
+		for (unsigned i = 0; i < j; i++)
+			if (g->adj[i][j] && best[i] > best[j])
+				best[j] = best[i];
+		best[j] += (int64_t)g->takes[j] * 60;
+		if (best[j] > lead)
+			lead = best[j];
+	}
+	return lead;
+}
+
+static unsigned step_no(const char *qid)
+{
+	return (unsigned)atoi(strrchr(qid, '.') + 2);
+}
+
+Test(passes, random_graphs_match_brute_force)
+{
+	rng_state = 42;
+	for (int round = 0; round < 400; round++) {
+		rgraph g = { .n = 1 + rnd(RN) };
+		bool dag = round % 2 == 0;
+		for (unsigned i = 0; i < g.n; i++) {
+			g.takes[i] = 1 + rnd(50);
+			for (unsigned j = 0; j < g.n; j++)
+				g.adj[i][j] = (!dag || i < j) && rnd(100) < 25;
+		}
+		char *src = rgraph_src(&g);
+		pm_model *m = an(src);
+		bool any = false;
+		for (unsigned i = 0; i < g.n; i++)
+			for (unsigned j = 0; j < g.n; j++)
+				any |= g.adj[i][j];
+		for (unsigned i = 0; !any && i + 1 < g.n; i++)
+			g.adj[i][i + 1] = true;   /* no arrows: written order */
+		bool reach[RN][RN];
+		closure(&g, reach);
+		unsigned groups = 0;
+		for (int k = 0; diag_of(m, "step-cycle", k); k++) {
+			const pm_diag *d = diag_of(m, "step-cycle", k);
+			groups++;
+			/* related is a real cycle: each step leads to the next */
+			for (size_t r = 0; r < d->nrelated; r++) {
+				unsigned a = step_no(d->related[r]);
+				unsigned b = step_no(d->related[(r + 1) % d->nrelated]);
+				cr_assert(g.adj[a][b], "round %d: no arrow s%u -> s%u\n%s", round, a, b, src);
+			}
+			/* removing the arrows named leaves the group without loops */
+			if (strstr(d->message, " more to break"))
+				continue;
+			rgraph cut = g;
+			unsigned a, b;
+			for (const char *q = strstr(d->message, "remove the arrow");
+			     (q = strstr(q, "'s")) && sscanf(q, "'s%u -> s%u'", &a, &b) == 2; q++)
+				cut.adj[a][b] = false;
+			bool after[RN][RN];
+			closure(&cut, after);
+			unsigned first = step_no(d->related[0]);
+			for (unsigned i = 0; i < g.n; i++)
+				cr_assert(!(reach[first][i] && reach[i][first] && after[i][i]),
+				          "round %d: s%u still loops after '%s'\n%s", round, i,
+				          d->message, src);
+		}
+		cr_assert_eq(groups, cyclic_groups(&g, reach), "round %d\n%s", round, src);
+		const pm_proc_metrics *pm = &m->an.procs.v[0];
+		if (groups == 0) {
+			cr_assert_eq(pm->lead_status, PM_LEAD_OK, "round %d", round);
+			int64_t sum = 0;
+			for (pm_ix k = 0; k < pm->crit_count; k++)
+				sum += m->steps.v[m->an.crit_steps.v[pm->crit_first + k]].takes_s;
+			cr_assert_eq(sum, pm->lead_s, "round %d: path does not add up", round);
+			if (dag)
+				cr_assert_eq(pm->lead_s, brute_lead(&g), "round %d\n%s", round, src);
+		} else {
+			cr_assert_eq(pm->lead_status, PM_LEAD_CYCLE, "round %d", round);
+		}
+		free(src);
+		pm_model_free(m);
+	}
+}
+
+Test(passes, missing_duration_quiet_in_a_loop)
+{
+	/* no lead time to understate; the loop is the finding */
+	expect_rule("process p {\n  step a { takes: 1h }\n  step b\n  a -> b -> a\n}\n",
+	            "missing-duration", "");
 }

@@ -15,6 +15,15 @@
 #define LLVMFuzzerTestOneInput regress_pmap_one
 #include "../fuzz/fuzz_pmap.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput regress_yaml_one
+#include "../fuzz/fuzz_yaml.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput regress_config_one
+#include "../fuzz/fuzz_config.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput regress_fmt_one
+#include "../fuzz/fuzz_fmt.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*one_fn)(const uint8_t *data, size_t size);
 
@@ -46,4 +55,25 @@ Test(regress, pmap, .timeout = 120)
 	cr_expect_geq(n, 4, "only %zu .pmap regression inputs", n);
 	cr_expect_geq(replay("tests/golden/*.pmap", regress_pmap_one), 30);
 	cr_expect_geq(replay("samples/*.pmap", regress_pmap_one), 3);
+}
+
+Test(regress, yaml, .timeout = 120)
+{
+	cr_expect_geq(replay("tests/regress/yaml/*", regress_yaml_one), 1);
+	cr_expect_geq(replay("samples/*.yaml", regress_yaml_one), 3);
+	cr_expect_geq(replay("tests/yaml_golden/*.yaml", regress_yaml_one), 10);
+}
+
+Test(regress, config, .timeout = 120)
+{
+	cr_expect_geq(replay("tests/regress/config/*", regress_config_one), 1);
+	cr_expect_geq(replay("tests/golden_config/*.yaml", regress_config_one), 10);
+	remove(config_path());
+}
+
+Test(regress, fmt, .timeout = 120)
+{
+	cr_expect_geq(replay("tests/regress/fmt/*", regress_fmt_one), 2);
+	cr_expect_geq(replay("tests/golden/*.pmap", regress_fmt_one), 30);
+	cr_expect_geq(replay("samples/*.pmap", regress_fmt_one), 3);
 }

@@ -643,6 +643,31 @@ Test(reports, markdown_tables_with_metrics)
 	pm_model_free(m);
 }
 
+Test(reports, lead_time_status_explained)
+{
+	pm_model *m = t_load_clean("process e\nprocess n { step x }\n");
+	pm_proc_metrics *p = pm_vec_push(m, m->an.procs);
+	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_EMPTY, .lead_s = -1, .work_s = -1,
+	                        .bottleneck = PM_NONE };
+	p = pm_vec_push(m, m->an.procs);
+	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_NO_DATA, .lead_s = -1, .work_s = -1,
+	                        .bottleneck = PM_NONE };
+	m->an.done = true;
+	char *md = report(m, PM_REPORT_MARKDOWN, 0);
+	cr_expect(strstr(md,
+	          "| `e` | 0 | — | n/a (no steps) | n/a (no steps) | — | — |\n"
+	          "| `n` | 1 | — | n/a (no durations) | n/a (no durations) | — | — |\n") != NULL,
+	          "got:\n%s", md);
+	char *json = report(m, PM_REPORT_JSON, 0);
+	cr_expect(strstr(json, "\"lead_time_minutes\": null,\n"
+	                 "        \"lead_time_status\": \"no-steps\",\n") != NULL, "got:\n%s", json);
+	cr_expect(strstr(json, "\"lead_time_minutes\": null,\n"
+	                 "        \"lead_time_status\": \"no-durations\",\n") != NULL, "got:\n%s", json);
+	free(md);
+	free(json);
+	pm_model_free(m);
+}
+
 Test(reports, markdown_overload_in_bold)
 {
 	pm_model *m = t_load_clean(small_model);
@@ -724,16 +749,30 @@ static int validate(const char *schema, const char *doc, char **out)
 	return status;
 }
 
+/* A folder for the documents the validator reads; each Criterion test
+ * runs in a process of its own, and the suite's fini removes it. */
+static char tmp_dir[] = "/tmp/procmap-reports-XXXXXX";
+static bool tmp_made;
+
+static void remove_tmp(void)
+{
+	if (!tmp_made)
+		return;
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(reports, .fini = remove_tmp);
+
 static char *tmp_path(const char *name)
 {
-	static char dir[] = "/tmp/procmap-reports-XXXXXX";
-	static bool made;
-	if (!made) {
-		cr_assert_not_null(mkdtemp(dir));
-		made = true;
+	if (!tmp_made) {
+		cr_assert_not_null(mkdtemp(tmp_dir));
+		tmp_made = true;
 	}
-	char *p = malloc(strlen(dir) + strlen(name) + 2);
-	sprintf(p, "%s/%s", dir, name);
+	char *p = malloc(strlen(tmp_dir) + strlen(name) + 2);
+	sprintf(p, "%s/%s", tmp_dir, name);
 	return p;
 }
 

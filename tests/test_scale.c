@@ -275,6 +275,59 @@ Test(scale, names_steps_holds_only_big_processes)
 	pm_model_free(m);
 }
 
+/* --- flows grouped in place or from a copy ------------------------------------ */
+
+/* "proc:from>to" for every flow, in m->flows order. */
+static char *flow_list(pm_model *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	for (uint32_t i = 0; i < m->flows.n; i++) {
+		const pm_flow *fl = &m->flows.v[i];
+		fprintf(f, "%s>%s%s", pm_qualified_id(m, PM_KIND_STEP, fl->from),
+		        pm_str_get(m, m->steps.v[fl->to].id), fl->arrow == PM_NONE ? "* " : " ");
+	}
+	fclose(f);
+	return buf;
+}
+
+static void check_flows(const char *text, const char *want)
+{
+	pm_model *m = t_load_clean(text);
+	char *got = flow_list(m);
+	cr_assert_str_eq(got, want);
+	uint32_t next = 0;
+	for (pm_ix p = 0; p < m->processes.n; p++) {
+		cr_assert_eq(m->processes.v[p].flow_first, next, "process %u", p);
+		next += m->processes.v[p].flow_count;
+	}
+	cr_assert_eq(next, m->flows.n);
+	free(got);
+	pm_model_free(m);
+}
+
+Test(scale, flows_in_process_order_spread_in_place)
+{
+	check_flows("process a { step x; step y; step z }\n"
+	            "process b { step x; step y; step z\n  z -> x\n  x -> y \"l\"\n}\n"
+	            "process c { step x }\n"
+	            "process d { step p; step q }\n"
+	            "process e { step x; step y\n  y -> x\n}\n",
+	            "a.x>y* a.y>z* b.z>x b.x>y d.p>q* e.y>x ");
+}
+
+Test(scale, flows_out_of_order_sorted_from_a_copy)
+{
+	check_flows("process a { step x; step y; step z }\n"
+	            "process b { step x; step y\n  y -> x\n}\n"
+	            "process e { step x; step y }\n"
+	            "a.z -> a.x\n"
+	            "b.x -> b.y\n"
+	            "a.x -> a.y\n",
+	            "a.z>x a.x>y b.y>x b.x>y e.x>y* ");
+}
+
 /* --- qualified ids and numbers ----------------------------------------------------- */
 
 Test(scale, qualified_ids_without_printf)
@@ -303,4 +356,49 @@ Test(scale, json_numbers_fast_and_slow)
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
 		cr_assert_str_eq(pm_json_fmt_number(buf, cases[i].v), cases[i].want,
 		                 "case %zu", i);
+}
+
+/* What pm_json_fmt_number() gave before its fast paths: printf's %.4f,
+ * trailing zeros dropped, "-0" made "0". */
+static void printf_number(char *buf, double v)
+{
+	snprintf(buf, PM_NUMBER_BUF, "%.4f", v);
+	char *dot = strchr(buf, '.');
+	if (dot) {
+		char *end = dot + strlen(dot);
+		while (end > dot + 1 && end[-1] == '0')
+			end--;
+		if (end == dot + 1)
+			end = dot;
+		*end = '\0';
+	}
+	if (strcmp(buf, "-0") == 0)
+		strcpy(buf, "0");
+}
+
+Test(scale, json_numbers_round_like_printf)
+{
+	/* exact ties (k + 0.5) / 10^4 that binary can hold, round to even */
+	static const double ties[] = { 0.03125, 0.09375, -0.03125, 1.00005 - 0.00005,
+	                               12.65625, 0.00005, -0.00005, 2.5e-5 };
+	char fast[PM_NUMBER_BUF], slow[PM_NUMBER_BUF];
+	for (size_t i = 0; i < sizeof ties / sizeof *ties; i++) {
+		printf_number(slow, ties[i]);
+		cr_assert_str_eq(pm_json_fmt_number(fast, ties[i]), slow, "%.17g", ties[i]);
+	}
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	for (int i = 0; i < 300000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double v;
+		switch (i % 4) {
+		case 0: v = (double)(x >> 11) / 9007199254740992.0 * 100.0; break;
+		case 1: v = ((double)(x % 2000000) - 1e6) / 1e4 + 0.00005; break;
+		case 2: v = ((double)(x % 2000001) - 1e6) / 32768.0; break;
+		default: v = (double)(x % 100000000000000u) / 977.0; break;
+		}
+		printf_number(slow, v);
+		cr_assert_str_eq(pm_json_fmt_number(fast, v), slow, "%.17g", v);
+	}
 }

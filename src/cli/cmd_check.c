@@ -33,7 +33,7 @@ static const char check_usage[] =
 typedef struct check_opts {
 	pm_report_format format;
 	const char *output;        /* -o; NULL for standard output */
-	char **rules;              /* --rule values, in the order given */
+	const char **rules;        /* --rule values, in the order given */
 	int nrules;
 	const char *config;
 	bool no_config;
@@ -106,7 +106,7 @@ static int parse_option(int c, const char *arg, check_opts *o)
 	case 'r':
 		if (check_rule(arg) != PM_EXIT_OK)
 			return PM_EXIT_TROUBLE;
-		o->rules[o->nrules++] = (char *)arg;
+		o->rules[o->nrules++] = arg;
 		return -1;
 	case 'C':
 		o->config = arg;

@@ -106,8 +106,10 @@ static int fmt_one(const char *path, enum mode mode, int color)
 			printf("would reformat %s\n", name);
 			rc = PM_EXIT_FINDINGS;
 		} else if (mode == PRINT || (mode == WRITE && strcmp(path, "-") == 0)) {
-			if (fwrite(out, 1, outlen, stdout) != outlen)
+			if (fwrite(out, 1, outlen, stdout) != outlen || fflush(stdout) != 0) {
+				cli_error("cannot write to standard output: %s", strerror(errno));
 				rc = PM_EXIT_TROUBLE;
+			}
 		} else if (mode == WRITE && changed) {
 			int e = write_back(path, out, outlen);
 			if (e) {
@@ -166,7 +168,7 @@ int cmd_fmt(int argc, char **argv)
 		if (r > rc)
 			rc = r;
 	}
-	if (fflush(stdout) != 0) {
+	if (fflush(stdout) != 0 && rc != PM_EXIT_TROUBLE) {   /* --check's list */
 		cli_error("cannot write to standard output: %s", strerror(errno));
 		return PM_EXIT_TROUBLE;
 	}

@@ -1,0 +1,181 @@
+# procmap(1) completion for bash                          -*- shell-script -*-
+#
+# Completes subcommands, the options of each, option values (rule names and
+# levels for --rule NAME=LEVEL, report and diagram formats, --fail-on
+# levels, colours) and input files by extension (.pmap, .yaml, .yml).
+# Needs nothing from the bash-completion package.  Installed as
+# $(datadir)/bash-completion/completions/procmap; or `source` this file.
+# tests/test_completion.c keeps the lists below in step with the CLI.
+
+_procmap_commands="check render fmt convert help"
+
+# The analysis rules that --rule can set (the rules with analysis = 1 in
+# src/rules.c).
+_procmap_rules="orphan-process unreachable-process disconnected-step
+step-cycle handoff-cycle bottleneck-step overloaded-person missing-owner
+missing-duration empty-system empty-process unused-person unused-tool"
+
+_procmap_levels="off info warning error"
+
+# The options of a command (long and short).
+_procmap_options()
+{
+	case $1 in
+	check) echo "-f --format -o --output --rule --config --no-config --fail-on
+	             --input-format --color -h --help" ;;
+	render) echo "-f --format -o --output -d --output-dir --view --process
+	              --system --direction --input-format --color -h --help" ;;
+	fmt) echo "-w --write --check --color -h --help" ;;
+	convert) echo "-t --to -o --output --input-format --color -h --help" ;;
+	esac
+}
+
+# The values an option takes; "FILE" for a file name, "" when it takes none.
+_procmap_values()
+{
+	case $1:$2 in
+	check:-f | check:--format) echo "text json sarif markdown" ;;
+	render:-f | render:--format) echo "svg png pdf dot" ;;
+	*:--direction) echo "LR TB RL BT" ;;
+	*:--rule) echo RULE ;;
+	*:--fail-on) echo "error warning info" ;;
+	*:--input-format) echo "auto pmap yaml" ;;
+	*:--color) echo "auto always never" ;;
+	*:-t | *:--to) echo "pmap yaml" ;;
+	*:--config) echo CONFIG ;;
+	*:-o | *:--output) echo FILE ;;
+	*:-d | *:--output-dir) echo DIR ;;
+	*:--process | *:--system) echo ID ;;
+	esac
+}
+
+# Offers the candidates that extend the whole word under the cursor.
+# Readline replaces only the text after the word's last '=' or ':' (both
+# break words for it), so that much is cut off each candidate.
+_procmap_offer()
+{
+	local word=$1 keep c
+	shift
+	keep=${word%"${word##*[=:]}"}
+	for c in "$@"; do
+		[[ $c == "$word"* ]] && COMPREPLY+=("${c#"$keep"}")
+	done
+}
+
+# Files with one of the extensions given, and folders to look into; hidden
+# ones only when the name typed so far starts with a dot.
+_procmap_files()
+{
+	local cur=$1 ext f
+	shift
+	compopt -o filenames 2>/dev/null
+	local IFS=$'\n'
+	for ext in "$@"; do
+		for f in $(compgen -f -X "!*.$ext" -- "$cur"); do
+			[[ ! -d $f ]] && _procmap_visible "$cur" "$f" && COMPREPLY+=("$f")
+		done
+	done
+	for f in $(compgen -d -- "$cur"); do
+		_procmap_visible "$cur" "$f" && COMPREPLY+=("$f")
+	done
+}
+
+_procmap_visible()
+{
+	[[ ${2##*/} != .* || ${1##*/} == .* ]]
+}
+
+# Completes the value `word` of option `opt` of command `cmd`; `pre` is what
+# comes before the value in the word ("--rule=" for --rule=NAME=LEVEL).
+_procmap_value()
+{
+	local cmd=$1 opt=$2 pre=$3 word=$4 kind r l
+	kind=$(_procmap_values "$cmd" "$opt")
+	case $kind in
+	RULE)
+		if [[ $word == *=* ]]; then
+			local -a levels=()
+			for l in $_procmap_levels; do
+				levels+=("$pre${word%%=*}=$l")
+			done
+			_procmap_offer "$pre$word" "${levels[@]}"
+		else
+			local -a names=()
+			for r in $_procmap_rules; do
+				names+=("$pre$r=")
+			done
+			_procmap_offer "$pre$word" "${names[@]}"
+			compopt -o nospace 2>/dev/null
+		fi ;;
+	CONFIG) _procmap_files "$word" yaml yml ;;
+	FILE) compopt -o filenames 2>/dev/null
+	      local IFS=$'\n'
+	      COMPREPLY+=($(compgen -f -- "$word")) ;;
+	DIR) compopt -o filenames 2>/dev/null
+	     local IFS=$'\n'
+	     COMPREPLY+=($(compgen -d -- "$word")) ;;
+	ID) ;;
+	*)
+		local -a vals=()
+		for l in $kind; do
+			vals+=("$pre$l")
+		done
+		_procmap_offer "$pre$word" "${vals[@]}" ;;
+	esac
+}
+
+_procmap()
+{
+	COMPREPLY=()
+	# Words split on blanks only, up to the cursor: '=' stays inside.
+	local line=${COMP_LINE:0:COMP_POINT} word=""
+	local -a w
+	read -ra w <<<"$line"
+	if [[ $line != *[[:space:]] && ${#w[@]} -gt 0 ]]; then
+		word=${w[${#w[@]}-1]}
+		unset "w[${#w[@]}-1]"
+	fi
+	local n=${#w[@]}
+	if ((n <= 1)); then
+		if [[ $word == -* ]]; then
+			_procmap_offer "$word" --help --version
+		else
+			_procmap_offer "$word" $_procmap_commands
+		fi
+		return 0
+	fi
+	local cmd=${w[1]} prev=${w[n-1]}
+	if [[ $cmd == help ]]; then
+		((n == 2)) && _procmap_offer "$word" $_procmap_commands
+		return 0
+	fi
+	local opts
+	opts=$(_procmap_options "$cmd") || return 0
+	[[ -n $opts ]] || return 0
+	# the value of the option before: --format json, -o FILE
+	local i only_files=0
+	for ((i = 2; i < n; i++)); do
+		[[ ${w[i]} == -- ]] && only_files=1
+	done
+	if ((!only_files)) && [[ $prev == -* && -n $(_procmap_values "$cmd" "$prev") ]] &&
+	   [[ " $(echo $opts) " == *" $prev "* ]]; then
+		_procmap_value "$cmd" "$prev" "" "$word"
+		return 0
+	fi
+	# --option=value
+	if ((!only_files)) && [[ $word == --*=* ]]; then
+		_procmap_value "$cmd" "${word%%=*}" "${word%%=*}=" "${word#*=}"
+		return 0
+	fi
+	if ((!only_files)) && [[ $word == -* ]]; then
+		_procmap_offer "$word" $opts
+		return 0
+	fi
+	case $cmd in
+	fmt) _procmap_files "$word" pmap ;;
+	*) _procmap_files "$word" pmap yaml yml ;;
+	esac
+	return 0
+}
+
+complete -F _procmap procmap
