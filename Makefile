@@ -3,6 +3,7 @@
 #   make test             build and run the Criterion suite
 #   make test SANITIZE=address,undefined
 #   make bench | install | uninstall | clean      V=1 shows full commands
+#   make leakcheck | fuzz FUZZ_SECONDS=N | man     (docs/ci.md)
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
@@ -87,19 +88,21 @@ $(TBIN): $(TEST_OBJ) $(LIB)
 test: $(BIN) $(TBIN)
 	$(Q)PROCMAP_BIN=$(abspath $(BIN)) PROCMAP_ROOT=$(CURDIR) \
 	  PROCMAP_BUILD=$(abspath $(BUILD)) \
-	  ASAN_OPTIONS=detect_leaks=1 $(TBIN) --jobs=2
+	  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(TBIN) --jobs=2
 
 # The README's first command: procmap's main job on the samples.
 # Each sample is a business of its own, so each is checked on its own.
 demo: $(BIN)
 	$(Q)for f in samples/*.pmap; do \
-	  echo "== $$f"; $(BIN) check $$f || exit $$?; done
+	  echo "== $$f"; $(BIN) check $$f || exit $$?; \
+	  d=out/$$(basename $$f .pmap); $(BIN) render -f svg,png -o $$d $$f || exit $$?; \
+	  echo "   diagrams: $$d/index.html"; done
 
 clean:
 	rm -rf build
 
 help:
-	@sed -n '2,6p' Makefile | sed 's/^# *//'
+	@sed -n '2,7p' Makefile | sed 's/^# *//'
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
@@ -134,6 +137,8 @@ $(SOLIB): $(PIC_OBJ)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined \
 	  -o $@ $^ $(LDLIBS_ALL)
+
+-include $(PIC_OBJ:.o=.d)
 
 # --- man pages (scdoc sources in man/) -------------------------------------
 MAN_PAGES := $(patsubst man/%.scd,$(BUILD)/man/%,$(sort $(wildcard man/*.scd)))
@@ -195,8 +200,8 @@ leakcheck: $(BIN) $(TBIN)
 	$(Q)PROCMAP_BIN=$(CURDIR)/tests/valgrind-cli.sh PROCMAP_VG_BIN=$(abspath $(BIN)) \
 	  PROCMAP_VG_LOGS=$(abspath $(BUILD))/leakcheck PROCMAP_ROOT=$(CURDIR) \
 	  PROCMAP_BUILD=$(abspath $(BUILD)) \
-	  PROCMAP_LEAKCHECK=1 $(TBIN) --jobs=2
-	$(Q)sh tests/valgrind-cli.sh --summary $(BUILD)/leakcheck
+	  PROCMAP_LEAKCHECK=1 $(TBIN) --jobs=2; st=$$?; \
+	  sh tests/valgrind-cli.sh --summary $(BUILD)/leakcheck && exit $$st
 
 # --- fuzzing: make fuzz [FUZZ_SECONDS=N] --------------------------------------
 # One libFuzzer target a fuzz/fuzz_*.c, each run for FUZZ_SECONDS, built by

@@ -6,8 +6,11 @@
  * MODE is one of
  *   floor    read the file and count its lines (what no loader can beat),
  *            then write it to a file in --out (the cost of writing a report)
- *   load     read, parse, resolve, each analysis pass, JSON report, free:
- *            internal entry points, so each phase has its own clock
+ *   load     read, parse, resolve, each analysis pass, JSON report, free;
+ *            the file is read here into a buffer of its size and handed to
+ *            pm_model_add_file() + pm_parse_pmap/yaml(), so reading and
+ *            parsing each get a clock; the passes report through
+ *            m->an.phase_done
  *   api      the same through the public API only (what the CLI does)
  *   libyaml  libyaml's raw event parse of the file, nothing built
  *

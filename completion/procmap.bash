@@ -23,8 +23,8 @@ _procmap_options()
 	case $1 in
 	check) echo "-f --format -o --output --rule --config --no-config --fail-on
 	             --input-format --color -h --help" ;;
-	render) echo "-f --format -o --output -d --output-dir --view --process
-	              --system --direction --input-format --color -h --help" ;;
+	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
+	              --input-format -h --help" ;;
 	fmt) echo "-w --write --check --color -h --help" ;;
 	convert) echo "-t --to -o --output --input-format --color -h --help" ;;
 	esac
@@ -35,8 +35,10 @@ _procmap_values()
 {
 	case $1:$2 in
 	check:-f | check:--format) echo "text json sarif markdown" ;;
-	render:-f | render:--format) echo "svg png pdf dot" ;;
-	*:--direction) echo "LR TB RL BT" ;;
+	render:-f | render:--format) echo FORMATS ;;
+	render:-o | render:--output) echo DIR ;;
+	*:-l | *:--level) echo "forest system process all" ;;
+	*:-j | *:--jobs | *:--max-nodes) echo NUMBER ;;
 	*:--rule) echo RULE ;;
 	*:--fail-on) echo "error warning info" ;;
 	*:--input-format) echo "auto pmap yaml" ;;
@@ -44,8 +46,6 @@ _procmap_values()
 	*:-t | *:--to) echo "pmap yaml" ;;
 	*:--config) echo CONFIG ;;
 	*:-o | *:--output) echo FILE ;;
-	*:-d | *:--output-dir) echo DIR ;;
-	*:--process | *:--system) echo ID ;;
 	esac
 }
 
@@ -114,7 +114,16 @@ _procmap_value()
 	DIR) compopt -o filenames 2>/dev/null
 	     local IFS=$'\n'
 	     COMPREPLY+=($(compgen -d -- "$word")) ;;
-	ID) ;;
+	FORMATS)
+		# a comma-separated list: complete its last element
+		local done=""
+		[[ $word == *,* ]] && done=${word%,*},
+		local -a fmts=()
+		for l in svg png pdf dot; do
+			[[ ,$done == *,$l,* ]] || fmts+=("$pre$done$l")
+		done
+		_procmap_offer "$pre$word" "${fmts[@]}" ;;
+	NUMBER) ;;
 	*)
 		local -a vals=()
 		for l in $kind; do

@@ -20,6 +20,7 @@ seed_files() {
 	               ! -name '.procmap.yaml' ! -path '*config*' ;;
 	fuzz_config) find tests samples -type f \( -name '.procmap.yaml' \
 	               -o -path '*config*.yaml' -o -path '*config*.yml' \) ;;
+	fuzz_dot) find samples tests/golden tests/regress/dot -type f -name '*.pmap' ;;
 	*) find samples tests -type f -name '*.pmap' ;;
 	esac 2>/dev/null
 }
@@ -35,6 +36,7 @@ for t in "$@"; do
 	[ -n "$(ls -A "$seed")" ] || : >"$seed/empty"
 	log=$build/$t.log
 	echo "== $t: ${seconds}s, seeds $(ls "$seed" | wc -l), corpus $(ls "$corpus" | wc -l)"
+	LSAN_OPTIONS=suppressions=fuzz/lsan.supp:print_suppressions=0 \
 	"$build/$t" -dict=fuzz/dictionary -max_total_time="$seconds" -timeout=10 \
 		-rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 \
 		-artifact_prefix="$art/" "$corpus" "$seed" >"$log" 2>&1

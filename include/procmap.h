@@ -209,6 +209,43 @@ typedef enum pm_report_format {
 PM_EXPORT pm_status pm_model_write_report(pm_model *m, FILE *out,
                                           pm_report_format fmt, unsigned flags);
 
+/* --- diagrams (docs/rendering.md) ---------------------------------------- */
+
+/** Diagram levels for pm_render_options.levels. */
+enum {
+	PM_LEVEL_FOREST = 1 << 0,   /**< forest: the whole business */
+	PM_LEVEL_SYSTEM = 1 << 1,   /**< system-ID: one system's processes and steps */
+	PM_LEVEL_PROCESS = 1 << 2,  /**< process-QUALIFIED-ID: one process, swimlanes */
+	PM_LEVEL_ALL = 7
+};
+
+/** Image formats for pm_render_options.formats. */
+enum {
+	PM_IMAGE_SVG = 1 << 0,
+	PM_IMAGE_PNG = 1 << 1,
+	PM_IMAGE_PDF = 1 << 2,
+	PM_IMAGE_DOT = 1 << 3       /**< the Graphviz source procmap generated */
+};
+
+typedef struct pm_render_options {
+	const char *out_dir;    /**< write every diagram here (created if missing) */
+	FILE *out;              /**< or: the one diagram, one format, here */
+	unsigned levels;        /**< PM_LEVEL_* bits */
+	unsigned formats;       /**< PM_IMAGE_* bits */
+	unsigned jobs;          /**< worker processes; 0: the number of CPUs */
+	unsigned max_nodes;     /**< larger forest/system diagrams are collapsed; 0: 500 */
+} pm_render_options;
+
+/**
+ * Draws a resolved model through Graphviz (analysing it first if that was
+ * not done, so findings are drawn): forest.EXT, system-ID.EXT,
+ * process-QUALIFIED-ID.EXT and, with SVG, index.html, each written whole
+ * or not at all.  Problems become diagnostics with rule "io" or "render".
+ * Returns PM_ERR_IO when a file could not be written, PM_ERR_USAGE for bad
+ * options or an unresolved model.
+ */
+PM_EXPORT pm_status pm_model_render(pm_model *m, const pm_render_options *opts);
+
 /* --- formatting and conversion (docs/fmt.md) ---------------------------- */
 
 /**

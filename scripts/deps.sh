@@ -10,7 +10,7 @@ set -eu
 case "${1:-build}" in
 fuzz) pkgs="clang libclang-rt-14-dev" ;;
 extra) pkgs="valgrind scdoc man-db" ;;
-*) pkgs="build-essential pkg-config libgraphviz-dev graphviz libyaml-dev libcriterion-dev python3-jsonschema" ;;
+*) pkgs="build-essential pkg-config libgraphviz-dev graphviz libyaml-dev libcriterion-dev python3-jsonschema python3-yaml" ;;
 esac
 missing=""
 for p in $pkgs; do

@@ -497,6 +497,58 @@ static void drop_document(cfg *c)
 	c->doc_live = false;
 }
 
+/* libyaml's scanner spends time linear in the flow nesting depth on every
+ * token, so deep nesting would cost quadratic time.  A configuration is two
+ * levels deep: a file nested deeper than this is refused before libyaml
+ * sees it.  Brackets inside quotes and comments do not count. */
+#define MAX_FLOW_DEPTH 1000
+
+/* The offset of the bracket that opens one level too many, or SIZE_MAX. */
+static size_t too_deep_at(const char *s, size_t n)
+{
+	size_t depth = 0;
+	char quote = 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (quote) {
+			if (quote == '"' && ch == '\\')
+				i++;
+			else if (ch == quote)
+				quote = 0;
+		} else if (ch == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t' ||
+		                         s[i - 1] == '\n' || s[i - 1] == '\r')) {
+			while (i + 1 < n && s[i + 1] != '\n' && s[i + 1] != '\r')
+				i++;
+		} else if (ch == '"' || ch == '\'') {
+			quote = ch;
+		} else if ((ch == '[' || ch == '{') && ++depth > MAX_FLOW_DEPTH) {
+			return i;
+		} else if ((ch == ']' || ch == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return SIZE_MAX;
+}
+
+static bool cfg_too_deep(cfg *c)
+{
+	size_t at = too_deep_at(c->text, c->len);
+	if (at == SIZE_MAX)
+		return false;
+	uint32_t line = 1, col = 1;
+	for (size_t i = 0; i < at; i++) {
+		if (c->text[i] == '\n' || (c->text[i] == '\r' && c->text[i + 1] != '\n')) {
+			line++;
+			col = 1;
+		} else if (((unsigned char)c->text[i] & 0xC0) != 0x80 && c->text[i] != '\r') {
+			col++;
+		}
+	}
+	cfg_error_at(c, line, col, "invalid YAML: nested more than %d levels deep",
+	             MAX_FLOW_DEPTH);
+	return true;
+}
+
 static pm_status cfg_load(cfg *c)
 {
 	int err = read_all(c->path, &c->buf, &c->len);
@@ -509,6 +561,8 @@ static pm_status cfg_load(cfg *c)
 		return PM_ERR_IO;
 	}
 	c->text = c->buf;
+	if (cfg_too_deep(c))
+		return PM_ERR_INPUT;
 	if (!yaml_parser_initialize(&c->parser))
 		pm_oom(c->m);
 	c->parser_live = true;

@@ -18,6 +18,7 @@ typedef struct yemit {
 	pm_buf *out;
 	bool printed;             /* the current mapping has printed a line */
 	bool want_blank;
+	uint32_t key_width;       /* one-line elements of a group: `id:` padded to it */
 } yemit;
 
 /* --- scalars -------------------------------------------------------------------- */
@@ -100,9 +101,23 @@ static bool needs_escape(unsigned long cp)
 	       cp == 0xFFFF;
 }
 
+/* ASCII that a plain scalar cannot start with (C_FIRST), cannot hold in a
+ * flow collection (C_FLOW), or holds only in some places (C_CHECK). */
+enum { C_FIRST = 1, C_FLOW = 2, C_CHECK = 4 };
+
+static const unsigned char ascii_class[128] = {
+	['-'] = C_FIRST, ['?'] = C_FIRST, [':'] = C_FIRST | C_CHECK,
+	[','] = C_FIRST | C_FLOW, ['['] = C_FIRST | C_FLOW, [']'] = C_FIRST | C_FLOW,
+	['{'] = C_FIRST | C_FLOW, ['}'] = C_FIRST | C_FLOW, ['#'] = C_FIRST | C_CHECK,
+	['&'] = C_FIRST, ['*'] = C_FIRST, ['!'] = C_FIRST, ['|'] = C_FIRST,
+	['>'] = C_FIRST, ['\''] = C_FIRST, ['"'] = C_FIRST, ['%'] = C_FIRST,
+	['@'] = C_FIRST, ['`'] = C_FIRST,
+};
+
 static bool plain_ok(const char *s, size_t n, bool flow)
 {
-	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' || strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) ||
+	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' ||
+	    ((unsigned char)s[0] < 0x80 && (ascii_class[(unsigned char)s[0]] & C_FIRST)) ||
 	    (n >= 3 && memcmp(s, "...", 3) == 0) || special_word(s, n) || looks_numeric(s, n))
 		return false;
 	for (size_t i = 0; i < n; i++) {
@@ -114,7 +129,10 @@ static bool plain_ok(const char *s, size_t n, bool flow)
 			i += len - 1;
 			continue;
 		}
-		if (needs_escape(c) || (flow && strchr(",[]{}", c)) ||
+		unsigned char k = ascii_class[c];
+		if (c >= 0x20 && c != 0x7F && !(k & (C_CHECK | C_FLOW)))
+			continue;
+		if ((flow && (k & C_FLOW)) || c < 0x20 || c == 0x7F ||
 		    (c == '#' && s[i - 1] == ' ') ||
 		    (c == ':' && (flow || i + 1 == n || s[i + 1] == ' ')))
 			return false;
@@ -312,6 +330,28 @@ static void put_flow_body(yemit *y, const pm_elem *e)
 static void emit_elem(yemit *y, pm_anchor_kind ak, pm_ix i, unsigned indent,
                       bool lead_done);
 
+static uint32_t key_len(yemit *y, pm_str id)
+{
+	uint32_t n = pm_str_len(y->m, id);
+	return plain_ok(pm_str_get(y->m, id), n, false) ? n : n + 2;   /* ids need no escapes */
+}
+
+/* The widest key among the one-line elements of a group of steps, people
+ * or tools, so that their `{` line up. */
+static uint32_t group_key_width(yemit *y, pm_anchor_kind ak, pm_ix first, pm_ix count)
+{
+	uint32_t w = 0;
+	if (ak < PM_AK_STEP)
+		return 0;
+	for (pm_ix k = 0; k < count; k++) {
+		pm_elem e;
+		pm_elem_get(y->m, y->w, ak, first + k, &e);
+		if (!pm_trivia_inside(y->m, y->w, ak, first + k) && key_len(y, e.id) > w)
+			w = key_len(y, e.id);
+	}
+	return w;
+}
+
 /* `steps:` and the like; the first element's comments go before the key,
  * where the YAML reader gives them back to it. */
 static void emit_group(yemit *y, const char *key, pm_anchor_kind ak,
@@ -324,8 +364,12 @@ static void emit_group(yemit *y, const char *key, pm_anchor_kind ak,
 	pm_buf_puts(y->m, y->out, key);
 	pm_buf_put(y->m, y->out, ":\n", 2);
 	y->printed = false;
-	for (pm_ix k = 0; k < count; k++)
+	uint32_t width = group_key_width(y, ak, first, count);
+	for (pm_ix k = 0; k < count; k++) {
+		y->key_width = width;
 		emit_elem(y, ak, first + k, indent + 2, k == 0);
+	}
+	y->key_width = 0;
 	y->printed = true;
 	y->want_blank = false;
 }
@@ -453,10 +497,14 @@ static void emit_elem(yemit *y, pm_anchor_kind ak, pm_ix i, unsigned indent,
 		before(y, ak, i, PM_SLOT_STMT, indent);
 	bool block = e.count || e.narrows || pm_trivia_inside(y->m, y->w, ak, i) ||
 	             (ak <= PM_AK_PROCESS && pm_elem_has_attrs(&e));
+	uint32_t width = y->key_width;
+	y->key_width = 0;
 	line(y, indent);
 	put_str(y, e.id, false);
 	if (!block) {
 		pm_buf_put(y->m, y->out, ": ", 2);
+		if (width > key_len(y, e.id))
+			pm_buf_spaces(y->m, y->out, width - key_len(y, e.id));
 		put_flow_body(y, &e);
 		end_line(y, ak, i, PM_SLOT_STMT, indent);
 		return;
@@ -497,7 +545,7 @@ static void emit_top_processes(yemit *y)
 
 void pm_emit_yaml(pm_model *m, pm_work *w)
 {
-	yemit y = { m, w, &w->out, false, false };
+	yemit y = { m, w, &w->out, false, false, 0 };
 	pm_collect_trivia(m, w);
 	pm_group_arrows(m, w);
 	pm_group_ignores(m, w);

@@ -230,20 +230,30 @@ static bool tok_is(const fmt *f, const pm_token *t, const char *word)
 	       memcmp(f->src + t->start, word, n) == 0;
 }
 
-static int kind_word(const fmt *f, const pm_token *t)
+/* Which of `n` words the token is, -1 for none; every statement asks, so
+ * the first letter and the length are compared before the bytes. */
+static int word_index(const fmt *f, const pm_token *t, const char *const *words, int n)
 {
-	for (int i = 0; i < 5; i++)
-		if (tok_is(f, t, kind_words[i]))
+	if (t->kind != PM_T_IDENT || t->len > 11)
+		return -1;
+	const char *s = f->src + t->start;
+	for (int i = 0; i < n; i++)
+		/* strncmp first: words[i][t->len] is only there when the word is
+		 * at least that long */
+		if (words[i][0] == s[0] && strncmp(words[i], s, t->len) == 0 &&
+		    words[i][t->len] == '\0')
 			return i;
 	return -1;
 }
 
+static int kind_word(const fmt *f, const pm_token *t)
+{
+	return word_index(f, t, kind_words, 5);
+}
+
 static int key_of(const fmt *f, const pm_token *t)
 {
-	for (int k = 0; k < PM_KEY_COUNT; k++)
-		if (tok_is(f, t, pm_key_names[k]))
-			return k;
-	return -1;
+	return word_index(f, t, pm_key_names, PM_KEY_COUNT);
 }
 
 /* The tokens of an attribute or an arrow chain: a line, continued after a

@@ -88,8 +88,7 @@ typedef struct ev {
 	const char *val;        /* SCALAR: the value, NUL-terminated */
 	size_t len;
 	pm_ix alias;            /* ALIAS: index into the anchors */
-	bool replayed;
-	yaml_mark_t mark, end;  /* live: where it starts and ends */
+	const yaml_event_t *live;   /* libyaml's event; NULL when replayed */
 	uint32_t line, col;     /* replayed: where it started, model convention */
 	size_t boff;            /* replayed: byte offset of the start */
 } ev;
@@ -249,18 +248,18 @@ static pm_loc mark_loc(loader *L, yaml_mark_t mk)
 
 static pm_loc ev_loc(loader *L, const ev *e)
 {
-	if (e->replayed) {
+	if (!e->live) {
 		pm_loc l = { L->file, e->line, e->col };
 		return l;
 	}
-	return mark_loc(L, e->mark);
+	return mark_loc(L, e->live->start_mark);
 }
 
 static size_t ev_boff(loader *L, const ev *e)
 {
-	if (e->replayed)
+	if (!e->live)
 		return e->boff;
-	cursor_to(L, e->mark.index);
+	cursor_to(L, e->live->start_mark.index);
 	return L->cur.bi;
 }
 
@@ -556,13 +555,12 @@ static bool next_replayed(loader *L, ev *e)
 	const logged *x = &L->log.v[r->pos++];
 	if (r->pos == r->end)
 		L->replays.n--;
-	memset(e, 0, sizeof *e);
 	e->type = (yaml_event_type_t)x->type;
 	e->style = (yaml_scalar_style_t)x->style;
 	e->val = x->type == YAML_SCALAR_EVENT ? L->text.v + x->voff : "";
 	e->len = x->len;
 	e->alias = x->alias;
-	e->replayed = true;
+	e->live = NULL;
 	e->line = x->line;
 	e->col = x->col;
 	e->boff = x->boff;
@@ -669,12 +667,12 @@ static bool next_live(loader *L, ev *e)
 		return false;
 	}
 	L->have_event = true;
-	memset(e, 0, sizeof *e);
 	e->type = y->type;
-	e->mark = y->start_mark;
-	e->end = y->end_mark;
-	e->alias = PM_NONE;
+	e->style = YAML_ANY_SCALAR_STYLE;
 	e->val = "";
+	e->len = 0;
+	e->alias = PM_NONE;
+	e->live = y;
 	const yaml_char_t *anchor_name = NULL, *tag = NULL;
 	switch (y->type) {
 	case YAML_STREAM_END_EVENT:
@@ -1058,9 +1056,11 @@ static size_t code_points(const char *s, size_t n)
  * positions need no walk through the file (the common case, and fast). */
 static bool is_direct(loader *L, const ev *e)
 {
-	return !e->replayed && !L->odd_breaks && e->style == YAML_PLAIN_SCALAR_STYLE &&
-	       e->end.line == e->mark.line &&
-	       e->end.column - e->mark.column == code_points(e->val, e->len);
+	if (!e->live || L->odd_breaks || e->style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	yaml_mark_t start = e->live->start_mark, end = e->live->end_mark;
+	return end.line == start.line &&
+	       end.column - start.column == code_points(e->val, e->len);
 }
 
 static void walker_init(loader *L, walker *w, const ev *e)
@@ -1785,11 +1785,20 @@ static void node(loader *L, const ev *e)
 		item_value(L, f, e);
 }
 
+/* libyaml's scanner spends time linear in the flow nesting depth on every
+ * token, so a deeply nested skipped node would cost quadratic time: past
+ * this depth the file is refused. */
+#define MAX_SKIP_DEPTH 1000
+
 static void skip_event(loader *L, const ev *e)
 {
-	if (e->type == YAML_MAPPING_START_EVENT || e->type == YAML_SEQUENCE_START_EVENT)
-		L->skip++;
-	else if ((e->type == YAML_MAPPING_END_EVENT || e->type == YAML_SEQUENCE_END_EVENT) &&
+	if (e->type == YAML_MAPPING_START_EVENT || e->type == YAML_SEQUENCE_START_EVENT) {
+		if (++L->skip > MAX_SKIP_DEPTH && !L->stop) {
+			pm_error(L->m, "syntax", ev_loc(L, e), "YAML nested more than %d "
+			         "levels deep", MAX_SKIP_DEPTH);
+			L->stop = true;
+		}
+	} else if ((e->type == YAML_MAPPING_END_EVENT || e->type == YAML_SEQUENCE_END_EVENT) &&
 	         --L->skip == 0)
 		node_done(L);
 }

@@ -84,6 +84,10 @@ Test(completion, option_values)
 	expect_completion("procmap check --color a", "always\nauto\n");
 	expect_completion("procmap convert --to ", "pmap\nyaml\n");
 	expect_completion("procmap check --input-format y", "yaml\n");
+	expect_completion("procmap render --level p", "process\n");
+	expect_completion("procmap render -f svg,p", "svg,pdf\nsvg,png\n");
+	expect_completion("procmap render --format=png,", "png,dot\npng,pdf\npng,svg\n");
+	expect_completion("procmap render -o m", "models\n");
 }
 
 Test(completion, rule_names_and_levels)

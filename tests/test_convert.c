@@ -317,7 +317,7 @@ Test(convert, ids_yaml_reads_as_booleans_are_quoted)
 	char *yaml = convert("t.pmap", "person no\nperson on { capacity: 1h/week }\n"
 	                     "process y { step n; step off\n n -> off }\n", true);
 	cr_expect_str_eq(yaml, "people:\n  \"no\": {}\n  \"on\": { capacity: 1h/week }\n"
-	                 "processes:\n  \"y\":\n    steps:\n      \"n\": {}\n      \"off\": {}\n"
+	                 "processes:\n  \"y\":\n    steps:\n      \"n\":   {}\n      \"off\": {}\n"
 	                 "    flow:\n      - n -> off\n");
 	expect_schema_valid(yaml, "boolean ids");
 	schema_check_all();
@@ -534,7 +534,7 @@ Test(convert_cli, usage_and_io_errors)
 		{ "convert --to yaml", "procmap convert: no input file\n", 2 },
 		{ "convert --to yaml missing.pmap", "cannot read 'missing.pmap'", 2 },
 		{ "convert --to yaml m.pmap -o no/such/dir/x.yaml", "cannot write 'no/such/dir/x.yaml'", 2 },
-		{ "convert --to yaml m.pmap 2>&1 >/dev/full #", "cannot write 'standard output': "
+		{ "convert --to yaml m.pmap 2>&1 >/dev/full #", "cannot write to standard output: "
 		  "No space left on device\n", 2 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

@@ -256,3 +256,43 @@ Test(io, unreadable_input_is_exit_2)
 	free(out);
 	free(err);
 }
+
+/* --- diagrams --------------------------------------------------------------- */
+
+Test(io, render_on_full_disk_leaves_no_partial_file)
+{
+	copy_sample("shop.pmap");
+	int st;
+	char *err = run_cli(SMALL_DISK, "render -j 2 -o out shop.pmap", &st);
+	expect_error(err, st, "'out/forest.svg'", "File too large");
+	/* what is there is whole: an SVG that ends, no temporary file */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "cd '%s/out' && for f in $(ls -A); do "
+	         "case $f in .*) echo \"temporary: $f\";; *.svg) tail -c 7 \"$f\" | "
+	         "grep -q '</svg>' || echo \"partial: $f\";; esac; done", dir);
+	int s2;
+	char *bad = t_run(cmd, &s2);
+	cr_expect_str_empty(bad, "%s", bad);
+	free(bad);
+	free(err);
+}
+
+Test(io, render_stdout_to_dev_full)
+{
+	copy_sample("shop.pmap");
+	int st;
+	char *err = run_cli("", "render -l forest -f svg -o - shop.pmap >/dev/full", &st);
+	cr_expect_eq(st, 2, "exit %d; stderr:\n%s", st, err);
+	cr_expect(strstr(err, "cannot write") != NULL, "stderr:\n%s", err);
+	free(err);
+}
+
+Test(io, render_into_a_file)
+{
+	copy_sample("shop.pmap");
+	int st;
+	char *err = run_cli("", "render -o shop.pmap/diagrams shop.pmap", &st);
+	cr_expect_eq(st, 2, "exit %d; stderr:\n%s", st, err);
+	cr_expect(strstr(err, "'shop.pmap/diagrams': Not a directory") != NULL, "stderr:\n%s", err);
+	free(err);
+}

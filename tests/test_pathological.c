@@ -431,3 +431,133 @@ Test(pathological, cli_on_a_big_file, .timeout = 120)
 	free(out);
 	remove(path);
 }
+
+/* --- YAML: the model reader and the configuration reader -------------------- */
+
+Test(pathological, yaml_deep_nesting, .timeout = 60)
+{
+	/* flow and block collections 100,000 deep */
+	const char *opens[] = { "[", "{a: " , "- " };
+	for (int k = 0; k < 3; k++) {
+		text t;
+		t_open(&t);
+		t_add(&t, "title: x\nsystems:\n  s:\n    description: ");
+		for (int i = 0; i < 100000; i++) {
+			if (k == 2)
+				t_add(&t, "\n%*s- ", 6 + i % 50, "");
+			else
+				fputs(opens[k], t.f);
+		}
+		t_add(&t, "\n");
+		t_close(&t);
+		pm_model *m = run("deep.yaml", &t);
+		cr_expect_geq(pm_model_diag_count_at(m, PM_SEV_ERROR), 1);
+		cr_expect_leq(pm_model_diag_count(m), 1002);
+		pm_model_free(m);
+		free(t.s);
+	}
+}
+
+Test(pathological, yaml_alias_bomb, .timeout = 60)
+{
+	/* ten levels of ten aliases each: 10^10 nodes if expanded */
+	text t;
+	t_open(&t);
+	t_add(&t, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+	for (int i = 1; i < 10; i++)
+		t_add(&t, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n",
+		      i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+	t_add(&t, "systems:\n  s:\n    description: *a9\n    processes: *a9\n");
+	t_close(&t);
+	pm_model *m = run("bomb.yaml", &t);
+	cr_expect_geq(pm_model_diag_count_at(m, PM_SEV_ERROR), 1);
+	cr_expect_leq(pm_model_diag_count(m), 1002);
+	pm_model_free(m);
+	free(t.s);
+	assert_memory_below(500);
+}
+
+Test(pathological, yaml_three_hundred_thousand_steps, .timeout = 120)
+{
+	enum { N = 300000 };
+	text t;
+	t_open(&t);
+	t_add(&t, "people:\n  o: { capacity: 40h/week }\nsystems:\n  s:\n    owner: o\n"
+	          "    processes:\n      p:\n        trigger: go\n        steps:\n");
+	for (int i = 0; i < N; i++)
+		t_add(&t, "          s%d: { takes: 1m }\n", i);
+	t_close(&t);
+	pm_model *m = run("big.yaml", &t);
+	cr_expect_eq(pm_model_count(m, PM_KIND_STEP), N);
+	cr_expect_eq(pm_model_diag_count_at(m, PM_SEV_ERROR), 0);
+	pm_model_free(m);
+	free(t.s);
+	assert_memory_below(1500);
+}
+
+/* Loads `t` as a configuration file, then analyses a small model with it. */
+static pm_model *run_config(const text *t)
+{
+	char path[] = "/tmp/procmap-conf-XXXXXX.yaml";
+	int fd = mkstemps(path, 5);
+	cr_assert_geq(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fwrite(t->s, 1, t->len, f);
+	fclose(f);
+	pm_model *m = pm_model_new();
+	cr_assert_not_null(m);
+	pm_status st = pm_model_load_config(m, path);
+	cr_expect(st == PM_OK || st == PM_ERR_INPUT, "%s", pm_status_str(st));
+	const char *model = "process p { step a }\n";
+	cr_assert_eq(pm_model_load_buffer(m, "m.pmap", model, strlen(model), PM_INPUT_PMAP),
+	             PM_OK);
+	cr_assert_neq(pm_model_resolve(m), PM_ERR_NOMEM);
+	cr_assert_eq(pm_model_analyze(m), PM_OK);
+	cr_assert_eq(pm_model_write_report(m, devnull(), PM_REPORT_TEXT, 0), PM_OK);
+	remove(path);
+	return m;
+}
+
+Test(pathological, config_deep_nesting_and_aliases, .timeout = 60)
+{
+	text t;
+	t_open(&t);
+	t_add(&t, "rules:\n  step-cycle: ");
+	for (int i = 0; i < 100000; i++)
+		fputs("[", t.f);
+	t_add(&t, "\n");
+	t_close(&t);
+	pm_model *m = run_config(&t);
+	cr_expect_geq(pm_model_diag_count_at(m, PM_SEV_ERROR), 1);
+	pm_model_free(m);
+	free(t.s);
+
+	t_open(&t);
+	t_add(&t, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+	for (int i = 1; i < 10; i++)
+		t_add(&t, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n",
+		      i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+	t_add(&t, "rules: *a9\nthresholds: *a9\n");
+	t_close(&t);
+	m = run_config(&t);
+	cr_expect_geq(pm_model_diag_count_at(m, PM_SEV_ERROR), 1);
+	cr_expect_leq(pm_model_diag_count(m), 1002);
+	pm_model_free(m);
+	free(t.s);
+}
+
+Test(pathological, config_two_hundred_thousand_errors, .timeout = 60)
+{
+	text t;
+	t_open(&t);
+	t_add(&t, "rules:\n");
+	for (int i = 0; i < 200000; i++)
+		t_add(&t, "  no-such-rule-%d: loud\n", i);
+	t_close(&t);
+	pm_model *m = run_config(&t);
+	size_t n = pm_model_diag_count_at(m, PM_SEV_ERROR);
+	cr_expect_geq(n, 1);
+	cr_expect_leq(n, 1001, "%zu errors", n);
+	pm_model_free(m);
+	free(t.s);
+}

@@ -24,6 +24,9 @@
 #define LLVMFuzzerTestOneInput regress_fmt_one
 #include "../fuzz/fuzz_fmt.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput regress_dot_one
+#include "../fuzz/fuzz_dot.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*one_fn)(const uint8_t *data, size_t size);
 
@@ -76,4 +79,11 @@ Test(regress, fmt, .timeout = 120)
 	cr_expect_geq(replay("tests/regress/fmt/*", regress_fmt_one), 2);
 	cr_expect_geq(replay("tests/golden/*.pmap", regress_fmt_one), 30);
 	cr_expect_geq(replay("samples/*.pmap", regress_fmt_one), 3);
+}
+
+Test(regress, dot, .timeout = 120)
+{
+	cr_expect_geq(replay("tests/regress/dot/*", regress_dot_one), 1);
+	cr_expect_geq(replay("tests/golden/*.pmap", regress_dot_one), 30);
+	cr_expect_geq(replay("samples/*.pmap", regress_dot_one), 3);
 }

@@ -23,5 +23,6 @@ if [ "${1:-}" = --summary ]; then
 	exit 0
 fi
 exec valgrind -q --tool=memcheck --leak-check=full --show-leak-kinds=definite \
+	--suppressions="$(dirname "$0")/valgrind.supp" \
 	--errors-for-leak-kinds=definite --track-fds=no \
 	--log-file="$PROCMAP_VG_LOGS/vg.%p.log" "$PROCMAP_VG_BIN" "$@"

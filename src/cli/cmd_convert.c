@@ -37,27 +37,30 @@ static enum target target_of_path(const char *path)
 	return dot && !strchr(dot, '/') ? parse_target(dot + 1) : TO_NONE;
 }
 
+static int write_failed(const char *out, const char *why)
+{
+	if (out)
+		cli_error("cannot write '%s': %s", out, why);
+	else
+		cli_error("cannot write to standard output: %s", why);
+	return PM_EXIT_TROUBLE;
+}
+
 static int write_model(pm_model *m, enum target to, const char *out)
 {
 	pm_outfile o;
 	int e = pm_outfile_open(&o, out ? out : "-");
-	if (e) {
-		cli_error("cannot write '%s': %s", out, strerror(e));
-		return PM_EXIT_TROUBLE;
-	}
+	if (e)
+		return write_failed(out, strerror(e));
+	errno = 0;
 	pm_status st = to == TO_YAML ? pm_model_write_yaml(m, o.f) : pm_model_write_pmap(m, o.f);
 	if (st != PM_OK) {
+		e = errno ? errno : EIO;
 		pm_outfile_abort(&o);
-		cli_error("cannot write '%s': %s", out ? out : "standard output",
-		          st == PM_ERR_IO ? strerror(errno ? errno : EIO) : pm_status_str(st));
-		return PM_EXIT_TROUBLE;
+		return write_failed(out, st == PM_ERR_IO ? strerror(e) : pm_status_str(st));
 	}
 	e = pm_outfile_commit(&o, false);
-	if (e) {
-		cli_error("cannot write '%s': %s", out ? out : "standard output", strerror(e));
-		return PM_EXIT_TROUBLE;
-	}
-	return PM_EXIT_OK;
+	return e ? write_failed(out, strerror(e)) : PM_EXIT_OK;
 }
 
 static int convert(const char *file, pm_input_format fmt, enum target to,
@@ -75,8 +78,10 @@ static int convert(const char *file, pm_input_format fmt, enum target to,
 		rc = PM_EXIT_TROUBLE;
 	} else if (st != PM_OK) {
 		unsigned flags = cli_use_color(color, stderr) ? PM_WRITE_COLOR : 0;
-		pm_model_write_diagnostics(m, stderr, flags);
-		rc = st == PM_ERR_IO ? PM_EXIT_TROUBLE : PM_EXIT_FINDINGS;
+		pm_status wst = pm_model_write_diagnostics(m, stderr, flags);
+		rc = st == PM_ERR_IO || wst != PM_OK ? PM_EXIT_TROUBLE : PM_EXIT_FINDINGS;
+		if (wst != PM_OK)
+			cli_error("cannot print the diagnostics of '%s': %s", file, pm_status_str(wst));
 	} else {
 		rc = write_model(m, to, out);
 	}

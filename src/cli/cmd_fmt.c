@@ -95,8 +95,10 @@ static int fmt_one(const char *path, enum mode mode, int color)
 	int rc = PM_EXIT_OK;
 	if (st == PM_ERR_INPUT) {
 		unsigned flags = cli_use_color(color, stderr) ? PM_WRITE_COLOR : 0;
-		pm_model_write_diagnostics(m, stderr, flags);
-		rc = PM_EXIT_FINDINGS;
+		st = pm_model_write_diagnostics(m, stderr, flags);
+		rc = st == PM_OK ? PM_EXIT_FINDINGS : PM_EXIT_TROUBLE;
+		if (st != PM_OK)
+			cli_error("cannot print the diagnostics of '%s': %s", name, pm_status_str(st));
 	} else if (st != PM_OK) {
 		cli_error("cannot format '%s': %s", name, pm_status_str(st));
 		rc = PM_EXIT_TROUBLE;

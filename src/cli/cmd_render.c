@@ -1,10 +1,178 @@
-/* cmd_render.c — `procmap render` (not implemented yet). */
+/* cmd_render.c — `procmap render`: load, resolve, analyse, draw. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+static const char render_usage[] =
+	"usage: procmap render [options] -o DIR FILE...\n\n"
+	"Draw the model made of FILE... as Graphviz diagrams in DIR: forest.svg,\n"
+	"system-ID.svg, process-QUALIFIED-ID.svg and index.html, with the findings\n"
+	"of the analysis drawn where they are.\n\n"
+	"Options:\n"
+	"  -o, --output DIR       write the diagrams here (created if missing);\n"
+	"                         '-' writes one diagram to standard output\n"
+	"  -l, --level LEVEL      forest, system, process or all (default)\n"
+	"  -f, --format FMTS      comma-separated: svg (default), png, pdf, dot\n"
+	"  -j, --jobs N           worker processes (default: the number of CPUs)\n"
+	"      --max-nodes N      collapse larger forest/system diagrams (default 500)\n"
+	"      --input-format FMT auto (by extension, default), pmap or yaml\n"
+	"  -h, --help             show this help\n\n"
+	"Exit status: 0 drawn, 2 usage error, input errors or a failed write.\n";
+
+typedef struct render_args {
+	pm_render_options o;
+	const char *dir;
+	pm_input_format input;
+} render_args;
+
+static bool parse_level(const char *s, unsigned *out)
+{
+	static const char *const names[] = { "forest", "system", "process", "all" };
+	static const unsigned bits[] = { PM_LEVEL_FOREST, PM_LEVEL_SYSTEM, PM_LEVEL_PROCESS, PM_LEVEL_ALL };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = bits[i];
+			return true;
+		}
+	return false;
+}
+
+static bool parse_formats(const char *s, unsigned *out)
+{
+	static const char *const names[] = { "svg", "png", "pdf", "dot" };
+	*out = 0;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		int i = 0;
+		while (i < 4 && !(strlen(names[i]) == n && strncmp(s, names[i], n) == 0))
+			i++;
+		if (i == 4)
+			return false;
+		*out |= 1u << i;
+		s += n + (s[n] == ',');
+	}
+	return *out != 0;
+}
+
+static bool parse_count(const char *s, unsigned *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 1 || v > 1000000)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+static int parse_option(int c, const char *arg, render_args *a)
+{
+	switch (c) {
+	case 'o':
+		a->dir = arg;
+		return -1;
+	case 'l':
+		if (!parse_level(arg, &a->o.levels))
+			return cli_usage("render", "invalid --level '%s' (forest, system, process or all)", arg);
+		return -1;
+	case 'f':
+		if (!parse_formats(arg, &a->o.formats))
+			return cli_usage("render", "invalid --format '%s' (svg, png, pdf, dot, comma-separated)", arg);
+		return -1;
+	case 'j':
+		if (!parse_count(arg, &a->o.jobs))
+			return cli_usage("render", "invalid --jobs '%s' (a number from 1)", arg);
+		return -1;
+	case 'M':
+		if (!parse_count(arg, &a->o.max_nodes))
+			return cli_usage("render", "invalid --max-nodes '%s' (a number from 1)", arg);
+		return -1;
+	case 'i':
+		if (!cli_parse_input_format(arg, &a->input))
+			return cli_usage("render", "invalid --input-format '%s' (auto, pmap or yaml)", arg);
+		return -1;
+	}
+	return PM_EXIT_TROUBLE;
+}
+
+/* Returns -1 to go on, or the exit status; sets *first to the first file. */
+static int parse_args(int argc, char **argv, render_args *a, int *first)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "max-nodes", required_argument, NULL, 'M' },
+		{ "input-format", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:l:f:j:h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(render_usage, stdout);
+			return PM_EXIT_OK;
+		}
+		if (c == ':')
+			return cli_usage("render", "option '%s' needs a value", argv[optind - 1]);
+		if (c == '?')
+			return cli_usage("render", "unknown option '%s'", argv[optind - 1]);
+		if ((rc = parse_option(c, optarg, a)) >= 0)
+			return rc;
+	}
+	if (optind >= argc)
+		return cli_usage("render", "no input files");
+	if (!a->dir)
+		return cli_usage("render", "no output folder (-o DIR)");
+	*first = optind;
+	return -1;
+}
+
+/* Render's own problems (io, render); the findings are for `check`. */
+static void print_render_diags(pm_model *m)
+{
+	for (size_t i = 0; i < pm_model_diag_count(m); i++) {
+		const pm_diag *d = pm_model_diag(m, i);
+		if (strcmp(d->rule, "io") == 0 || strcmp(d->rule, "render") == 0)
+			fprintf(stderr, "procmap: %s: %s\n", pm_severity_str(d->severity), d->message);
+	}
+}
 
 int cmd_render(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'render' is not implemented yet");
-	return PM_EXIT_TROUBLE;
+	render_args a = { .o = { .levels = PM_LEVEL_ALL, .formats = PM_IMAGE_SVG } };
+	int first = 0;
+	int rc = parse_args(argc, argv, &a, &first);
+	if (rc >= 0)
+		return rc;
+	bool stream = strcmp(a.dir, "-") == 0;
+	if (stream && (a.o.formats & (a.o.formats - 1)))
+		return cli_usage("render", "'-o -' takes one format");
+	bool io_failed;
+	pm_model *m = cli_load(argv + first, argc - first, a.input, &io_failed);
+	if (!m)
+		return PM_EXIT_TROUBLE;
+	if (io_failed || pm_model_diag_count_at(m, PM_SEV_ERROR)) {
+		pm_model_write_diagnostics(m, stderr, 0);
+		pm_model_free(m);
+		return PM_EXIT_TROUBLE;
+	}
+	if (stream)
+		a.o.out = stdout;
+	else
+		a.o.out_dir = a.dir;
+	pm_status st = pm_model_render(m, &a.o);
+	print_render_diags(m);
+	if (st == PM_ERR_NOMEM)
+		cli_error("out of memory");
+	else if (st == PM_ERR_USAGE && stream)
+		cli_error("'-o -' writes one diagram: use --level forest, or -o DIR");
+	pm_model_free(m);
+	if (stream && fflush(stdout) != 0)
+		return PM_EXIT_TROUBLE;
+	return st == PM_OK ? PM_EXIT_OK : PM_EXIT_TROUBLE;
 }

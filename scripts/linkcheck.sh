@@ -1,0 +1,54 @@
+#!/bin/sh
+# linkcheck.sh — render a sample and check index.html the way a reader meets
+# it: from file:// in headless Chromium, with no network.
+#   scripts/linkcheck.sh PROCMAP_BIN MODEL [OUTDIR]
+# Checks: every href/xlink:href in index.html and in every SVG names a file
+# that exists in OUTDIR (no scheme, no '..', no '/'); Chromium loads the page
+# and its DOM has the forest <object>.  Exit 0 all good, 1 a check failed,
+# 77 Chromium is not installed (the test suite then skips).
+set -eu
+bin=$1
+model=$2
+out=${3:-$(mktemp -d)}
+
+"$bin" render -o "$out" "$model" >/dev/null 2>&1 || { echo "linkcheck: render failed" >&2; exit 1; }
+
+fail=0
+for f in "$out"/index.html "$out"/*.svg; do
+	for href in $(grep -oE '(xlink:)?href="[^"]*"' "$f" | sed -E 's/^(xlink:)?href="//; s/"$//' | sort -u); do
+		case $href in
+		*:* | */* | *..*) echo "linkcheck: $(basename "$f"): unsafe link '$href'" >&2; fail=1 ;;
+		*) [ -f "$out/$href" ] || { echo "linkcheck: $(basename "$f"): broken link '$href'" >&2; fail=1; } ;;
+		esac
+	done
+	if grep -qi '<script' "$f"; then
+		echo "linkcheck: $(basename "$f"): has a script" >&2
+		fail=1
+	fi
+done
+[ $fail -eq 0 ] || exit 1
+
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chrome" ]; then
+	echo "linkcheck: links fine; chromium not installed, page not loaded" >&2
+	exit 77
+fi
+profile=$(mktemp -d)
+dom=$(timeout 60 "$chrome" --headless --no-sandbox --disable-gpu \
+	--disable-background-networking --disable-component-update --disable-sync \
+	--no-first-run --user-data-dir="$profile" --dump-dom "file://$out/index.html" 2>/dev/null || true)
+if [ -n "${LINKCHECK_SCREENSHOT:-}" ]; then
+	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
+		--user-data-dir="$profile" --window-size=1280,1600 \
+		--screenshot="$LINKCHECK_SCREENSHOT" "file://$out/index.html" >/dev/null 2>&1 || true
+fi
+rm -rf "$profile"
+case $dom in
+*'<object id="forest" data="forest.svg"'*) ;;
+*) echo "linkcheck: chromium did not load the page with its forest diagram" >&2; exit 1 ;;
+esac
+case $dom in
+*'<h2>Systems and processes</h2>'*) ;;
+*) echo "linkcheck: the page has no list of systems" >&2; exit 1 ;;
+esac
+echo "linkcheck: ok ($out)"

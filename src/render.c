@@ -1,0 +1,484 @@
+/* render.c — pm_model_render(): which diagrams, their file names, the
+ * findings drawn on them, and the worker processes that run Graphviz.
+ *
+ * Graphviz is not thread-safe, so diagrams are rendered by forked worker
+ * processes, each with one GVC_t reused across its diagrams; diagram i goes
+ * to worker i % jobs, so the work split is deterministic.  Workers report
+ * failures as lines on a pipe; the parent turns them into diagnostics.
+ * Every file is written to a temporary name beside its target and renamed
+ * (fileio.h), so a failure leaves earlier files intact. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <graphviz/gvc.h>
+
+#include "fileio.h"
+#include "render.h"
+
+#define PM_RENDER_MAX_NODES 500
+
+static const char *const format_names[] = { "svg", "png", "pdf", "dot" };
+
+/* --- findings → marks ------------------------------------------------------ */
+
+static pm_ix find_process(pm_model *m, const char *q, size_t len)
+{
+	const char *dot = memchr(q, '.', len);
+	if (!dot) {
+		pm_str id = pm_str_find(m, q, len);
+		uint32_t v = id ? pm_map_get(&m->names_top, id) : PM_NONE;
+		return v != PM_NONE && (v & PM_TOP_PROCESS) ? v & ~PM_TOP_PROCESS : PM_NONE;
+	}
+	pm_str sid = pm_str_find(m, q, (size_t)(dot - q));
+	uint32_t sys = sid ? pm_map_get(&m->names_top, sid) : PM_NONE;
+	if (sys == PM_NONE || (sys & PM_TOP_PROCESS))
+		return PM_NONE;
+	pm_str pid = pm_str_find(m, dot + 1, len - (size_t)(dot + 1 - q));
+	return pid ? pm_map_get(&m->names_procs, pm_key(sys, pid)) : PM_NONE;
+}
+
+static pm_ix find_step(pm_model *m, const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	if (!dot)
+		return PM_NONE;
+	pm_ix proc = find_process(m, q, (size_t)(dot - q));
+	pm_str sid = pm_str_find(m, dot + 1, strlen(dot + 1));
+	return proc != PM_NONE && sid ? pm_step_find(m, proc, sid) : PM_NONE;
+}
+
+static pm_ix find_elem(pm_model *m, pm_kind kind, const char *q)
+{
+	if (!q)
+		return PM_NONE;
+	if (kind == PM_KIND_STEP)
+		return find_step(m, q);
+	if (kind == PM_KIND_PROCESS)
+		return find_process(m, q, strlen(q));
+	pm_str id = pm_str_find(m, q, strlen(q));
+	return id ? pm_map_get(&m->names_people, id) : PM_NONE;
+}
+
+/* The edges of a cycle: consecutive related ids, and last → first. */
+static void mark_cycle(pm_model *m, pm_map *map, pm_kind kind, const pm_diag *d)
+{
+	for (size_t k = 0; k < d->nrelated; k++) {
+		pm_ix a = find_elem(m, kind, d->related[k]);
+		pm_ix b = find_elem(m, kind, d->related[(k + 1) % d->nrelated]);
+		if (a != PM_NONE && b != PM_NONE)
+			pm_map_put(m, map, (uint64_t)a << 32 | b, 1);
+	}
+}
+
+static void mark_finding(pm_rctx *c, const pm_diag *d)
+{
+	pm_model *m = c->m;
+	pm_ix i;
+	if (d->suppressed)
+		return;
+	if (!strcmp(d->rule, "orphan-process") || !strcmp(d->rule, "unreachable-process")) {
+		if ((i = find_elem(m, PM_KIND_PROCESS, d->subject)) != PM_NONE)
+			c->proc_mark[i] |= d->rule[0] == 'o' ? PM_RF_ORPHAN : PM_RF_UNREACHABLE;
+	} else if (!strcmp(d->rule, "bottleneck-step")) {
+		if ((i = find_elem(m, PM_KIND_STEP, d->subject)) != PM_NONE)
+			c->step_mark[i] |= PM_RF_BOTTLENECK;
+	} else if (!strcmp(d->rule, "overloaded-person")) {
+		if ((i = find_elem(m, PM_KIND_PERSON, d->subject)) != PM_NONE)
+			c->person_mark[i] |= PM_RF_OVERLOADED;
+	} else if (!strcmp(d->rule, "step-cycle")) {
+		mark_cycle(m, &c->cycle_flows, PM_KIND_STEP, d);
+	} else if (!strcmp(d->rule, "handoff-cycle")) {
+		mark_cycle(m, &c->cycle_handoffs, PM_KIND_PROCESS, d);
+	}
+}
+
+static void mark_critical(pm_rctx *c)
+{
+	pm_model *m = c->m;
+	for (pm_ix p = 0; p < m->an.procs.n && p < m->processes.n; p++) {
+		const pm_proc_metrics *pm = &m->an.procs.v[p];
+		if (pm->lead_status != PM_LEAD_OK)
+			continue;
+		for (pm_ix k = 0; k < pm->crit_count; k++) {
+			pm_ix s = m->an.crit_steps.v[pm->crit_first + k];
+			c->step_mark[s] |= PM_RF_CRITICAL;
+			if (k + 1 < pm->crit_count)
+				pm_map_put(m, &c->crit_flows, (uint64_t)s << 32
+				           | m->an.crit_steps.v[pm->crit_first + k + 1], 1);
+		}
+	}
+}
+
+static uint8_t *zeroed(pm_model *m, size_t n)
+{
+	uint8_t *p = pm_arena_alloc(m, n + 1);
+	memset(p, 0, n + 1);
+	return p;
+}
+
+void pm_rctx_prepare(pm_rctx *c)
+{
+	pm_model *m = c->m;
+	c->proc_mark = zeroed(m, m->processes.n);
+	c->step_mark = zeroed(m, m->steps.n);
+	c->person_mark = zeroed(m, m->people.n);
+	for (uint32_t i = 0; i < m->diags.n; i++)
+		mark_finding(c, &m->diags.v[i].d);
+	if (m->an.done)
+		mark_critical(c);
+}
+
+void pm_rctx_release(pm_rctx *c)
+{
+	pm_map_free(&c->cycle_flows);
+	pm_map_free(&c->cycle_handoffs);
+	pm_map_free(&c->crit_flows);
+	pm_vec_free(c->diagrams);
+}
+
+/* Ids are [A-Za-z0-9_-] joined by dots; anything else (or "..") would not
+ * make a safe file name inside DIR. */
+static bool safe_name(const char *s)
+{
+	if (!*s || strstr(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (!(*s == '-' || *s == '_' || *s == '.' || (*s >= '0' && *s <= '9')
+		      || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+			return false;
+	return true;
+}
+
+const char *pm_render_name(pm_model *m, pm_kind kind, pm_ix i)
+{
+	const char *q = pm_qualified_id(m, kind, i);
+	if (!safe_name(q))
+		return NULL;
+	return pm_arena_printf(m, "%s-%s", kind == PM_KIND_SYSTEM ? "system" : "process", q);
+}
+
+static void add_diagram(pm_rctx *c, pm_diagram_kind kind, pm_ix ix, const char *name)
+{
+	pm_diagram *d = pm_vec_push(c->m, c->diagrams);
+	d->kind = kind;
+	d->ix = ix;
+	d->name = name;
+}
+
+static void plan(pm_rctx *c, unsigned levels)
+{
+	pm_model *m = c->m;
+	if (levels & PM_LEVEL_FOREST)
+		add_diagram(c, PM_DIAGRAM_FOREST, PM_NONE, "forest");
+	for (pm_ix i = 0; (levels & PM_LEVEL_SYSTEM) && i < m->systems.n; i++) {
+		const char *name = pm_render_name(m, PM_KIND_SYSTEM, i);
+		if (name)
+			add_diagram(c, PM_DIAGRAM_SYSTEM, i, name);
+		else
+			pm_diag_add(m, PM_SEV_WARNING, "render", m->systems.v[i].loc,
+			            "system '%s' has an id that cannot be a file name; not drawn",
+			            pm_qualified_id(m, PM_KIND_SYSTEM, i));
+	}
+	for (pm_ix i = 0; (levels & PM_LEVEL_PROCESS) && i < m->processes.n; i++) {
+		const char *name = pm_render_name(m, PM_KIND_PROCESS, i);
+		if (name)
+			add_diagram(c, PM_DIAGRAM_PROCESS, i, name);
+		else
+			pm_diag_add(m, PM_SEV_WARNING, "render", m->processes.v[i].loc,
+			            "process '%s' has an id that cannot be a file name; not drawn",
+			            pm_qualified_id(m, PM_KIND_PROCESS, i));
+	}
+	for (uint32_t i = 0; i < c->diagrams.n; i++) {
+		const pm_diagram *d = &c->diagrams.v[i];
+		size_t n = pm_dot_size(c, d);
+		if (d->kind != PM_DIAGRAM_PROCESS && n > c->max_nodes)
+			pm_diag_add(m, PM_SEV_WARNING, "render", pm_noloc,
+			            "diagram '%s' would have %zu nodes (more than %u); drawn collapsed",
+			            d->name, n, c->max_nodes);
+	}
+}
+
+/* --- rendering ------------------------------------------------------------- */
+
+/* Writes bytes to path, whole or not at all; 0 or an errno value. */
+static int write_bytes(const char *path, const char *data, size_t len)
+{
+	pm_outfile o;
+	int e = pm_outfile_open(&o, path);
+	if (e)
+		return e;
+	if (len && fwrite(data, 1, len, o.f) != len) {
+		e = errno ? errno : EIO;
+		pm_outfile_abort(&o);
+		return e;
+	}
+	return pm_outfile_commit(&o, false);
+}
+
+static int write_dot(Agraph_t *g, const char *path, FILE *out)
+{
+	if (out)
+		return agwrite(g, out) == 0 && fflush(out) == 0 ? 0 : errno ? errno : EIO;
+	pm_outfile o;
+	int e = pm_outfile_open(&o, path);
+	if (e)
+		return e;
+	if (agwrite(g, o.f) != 0) {
+		pm_outfile_abort(&o);
+		return EIO;
+	}
+	return pm_outfile_commit(&o, false);
+}
+
+/* Renders one diagram in every format; returns 0 or an errno value, with
+ * the failing path in *failed. */
+static int render_one(pm_rctx *c, GVC_t *gvc, const pm_diagram *d, const char *dir,
+                      unsigned formats, FILE *out, const char **failed)
+{
+	pm_model *m = c->m;
+	int collapsed, e = 0;
+	Agraph_t *g = pm_dot_build(c, d, &collapsed);
+	if (formats & PM_IMAGE_DOT) {
+		*failed = pm_arena_printf(m, "%s/%s.dot", dir, d->name);
+		e = write_dot(g, *failed, out);
+	}
+	if (!e && (formats & ~(unsigned)PM_IMAGE_DOT)) {
+		if (gvLayout(gvc, g, "dot") != 0)
+			e = EINVAL;
+		for (int f = 0; !e && f < 3; f++) {
+			if (!(formats & (1u << f)))
+				continue;
+			char *buf = NULL;
+			unsigned int len = 0;
+			*failed = pm_arena_printf(m, "%s/%s.%s", dir, d->name, format_names[f]);
+			if (gvRenderData(gvc, g, format_names[f], &buf, &len) != 0 || !buf)
+				e = EINVAL;
+			else if (out)
+				e = fwrite(buf, 1, len, out) == len && fflush(out) == 0 ? 0
+				    : errno ? errno : EIO;
+			else
+				e = write_bytes(*failed, buf, len);
+			if (buf)
+				gvFreeRenderData(buf);
+		}
+		gvFreeLayout(gvc, g);
+	}
+	agclose(g);
+	return e;
+}
+
+/* Renders diagrams w, w + jobs, ...; reports failures as lines on fd. */
+static int render_share(pm_rctx *c, const char *dir, unsigned formats,
+                        unsigned w, unsigned jobs, int fd)
+{
+	GVC_t *gvc = gvContext();
+	int failures = 0;
+	for (uint32_t i = w; i < c->diagrams.n; i += jobs) {
+		const char *failed = "";
+		int e = render_one(c, gvc, &c->diagrams.v[i], dir, formats, NULL, &failed);
+		if (e) {
+			char line[1024];
+			int n = snprintf(line, sizeof line, "cannot write '%s': %s\n",
+			                 failed, e == EINVAL ? "graphviz failed" : strerror(e));
+			if (n > 0 && write(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
+				failures++;
+			failures++;
+		}
+	}
+	gvFreeContext(gvc);
+	return failures;
+}
+
+static void collect(pm_model *m, int fd)
+{
+	char buf[4096];
+	size_t have = 0;
+	ssize_t n;
+	while ((n = read(fd, buf + have, sizeof buf - 1 - have)) > 0 || (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
+		have += (size_t)n;
+		char *nl;
+		buf[have] = '\0';
+		while ((nl = strchr(buf, '\n'))) {
+			*nl = '\0';
+			pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "%s", buf);
+			have -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, have);
+			buf[have] = '\0';
+		}
+		if (have == sizeof buf - 1)
+			have = 0;
+	}
+}
+
+static bool render_workers(pm_rctx *c, const char *dir, unsigned formats, unsigned jobs)
+{
+	pm_model *m = c->m;
+	int fds[2];
+	if (pipe(fds) != 0) {
+		pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot start workers: %s", strerror(errno));
+		return false;
+	}
+	fflush(NULL);
+	pid_t *pids = pm_arena_alloc(m, jobs * sizeof *pids);
+	unsigned started = 0;
+	bool ok = true;
+	for (unsigned w = 0; w < jobs; w++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(fds[0]);
+			jmp_buf jb;
+			if (setjmp(jb))
+				_exit(3);
+			m->oom = &jb;
+			_exit(render_share(c, dir, formats, w, jobs, fds[1]) ? 1 : 0);
+		}
+		if (pid < 0) {
+			pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot start a worker: %s", strerror(errno));
+			ok = false;
+			break;
+		}
+		pids[started++] = pid;
+	}
+	close(fds[1]);
+	collect(m, fds[0]);
+	close(fds[0]);
+	for (unsigned w = 0; w < started; w++) {
+		int st;
+		while (waitpid(pids[w], &st, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			ok = false;
+			if (!WIFEXITED(st) || WEXITSTATUS(st) == 3)
+				pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc,
+				            "a render worker failed (%s)", WIFEXITED(st) ? "out of memory" : "crashed");
+		}
+	}
+	return ok && started == jobs;
+}
+
+static bool write_index(pm_rctx *c, const char *dir)
+{
+	pm_model *m = c->m;
+	const char *path = pm_arena_printf(m, "%s/index.html", dir);
+	pm_outfile o;
+	int e = pm_outfile_open(&o, path);
+	if (!e) {
+		if (pm_html_write(c, o.f))
+			e = pm_outfile_commit(&o, false);
+		else {
+			e = errno ? errno : EIO;
+			pm_outfile_abort(&o);
+		}
+	}
+	if (e)
+		pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot write '%s': %s", path, strerror(e));
+	return !e;
+}
+
+static unsigned cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* mkdir -p: the folder and any missing parents. */
+static bool make_dirs(pm_model *m, const char *dir)
+{
+	char *p = pm_arena_strdup(m, dir, strlen(dir));
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0777) != 0 && errno != EEXIST)
+				return false;
+			*s = '/';
+		}
+	return mkdir(p, 0777) == 0 || errno == EEXIST;
+}
+
+static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
+{
+	pm_model *m = c->m;
+	if (!make_dirs(m, o->out_dir)) {
+		pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot create '%s': %s",
+		            o->out_dir, strerror(errno));
+		return PM_ERR_IO;
+	}
+	unsigned jobs = o->jobs ? o->jobs : cpu_count();
+	if (jobs > c->diagrams.n)
+		jobs = c->diagrams.n ? c->diagrams.n : 1;
+	bool ok;
+	if (jobs == 1 && c->diagrams.n) {
+		/* no fork: one context here, failures straight to diagnostics */
+		GVC_t *gvc = gvContext();
+		ok = true;
+		for (uint32_t i = 0; i < c->diagrams.n; i++) {
+			const char *failed = "";
+			int e = render_one(c, gvc, &c->diagrams.v[i], o->out_dir, o->formats, NULL, &failed);
+			if (e) {
+				pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot write '%s': %s",
+				            failed, e == EINVAL ? "graphviz failed" : strerror(e));
+				ok = false;
+			}
+		}
+		gvFreeContext(gvc);
+	} else {
+		ok = c->diagrams.n == 0 || render_workers(c, o->out_dir, o->formats, jobs);
+	}
+	if (o->formats & PM_IMAGE_SVG)
+		ok &= write_index(c, o->out_dir);
+	return ok ? PM_OK : PM_ERR_IO;
+}
+
+static pm_status render_stream(pm_rctx *c, const pm_render_options *o)
+{
+	pm_model *m = c->m;
+	unsigned f = o->formats;
+	if (c->diagrams.n != 1 || !f || (f & (f - 1))) {
+		pm_diag_add(m, PM_SEV_ERROR, "render", pm_noloc,
+		            "standard output takes exactly one diagram in one format (got %u diagrams)",
+		            (unsigned)c->diagrams.n);
+		return PM_ERR_USAGE;
+	}
+	GVC_t *gvc = gvContext();
+	const char *failed = "";
+	int e = render_one(c, gvc, &c->diagrams.v[0], "-", f, o->out, &failed);
+	gvFreeContext(gvc);
+	if (e)
+		pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot write the diagram: %s",
+		            e == EINVAL ? "graphviz failed" : strerror(e));
+	return e ? PM_ERR_IO : PM_OK;
+}
+
+pm_status pm_model_render(pm_model *m, const pm_render_options *o)
+{
+	if (!m || !o || !m->resolved || (!o->out_dir == !o->out) || !o->formats || !o->levels)
+		return PM_ERR_USAGE;
+	if (!m->an.done) {
+		pm_status st = pm_model_analyze(m);
+		if (st != PM_OK)
+			return st;
+	}
+	pm_rctx c = { .m = m, .max_nodes = o->max_nodes ? o->max_nodes : PM_RENDER_MAX_NODES };
+	c.link_ext = o->formats & PM_IMAGE_SVG ? "svg" : o->formats & PM_IMAGE_PDF ? "pdf"
+	             : o->formats & PM_IMAGE_PNG ? "png" : "dot";
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		m->oom = NULL;
+		pm_rctx_release(&c);
+		return PM_ERR_NOMEM;
+	}
+	m->oom = &jb;
+	pm_rctx_prepare(&c);
+	plan(&c, o->levels);
+	pm_status st = o->out ? render_stream(&c, o) : render_dir(&c, o);
+	pm_rctx_release(&c);
+	m->oom = NULL;
+	return st;
+}

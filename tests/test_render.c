@@ -1,0 +1,292 @@
+/* test_render.c — procmap render: DOT structure, links, determinism,
+ * hostile labels, atomic writes, standard output, collapse. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static char *tmpdir(void)
+{
+	char tmpl[] = "/tmp/pm-render-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	cr_assert_not_null(d);
+	return strdup(d);
+}
+
+static int run(const char *fmt, const char *a, const char *b)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, fmt, t_bin(), a, b);
+	int st;
+	free(t_run(cmd, &st));
+	return st;
+}
+
+static char *file_in(const char *dir, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	char *s = t_read_file(path, NULL);
+	cr_assert_not_null(s, "missing %s", path);
+	return s;
+}
+
+static char *sample(const char *name)
+{
+	static char path[1024];
+	snprintf(path, sizeof path, "%s/samples/%s", t_root(), name);
+	return path;
+}
+
+Test(render, forest_dot_structure)
+{
+	char *d = tmpdir();
+	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, sample("shop.pmap")), 0);
+	char *dot = file_in(d, "forest.dot");
+	cr_assert(strstr(dot, "subgraph cluster_s0"), "a cluster per system");
+	cr_assert(strstr(dot, "subgraph cluster_s3"));
+	cr_assert(strstr(dot, "URL=\"process-orders.fulfil.svg\""));
+	cr_assert(strstr(dot, "URL=\"system-stock.svg\""));
+	cr_assert(strstr(dot, "class=\"process orphan\""), "chargeback is an orphan");
+	cr_assert(strstr(dot, "class=\"process entry\""), "triggers are marked");
+	/* the orphan is outside every cluster: declared after the last one */
+	cr_assert(strstr(dot, "p8") > strstr(dot, "subgraph cluster_s3"));
+	free(dot);
+	char *svg = file_in(d, "forest.svg");
+	cr_assert(strstr(svg, "xlink:href=\"process-chargeback.svg\""));
+	cr_assert(strstr(svg, "class=\"cluster system\""));
+	cr_assert_null(strstr(svg, "<script"));
+	free(svg);
+	free(d);
+}
+
+Test(render, process_dot_structure)
+{
+	char *d = tmpdir();
+	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, sample("shop.pmap")), 0);
+	char *dot = file_in(d, "process-orders.fulfil.dot");
+	cr_assert(strstr(dot, "rankdir=LR"));
+	cr_assert(strstr(dot, "subgraph cluster_o1"), "a swimlane for Sam");
+	cr_assert(strstr(dot, "overloaded"), "Sam is overloaded");
+	cr_assert(strstr(dot, "class=\"lane overloaded\""));
+	cr_assert(strstr(dot, "class=\"flow critical\""), "critical path drawn heavier");
+	cr_assert(strstr(dot, "class=trigger"), "the trigger is a start node");
+	cr_assert(strstr(dot, "URL=\"process-stock.reorder.svg\""), "hand-off stub links");
+	cr_assert(strstr(dot, "URL=\"system-orders.svg\""), "links back up");
+	cr_assert(strstr(dot, "takes 2m"));
+	free(dot);
+	dot = file_in(d, "system-orders.dot");
+	cr_assert(strstr(dot, "subgraph clusterP0"));
+	cr_assert(strstr(dot, "class=stub"));
+	cr_assert(strstr(dot, "URL=\"forest.svg\""));
+	free(dot);
+	char *html = file_in(d, "index.html");
+	cr_assert(strstr(html, "<object id=\"forest\" data=\"forest.svg\""));
+	cr_assert(strstr(html, "href=\"process-orders.fulfil.svg\""));
+	cr_assert(strstr(html, "[overloaded-person]") || strstr(html, "overloaded-person"));
+	free(html);
+	free(d);
+}
+
+Test(render, no_findings_no_marks)
+{
+	char *d = tmpdir();
+	char path[1024];
+	snprintf(path, sizeof path, "%s/m.pmap", d);
+	FILE *f = fopen(path, "w");
+	fputs("person a { capacity: 40h/week }\nsystem s { owner: a\n"
+	      "process p { trigger: \"go\"; runs: 1/week\n step x { takes: 1h }\n step y { takes: 1h } } }\n", f);
+	fclose(f);
+	cr_assert_eq(run("%s render -f dot -o %s %s", d, path), 0);
+	char *dot = file_in(d, "process-s.p.dot");
+	cr_assert_null(strstr(dot, "lane overloaded"));
+	cr_assert_null(strstr(dot, "cycle\""));
+	cr_assert_null(strstr(dot, "bottleneck\""));
+	free(dot);
+	dot = file_in(d, "forest.dot");
+	cr_assert_null(strstr(dot, "orphan\""));
+	cr_assert_null(strstr(dot, "filled,dashed"));
+	free(dot);
+	free(d);
+}
+
+Test(render, cycles_red)
+{
+	char *d = tmpdir();
+	char path[1024];
+	snprintf(path, sizeof path, "%s/m.pmap", d);
+	FILE *f = fopen(path, "w");
+	fputs("system s {\n process p { trigger: \"go\"\n step a\n step b\n a -> b -> a }\n"
+	      " process q { trigger: \"go\"\n step c }\n process r { step e }\n q -> r -> q }\n", f);
+	fclose(f);
+	cr_assert_eq(run("%s render -f dot -o %s %s", d, path), 0);
+	char *dot = file_in(d, "process-s.p.dot");
+	cr_assert(strstr(dot, "class=\"flow cycle\""));
+	free(dot);
+	dot = file_in(d, "forest.dot");
+	cr_assert(strstr(dot, "class=\"handoff cycle\""));
+	free(dot);
+	free(d);
+}
+
+static void assert_same_tree(const char *a, const char *b)
+{
+	DIR *dir = opendir(a);
+	cr_assert_not_null(dir);
+	struct dirent *e;
+	int files = 0;
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t la, lb;
+		char pa[1024], pb[1024];
+		snprintf(pa, sizeof pa, "%s/%s", a, e->d_name);
+		snprintf(pb, sizeof pb, "%s/%s", b, e->d_name);
+		char *x = t_read_file(pa, &la), *y = t_read_file(pb, &lb);
+		cr_assert_not_null(y, "%s only in one run", e->d_name);
+		cr_assert(la == lb && memcmp(x, y, la) == 0, "%s differs between runs", e->d_name);
+		free(x);
+		free(y);
+		files++;
+	}
+	closedir(dir);
+	cr_assert_gt(files, 10);
+}
+
+Test(render, deterministic)
+{
+	char *a = tmpdir(), *b = tmpdir();
+	cr_assert_eq(run("%s render -j 3 -f svg,dot -o %s %s", a, sample("agency.pmap")), 0);
+	cr_assert_eq(run("%s render -j 1 -f svg,dot -o %s %s", b, sample("agency.pmap")), 0);
+	assert_same_tree(a, b);
+	free(a);
+	free(b);
+}
+
+static const char hostile[] =
+	"title \"<script>alert(1)</script> & \\\\N\"\n"
+	"person p \"<b onmouseover=\\\"x\\\">P&amp;</b>\" { description: \"javascript:alert(1)\" }\n"
+	"system s \"<svg onload=alert(1)>\" { owner: p\n"
+	"  process q \"\\\\G \\\\l \\\\N &nbsp; <<b>html</b>>\" { trigger: \"javascript:alert(2)\"\n"
+	"    step a \"</text><script>alert(3)</script>\" { takes: 1h; description: \"]]> \\\\\\\\ \\\" '\" }\n"
+	"    step b \"x\" { takes: 1h }\n    a -> b \"<script>\"\n } }\n";
+
+Test(render, hostile_labels)
+{
+	char *d = tmpdir();
+	char path[1024];
+	snprintf(path, sizeof path, "%s/h.pmap", d);
+	FILE *f = fopen(path, "w");
+	fputs(hostile, f);
+	fclose(f);
+	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, path), 0);
+	const char *names[] = { "forest.svg", "system-s.svg", "process-s.q.svg", "index.html" };
+	for (int i = 0; i < 4; i++) {
+		char *s = file_in(d, names[i]);
+		cr_assert_null(strstr(s, "<script"), "%s", names[i]);
+		cr_assert_null(strstr(s, "<b "), "%s", names[i]);
+		cr_assert_null(strstr(s, "<svg onload"), "%s", names[i]);
+		cr_assert_null(strstr(s, "href=\"javascript"), "%s", names[i]);
+		cr_assert_null(strstr(s, "&nbsp;"), "%s: undefined entity", names[i]);
+		free(s);
+	}
+	char *svg = file_in(d, "process-s.q.svg");
+	/* \N stays a backslash and an N, not the node's name */
+	cr_assert(strstr(svg, "\\G \\l \\N"), "escapes kept literally");
+	cr_assert(strstr(svg, "&lt;/text&gt;&lt;script&gt;"));
+	free(svg);
+	free(d);
+}
+
+Test(render, stdout_one_diagram)
+{
+	int st;
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s render --level forest -f svg -o - %s", t_bin(), sample("shop.pmap"));
+	char *out = t_run(cmd, &st);
+	cr_assert_eq(st, 0);
+	cr_assert(strstr(out, "<svg"));
+	cr_assert(strstr(out, "process-orders.fulfil.svg"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s render -f svg -o - %s 2>&1", t_bin(), sample("shop.pmap"));
+	out = t_run(cmd, &st);
+	cr_assert_eq(st, 2, "all levels do not fit standard output");
+	free(out);
+}
+
+Test(render, failure_leaves_files)
+{
+	char *d = tmpdir();
+	cr_assert_eq(run("%s render -o %s %s", d, sample("shop.pmap")), 0);
+	char *before = file_in(d, "forest.svg");
+	/* a folder where the forest goes: that write fails, the rest is kept */
+	char p[1024];
+	snprintf(p, sizeof p, "%s/process-chargeback.svg", d);
+	unlink(p);
+	cr_assert_eq(mkdir(p, 0777), 0);
+	cr_assert_eq(run("%s render -j 2 -o %s %s 2>/dev/null", d, sample("shop.pmap")), 2);
+	char *after = file_in(d, "forest.svg");
+	cr_assert_str_eq(before, after);
+	/* no temporary file left behind */
+	DIR *dir = opendir(d);
+	struct dirent *e;
+	while ((e = readdir(dir)))
+		cr_assert(e->d_name[0] != '.' || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."),
+		          "leftover %s", e->d_name);
+	closedir(dir);
+	rmdir(p);
+	free(before);
+	free(after);
+	free(d);
+}
+
+Test(render, collapse_large)
+{
+	char *d = tmpdir();
+	int st;
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s render --max-nodes 3 -f dot -o %s %s 2>&1",
+	         t_bin(), d, sample("shop.pmap"));
+	char *out = t_run(cmd, &st);
+	cr_assert_eq(st, 0);
+	cr_assert(strstr(out, "procmap: warning: diagram 'forest' would have 9 nodes (more than 3); drawn collapsed"), "%s", out);
+	free(out);
+	char *dot = file_in(d, "forest.dot");
+	cr_assert_null(strstr(dot, "subgraph cluster"));
+	cr_assert(strstr(dot, "processes"));
+	free(dot);
+	free(d);
+}
+
+Test(render, library_usage)
+{
+	pm_model *m = pm_model_new();
+	pm_render_options o = { .out_dir = "/tmp/x", .levels = PM_LEVEL_ALL, .formats = PM_IMAGE_SVG };
+	cr_assert_eq(pm_model_render(m, &o), PM_ERR_USAGE, "not resolved");
+	pm_model_free(m);
+}
+
+/* scripts/linkcheck.sh: every link resolves; Chromium loads index.html
+ * from file:// (skipped when chromium is not installed). */
+Test(render, linkcheck_chromium, .timeout = 120)
+{
+	char *d = tmpdir();
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "sh '%s/scripts/linkcheck.sh' '%s' '%s' '%s' 2>&1",
+	         t_root(), t_bin(), sample("shop.pmap"), d);
+	int st;
+	char *out = t_run(cmd, &st);
+	if (st == 77) {
+		free(out);
+		free(d);
+		cr_skip_test("chromium is not installed: links checked, page not loaded");
+	}
+	cr_assert_eq(st, 0, "%s", out);
+	free(out);
+	free(d);
+}
