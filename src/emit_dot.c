@@ -73,8 +73,14 @@ static const char *person_name(pm_model *m, pm_ix p)
 	return label_or_id(m, m->people.v[p].label, m->people.v[p].id);
 }
 
+/* A link to a diagram of a level this run does not draw would point to a
+ * file that may not exist, so there is none. */
 static const char *link_to(pm_rctx *c, pm_kind kind, pm_ix i)
 {
+	unsigned level = i == PM_NONE ? PM_LEVEL_FOREST :
+	                 kind == PM_KIND_SYSTEM ? PM_LEVEL_SYSTEM : PM_LEVEL_PROCESS;
+	if (!(c->levels & level))
+		return NULL;
 	const char *name = i == PM_NONE ? "forest" : pm_render_name(c->m, kind, i);
 	return name ? pm_arena_printf(c->m, "%s.%s", name, c->link_ext) : NULL;
 }

@@ -465,7 +465,10 @@ pm_status pm_model_render(pm_model *m, const pm_render_options *o)
 		if (st != PM_OK)
 			return st;
 	}
-	pm_rctx c = { .m = m, .max_nodes = o->max_nodes ? o->max_nodes : PM_RENDER_MAX_NODES };
+	pm_rctx c = { .m = m, .max_nodes = o->max_nodes ? o->max_nodes : PM_RENDER_MAX_NODES,
+	              /* one diagram to a stream is assembled by the caller:
+	               * keep its links to the other diagrams */
+	              .levels = o->out ? PM_LEVEL_ALL : o->levels };
 	c.link_ext = o->formats & PM_IMAGE_SVG ? "svg" : o->formats & PM_IMAGE_PDF ? "pdf"
 	             : o->formats & PM_IMAGE_PNG ? "png" : "dot";
 	jmp_buf jb;

@@ -37,6 +37,7 @@ typedef struct pm_rctx {
 	pm_map cycle_handoffs; /* (from proc << 32 | to proc) → 1: handoff-cycle */
 	pm_map crit_flows;     /* consecutive critical-path steps */
 	const char *link_ext;  /* "svg": what links between diagrams point to */
+	unsigned levels;       /* PM_LEVEL_* drawn in this run: links only to those */
 	unsigned max_nodes;
 	PM_VEC(pm_diagram) diagrams;
 } pm_rctx;

@@ -290,3 +290,25 @@ Test(render, linkcheck_chromium, .timeout = 120)
 	free(out);
 	free(d);
 }
+
+Test(render, partial_level_links_only_to_drawn_diagrams)
+{
+	char *d = tmpdir();
+	cr_assert_eq(run("%s render -l forest -f dot -o %s %s", d, sample("shop.pmap")), 0);
+	char *dot = file_in(d, "forest.dot");
+	cr_assert_null(strstr(dot, "URL="), "process diagrams were not drawn: no links");
+	free(dot);
+	char *d2 = tmpdir();
+	cr_assert_eq(run("%s render -l process -f dot -o %s %s", d2, sample("shop.pmap")), 0);
+	dot = file_in(d2, "process-orders.fulfil.dot");
+	cr_assert_null(strstr(dot, "URL=\"system-"), "system diagrams were not drawn");
+	free(dot);
+	char *d3 = tmpdir();
+	cr_assert_eq(run("%s render -l all -f dot -o %s %s", d3, sample("shop.pmap")), 0);
+	dot = file_in(d3, "forest.dot");
+	cr_assert(strstr(dot, "URL=\"process-orders.fulfil.dot\""));
+	free(dot);
+	free(d);
+	free(d2);
+	free(d3);
+}
