@@ -147,7 +147,7 @@ man: $(MAN_PAGES)
 
 $(BUILD)/man/%: man/%.scd
 	@mkdir -p $(dir $@)
-	@command -v scdoc >/dev/null || sh scripts/deps.sh extra
+	@command -v scdoc >/dev/null || sh scripts/deps.sh man
 	@$(if $(Q),echo "  SCDOC   $<")
 	$(Q)scdoc <$< >$@.tmp && mv $@.tmp $@
 
@@ -195,7 +195,7 @@ uninstall:
 .PHONY: leakcheck
 leakcheck: $(BIN) $(TBIN)
 	@test -z "$(SANITIZE)" || { echo "leakcheck: valgrind needs a build without SANITIZE" >&2; exit 2; }
-	@command -v valgrind >/dev/null || sh scripts/deps.sh extra
+	@command -v valgrind >/dev/null || sh scripts/deps.sh leakcheck
 	$(Q)rm -rf $(BUILD)/leakcheck && mkdir -p $(BUILD)/leakcheck
 	$(Q)PROCMAP_BIN=$(CURDIR)/tests/valgrind-cli.sh PROCMAP_VG_BIN=$(abspath $(BIN)) \
 	  PROCMAP_VG_LOGS=$(abspath $(BUILD))/leakcheck PROCMAP_ROOT=$(CURDIR) \

@@ -33,7 +33,7 @@ done
 dir=$(mktemp -d "${TMPDIR:-/tmp}/procmap-bench.XXXXXX")
 if [ -z "${BENCH_KEEP:-}" ]; then
 	trap 'rm -rf "$dir"' EXIT
-	trap 'exit 130' INT TERM
+	trap 'exit 130' HUP INT PIPE TERM
 else
 	echo "bench: keeping $dir"
 fi

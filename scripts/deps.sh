@@ -4,12 +4,14 @@
 # run by hand.  Needs root (or sudo) and apt-get.
 #   sh scripts/deps.sh          the build dependencies
 #   sh scripts/deps.sh fuzz     clang and libFuzzer, for `make fuzz` only
-#   sh scripts/deps.sh extra    valgrind (make leakcheck), scdoc (man pages)
+#   sh scripts/deps.sh man      scdoc and man, for the man pages (make install)
+#   sh scripts/deps.sh leakcheck  valgrind, for make leakcheck
 set -eu
 
 case "${1:-build}" in
 fuzz) pkgs="clang libclang-rt-14-dev" ;;
-extra) pkgs="valgrind scdoc man-db" ;;
+man) pkgs="scdoc man-db" ;;
+leakcheck) pkgs="valgrind" ;;
 *) pkgs="build-essential pkg-config libgraphviz-dev graphviz libyaml-dev libcriterion-dev python3-jsonschema python3-yaml" ;;
 esac
 missing=""

@@ -296,6 +296,8 @@ typedef struct frame {
 	bool seq, expect_key, block;
 	uint32_t col;             /* column of the first key; NONE before it */
 	uint32_t key;             /* the key whose value is open, in w->keys; NONE */
+	uint32_t owner;           /* the key this collection is the value of; NONE */
+	uint32_t items;           /* keys or items seen */
 } frame;
 
 typedef struct ywalk {
@@ -384,6 +386,7 @@ static void on_key(ywalk *yw, frame *f, const yaml_event_t *e)
 	uint32_t k = NONE;
 	int g;
 	f->key = NONE;
+	f->items++;
 	if (f->col == NONE)
 		f->col = (uint32_t)e->start_mark.column;
 	switch (f->role) {
@@ -441,7 +444,20 @@ static frame *push_frame(ywalk *yw, uint8_t role, bool seq)
 	f->expect_key = !seq;
 	f->col = NONE;
 	f->key = NONE;
+	f->owner = yw->stack[yw->depth - 1].key;
 	return f;
+}
+
+/* A group with nothing in it (`steps: {}`, `flow:`) stands for no element:
+ * its comments go to the end of the body that holds it. */
+static void empty_group(ywalk *yw, const frame *holder, uint32_t k)
+{
+	if (k == NONE || !yw->w->keys.v[k].group)
+		return;
+	struct yaml_key *key = &yw->w->keys.v[k];
+	key->akind = (uint8_t)(holder->role == R_ROOT ? PM_AK_TOP : holder->ak);
+	key->elem = holder->role == R_ROOT ? 0 : holder->elem;
+	key->slot = PM_SLOT_END;
 }
 
 /* The role of a collection that is the value of the parent's current key. */
@@ -475,8 +491,11 @@ static void open_value(ywalk *yw, const yaml_event_t *e, bool seq)
 /* A scalar that is a value or a sequence item. */
 static void on_value(ywalk *yw, frame *f, const yaml_event_t *e)
 {
+	if (!f->seq && (f->role == R_ROOT || f->role == R_ELEM))
+		empty_group(yw, f, f->key);   /* `steps:` with no value */
 	if (f->role != R_FLOWS || !f->seq)
 		return;
+	f->items++;
 	add_key(yw, e, PM_AK_CHAIN, yw->arrows, PM_SLOT_STMT);
 	yw->arrows += count_arrows((const char *)e->data.scalar.value,
 	                           e->data.scalar.length);
@@ -485,6 +504,9 @@ static void on_value(ywalk *yw, frame *f, const yaml_event_t *e)
 static void close_frame(ywalk *yw, const yaml_event_t *e)
 {
 	frame *f = &yw->stack[yw->depth];
+	const frame *holder = &yw->stack[yw->depth - 1];
+	if (!f->items && yw->depth > 1 && (holder->role == R_ROOT || holder->role == R_ELEM))
+		empty_group(yw, holder, f->owner);
 	if (!f->seq && f->block && f->col != NONE &&
 	    (f->role == R_ELEM || f->role == R_ROOT)) {
 		uint32_t k = add_key(yw, e, f->role == R_ROOT ? PM_AK_TOP : (pm_anchor_kind)f->ak,

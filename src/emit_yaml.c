@@ -195,24 +195,28 @@ static void line(yemit *y, unsigned indent)
 	pm_buf_spaces(y->m, y->out, indent);
 }
 
-/* A comment: YAML takes only printable characters there, and a .pmap
- * comment may hold any, so C0/C1 controls, DEL, U+FFFE and U+FFFF become '?'
- * (else the YAML written could not be read back). */
-static void put_text(yemit *y, pm_str s)
+/* A comment as written, but for what YAML cannot hold in one: a .pmap
+ * comment may hold any character, YAML takes only printable ones and breaks
+ * lines at NEL, LS and PS.  Those become escapes, \xNN or \uNNNN, so the
+ * YAML reads back and the character stays visible. */
+static void put_text(yemit *y, pm_str str)
 {
-	const unsigned char *p = (const unsigned char *)pm_str_get(y->m, s);
-	size_t n = pm_str_len(y->m, s);
+	const char *s = pm_str_get(y->m, str);
+	size_t n = pm_str_len(y->m, str), run = 0;
 	for (size_t i = 0; i < n; i++) {
-		bool c1 = p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F;
-		bool nonchar = p[i] == 0xEF && i + 2 < n && p[i + 1] == 0xBF &&
-		               (p[i + 2] == 0xBE || p[i + 2] == 0xBF);
-		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7F || c1 || nonchar) {
-			pm_buf_putc(y->m, y->out, '?');
-			i += c1 ? 1 : nonchar ? 2 : 0;
-		} else {
-			pm_buf_putc(y->m, y->out, (char)p[i]);
+		unsigned char c = (unsigned char)s[i];
+		size_t len = 1;
+		unsigned long cp = c >= 0x80 ? code_point((const unsigned char *)s + i, &len) : c;
+		if (needs_escape(cp) && c != '\t') {
+			pm_buf_put(y->m, y->out, s + run, i - run);
+			char esc[12];
+			snprintf(esc, sizeof esc, cp <= 0xFF ? "\\x%02lX" : "\\u%04lX", cp);
+			pm_buf_puts(y->m, y->out, esc);
+			run = i + len;
 		}
+		i += len - 1;
 	}
+	pm_buf_put(y->m, y->out, s + run, n - run);
 }
 
 /* The comments and blank lines before a statement. */
