@@ -223,9 +223,21 @@ static inline void fz_field(fz_recs *r, const char *s)
 	fputs(s, r->f);
 }
 
+/* A string field with its line breaks as "\n": .pmap writes CR, LF and
+ * CRLF in a string all as the escape \n (it has no other), so YAML's "\r"
+ * comes back as a line break by design. */
 static inline void fz_sfield(fz_recs *r, const pm_model *m, pm_str s)
 {
-	fz_field(r, pm_str_get(m, s));
+	const char *p = pm_str_get(m, s);
+	size_t n = 0;
+	for (const char *q = p; *q; q++)
+		n += !(q[0] == '\r' && q[1] == '\n');
+	fprintf(r->f, "%zu:", n);
+	for (; *p; p++) {
+		if (p[0] == '\r' && p[1] == '\n')
+			continue;   /* the \n follows */
+		fputc(*p == '\r' ? '\n' : *p, r->f);
+	}
 }
 
 static inline void fz_begin(fz_recs *r, const char *kind)

@@ -378,57 +378,53 @@ static uint32_t count_arrows(const char *s, size_t n)
 	return k;
 }
 
+/* A key of the model or of an element: an attribute, `name`, or a group
+ * (which stands for its first element). */
+static uint32_t attr_key(ywalk *yw, const frame *f, const yaml_event_t *e, const char *s)
+{
+	pm_anchor_kind ak = f->role == R_ROOT ? PM_AK_TOP : (pm_anchor_kind)f->ak;
+	pm_ix elem = f->role == R_ROOT ? 0 : f->elem;
+	int g = group_kind(s), a = -1;
+	uint32_t k;
+	for (int i = 0; i < PM_KEY_COUNT; i++)
+		if (strcmp(s, pm_key_names[i]) == 0)
+			a = i;
+	if (g >= 0)
+		k = add_key(yw, e, (pm_anchor_kind)g, yw->next[g], PM_SLOT_STMT);
+	else if (strcmp(s, "flow") == 0)
+		k = add_key(yw, e, PM_AK_CHAIN, yw->arrows, PM_SLOT_STMT);
+	else if (a == PM_KEY_IGNORE)
+		k = add_key(yw, e, PM_AK_IGNORE, yw->ignores, PM_SLOT_STMT);
+	else if (a >= 0)
+		return add_key(yw, e, ak, elem, PM_SLOT_KEY + (unsigned)a);
+	else if (strcmp(s, "name") == 0 && f->role == R_ELEM)
+		return add_key(yw, e, ak, elem, PM_SLOT_NAME);
+	else
+		return NONE;
+	yw->w->keys.v[k].group = true;
+	return k;
+}
+
 /* A key of a mapping: what it stands for decides what its value opens. */
 static void on_key(ywalk *yw, frame *f, const yaml_event_t *e)
 {
 	const char *s = (const char *)e->data.scalar.value;
 	size_t n = e->data.scalar.length;
-	uint32_t k = NONE;
-	int g;
 	f->key = NONE;
 	f->items++;
 	if (f->col == NONE)
 		f->col = (uint32_t)e->start_mark.column;
-	switch (f->role) {
-	case R_ROOT:
-	case R_ELEM: {
-		pm_anchor_kind ak = f->role == R_ROOT ? PM_AK_TOP : (pm_anchor_kind)f->ak;
-		pm_ix elem = f->role == R_ROOT ? 0 : f->elem;
-		int a = -1;
-		for (int i = 0; i < PM_KEY_COUNT; i++)
-			if (strcmp(s, pm_key_names[i]) == 0)
-				a = i;
-		if ((g = group_kind(s)) >= 0) {
-			k = add_key(yw, e, (pm_anchor_kind)g, yw->next[g], PM_SLOT_STMT);
-			yw->w->keys.v[k].group = true;
-		} else if (strcmp(s, "flow") == 0) {
-			k = add_key(yw, e, PM_AK_CHAIN, yw->arrows, PM_SLOT_STMT);
-			yw->w->keys.v[k].group = true;
-		} else if (a == PM_KEY_IGNORE) {
-			k = add_key(yw, e, PM_AK_IGNORE, yw->ignores, PM_SLOT_STMT);
-			yw->w->keys.v[k].group = true;
-		} else if (a >= 0) {
-			k = add_key(yw, e, ak, elem, PM_SLOT_KEY + (unsigned)a);
-		} else if (strcmp(s, "name") == 0 && f->role == R_ELEM) {
-			k = add_key(yw, e, ak, elem, PM_SLOT_NAME);
-		}
-		break;
-	}
-	case R_GROUP: {
+	if (f->role == R_ROOT || f->role == R_ELEM) {
+		f->key = attr_key(yw, f, e, s);
+	} else if (f->role == R_GROUP) {
 		pm_ix i = yw->next[f->ak]++;
 		pm_str id = elem_id(yw->m, (pm_anchor_kind)f->ak, i);
 		if (!id || pm_str_len(yw->m, id) != n || memcmp(pm_str_get(yw->m, id), s, n) != 0)
 			yw->failed = true;
-		k = add_key(yw, e, (pm_anchor_kind)f->ak, i, PM_SLOT_STMT);
-		break;
+		f->key = add_key(yw, e, (pm_anchor_kind)f->ak, i, PM_SLOT_STMT);
+	} else if (f->role == R_IGNORE) {
+		f->key = add_key(yw, e, PM_AK_IGNORE, yw->ignores++, PM_SLOT_STMT);
 	}
-	case R_IGNORE:
-		k = add_key(yw, e, PM_AK_IGNORE, yw->ignores++, PM_SLOT_STMT);
-		break;
-	default:
-		break;
-	}
-	f->key = k;
 }
 
 static frame *push_frame(ywalk *yw, uint8_t role, bool seq)

@@ -365,10 +365,42 @@ static void push_triv(fmt *f, uint32_t v)
 	*pm_vec_push(f->m, f->w->triv) = v;
 }
 
+/* Where a comment goes: after code on its line, to the statement that
+ * ended there or to the '{' it follows; on a line of its own, before what
+ * comes next (pushed to w->triv). */
+static void scan_comment(fmt *f, const cursor *c, body *b, uint32_t last, bool opening)
+{
+	b->comments++;
+	if (!c->nl && last != NONE) {
+		f->w->stmts.v[last].trail = c->t.start;
+	} else if (!c->nl && opening) {
+		b->open = c->t.start;
+	} else {
+		if (c->nl > 1)
+			push_triv(f, BLANK);
+		push_triv(f, c->t.start);
+	}
+}
+
+/* A statement, with the comments and blank lines pending before it. */
+static void scan_one(fmt *f, cursor *c, body *b, uint32_t pend, uint8_t scope)
+{
+	pm_work *w = f->w;
+	if (c->nl > 1)
+		push_triv(f, BLANK);
+	struct fmt_stmt *s = pm_vec_push(f->m, w->stmts);
+	memset(s, 0, sizeof *s);
+	s->body = s->close = s->trail = NONE;
+	s->lead = pend;
+	s->nlead = w->triv.n - pend;
+	s->seq = w->stmts.n - 1 - b->first;
+	scan_stmt(f, c, s, scope);
+	b->comments += s->inner;
+}
+
 /* body -> { stmt | comment | ';' } ('}' | end of file)
- * Ties each comment to a statement: a comment on a line of its own to the
- * next statement (or to the end of the body), a comment after code to the
- * statement that ended on its line, or to the '{' it follows. */
+ * Each statement gets the comments and blank lines written before it; what
+ * is left before the '}' is the body's end. */
 static void scan_body(fmt *f, cursor *c, body *b, uint8_t scope)
 {
 	pm_work *w = f->w;
@@ -378,52 +410,27 @@ static void scan_body(fmt *f, cursor *c, body *b, uint8_t scope)
 	b->open = NONE;
 	b->scope = scope;
 	uint32_t pend = w->triv.n, last = NONE;
-	bool opening = scope != SC_TOP;
+	bool opening = scope != SC_TOP;   /* still on the line of the '{' */
 	for (;;) {
 		if (c->nl) {
 			last = NONE;
 			opening = false;
 		}
-		switch (c->t.kind) {
-		case PM_T_SEMI:
+		if (c->t.kind == PM_T_RBRACE || c->t.kind == PM_T_EOF)
+			break;
+		if (c->t.kind == PM_T_SEMI || c->t.kind == PM_T_COMMENT) {
+			if (c->t.kind == PM_T_COMMENT)
+				scan_comment(f, c, b, last, opening);
 			adv(c);
-			break;
-		case PM_T_RBRACE:
-		case PM_T_EOF:
-			b->end = pend;
-			b->nend = w->triv.n - pend;
-			b->n = w->stmts.n - b->first;
-			return;
-		case PM_T_COMMENT:
-			b->comments++;
-			if (!c->nl && last != NONE) {
-				w->stmts.v[last].trail = c->t.start;
-			} else if (!c->nl && opening) {
-				b->open = c->t.start;
-			} else {
-				if (c->nl > 1)
-					push_triv(f, BLANK);
-				push_triv(f, c->t.start);
-			}
-			adv(c);
-			break;
-		default: {
-			if (c->nl > 1)
-				push_triv(f, BLANK);
-			struct fmt_stmt *s = pm_vec_push(f->m, w->stmts);
-			memset(s, 0, sizeof *s);
-			s->body = s->close = s->trail = NONE;
-			s->lead = pend;
-			s->nlead = w->triv.n - pend;
-			s->seq = w->stmts.n - 1 - b->first;
-			scan_stmt(f, c, s, scope);
-			b->comments += s->inner;
-			last = w->stmts.n - 1;
-			pend = w->triv.n;
-			break;
+			continue;
 		}
-		}
+		scan_one(f, c, b, pend, scope);   /* leaves c on the next token */
+		last = w->stmts.n - 1;
+		pend = w->triv.n;
 	}
+	b->end = pend;
+	b->nend = w->triv.n - pend;
+	b->n = w->stmts.n - b->first;
 }
 
 /* Scans the body of declaration `s` (the cursor starts after its '{'). */
