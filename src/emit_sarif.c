@@ -7,7 +7,11 @@
  * and, with the related ids, into the result's property bag; a finding
  * silenced by `ignore:` carries an inSource suppression whose justification
  * is the reason, every other result an empty suppressions array (SARIF: "not
- * suppressed", where no array would mean "unknown"). */
+ * suppressed", where no array would mean "unknown").  A partial fingerprint
+ * made of the rule, the subject and the related ids (not the line, not the
+ * message, whose figures change) lets a code-scanning service match a
+ * finding across runs after the lines around it moved. */
+#include <stdint.h>
 #include <string.h>
 
 #include "json.h"
@@ -139,6 +143,40 @@ static void write_suppressions(pm_json *j, const pm_diag *d)
 	pm_json_array_end(j);
 }
 
+/* FNV-1a, 64 bits, over s and its terminating NUL. */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	do {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	} while (*p++);
+	return h;
+}
+
+/* "procmap/v1": the rule and what the finding is about.  A finding without
+ * a subject (a reading error) has only its file and message to go by. */
+static void write_fingerprint(pm_json *j, const pm_diag *d)
+{
+	uint64_t h = fnv1a(0xcbf29ce484222325ULL, d->rule);
+	if (d->subject) {
+		h = fnv1a(h, d->subject);
+	} else {
+		h = fnv1a(h, d->file ? d->file : "");
+		h = fnv1a(h, d->message);
+	}
+	for (size_t i = 0; i < d->nrelated; i++)
+		h = fnv1a(h, d->related[i]);
+	char hex[17];
+	for (int k = 15; k >= 0; k--, h >>= 4)
+		hex[k] = "0123456789abcdef"[h & 15];
+	hex[16] = '\0';
+	pm_json_key(j, "partialFingerprints");
+	pm_json_object(j);
+	pm_json_kstr(j, "procmap/v1", hex);
+	pm_json_object_end(j);
+}
+
 static void write_result(pm_json *j, const pm_diag *d, const char *uri)
 {
 	const pm_rule_info *r = pm_rule_find(d->rule, strlen(d->rule));
@@ -157,6 +195,7 @@ static void write_result(pm_json *j, const pm_diag *d, const char *uri)
 		write_location(j, d, uri);
 		pm_json_array_end(j);
 	}
+	write_fingerprint(j, d);
 	write_suppressions(j, d);
 	write_properties(j, d);
 	pm_json_object_end(j);

@@ -100,7 +100,7 @@ static size_t schema_files;
 static void expect_schema_valid(const char *yaml, const char *what)
 {
 	if (!schema_dir) {
-		schema_dir = strdup("/tmp/procmap-schema-XXXXXX");
+		schema_dir = strdup("/tmp/procmap-convert-schema-XXXXXX");
 		cr_assert_not_null(mkdtemp(schema_dir));
 	}
 	char *path = NULL;

@@ -360,6 +360,17 @@ Test(fmt_cli, check_names_files_that_would_change)
 	rmtree(d);
 }
 
+/* The samples are what people copy from: they are kept in fmt's layout,
+ * so `fmt --check` on a copy of them passes. */
+Test(fmt_cli, samples_are_formatted)
+{
+	int st;
+	char *out = run(t_root(), "fmt --check samples/*.pmap", &st);
+	cr_expect_eq(st, 0, "run 'procmap fmt -w samples/*.pmap':\n%s", out);
+	cr_expect_str_empty(out);
+	free(out);
+}
+
 Test(fmt_cli, write_rewrites_atomically_and_keeps_the_mode)
 {
 	char *d = tmpdir();

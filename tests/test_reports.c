@@ -525,6 +525,9 @@ Test(reports, sarif_result_location_and_suppression)
 	          "              ]\n"
 	          "            }\n"
 	          "          ],\n"
+	          "          \"partialFingerprints\": {\n"
+	          "            \"procmap/v1\": \"4e862a0822fce0ad\"\n"
+	          "          },\n"
 	          "          \"suppressions\": [\n"
 	          "            {\n"
 	          "              \"kind\": \"inSource\",\n"
@@ -550,6 +553,9 @@ Test(reports, sarif_absolute_path_and_unsuppressed)
 	char *got = report(m, PM_REPORT_SARIF, 0);
 	cr_expect(strstr(got, "\"uri\": \"file:///srv/maps/x.pmap\"") != NULL, "got:\n%s", got);
 	cr_expect(strstr(got, "\"suppressions\": [],") != NULL, "got:\n%s", got);
+	/* rule and subject, FNV-1a 64 (computed apart from procmap) */
+	cr_expect(strstr(got, "\"procmap/v1\": \"e42c480605420220\"") != NULL,
+	          "got:\n%s", got);
 	cr_expect(strstr(got, "\"level\": \"error\",\n          \"message\"") != NULL,
 	          "got:\n%s", got);
 	free(got);
