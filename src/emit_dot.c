@@ -236,7 +236,11 @@ static Agraph_t *new_graph(const char *name, const char *rankdir)
 	agattr(g, AGRAPH, "fontname", "Helvetica");
 	agattr(g, AGRAPH, "fontsize", "11");
 	agattr(g, AGRAPH, "nodesep", "0.35");
-	agattr(g, AGRAPH, "ranksep", "0.9");   /* room for edge xlabels */
+	agattr(g, AGRAPH, "ranksep", "0.5");
+	/* Rank the whole graph at once: by default dot ranks each cluster on
+	 * its own and then the clusters as single nodes, so a flow that goes
+	 * from lane to lane and back ran right to left. */
+	agattr(g, AGRAPH, "newrank", "true");
 	agattr(g, AGRAPH, "labeljust", "l");
 	agattr(g, AGNODE, "fontname", "Helvetica");
 	agattr(g, AGNODE, "fontsize", "10");
@@ -315,12 +319,20 @@ static bool map_has(const pm_map *map, pm_ix a, pm_ix b)
 	return map->n && pm_map_get(map, (uint64_t)a << 32 | b) != PM_NONE;
 }
 
-static Agedge_t *edge(pm_model *m, Agraph_t *g, Agnode_t *a, Agnode_t *b,
+/* A label for edge e, drawn once the diagram is complete (place_labels). */
+static void edge_label(pm_rctx *c, Agedge_t *e, const char *label)
+{
+	pm_elabel *l = pm_vec_push(c->m, c->elabels);
+	l->e = e;
+	l->label = label;
+}
+
+static Agedge_t *edge(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b,
                       char kind, pm_ix i, pm_str label)
 {
-	Agedge_t *e = agedge(g, a, b, (char *)node_name(m, kind, i), 1);
+	Agedge_t *e = agedge(g, a, b, (char *)node_name(c->m, kind, i), 1);
 	if (label)
-		set(e, "xlabel", escs(m, label));
+		edge_label(c, e, escs(c->m, label));
 	return e;
 }
 
@@ -361,7 +373,7 @@ static void forest_full(pm_rctx *c, Agraph_t *g)
 		const pm_handoff *h = &m->handoffs.v[i];
 		Agnode_t *a = agnode(g, (char *)node_name(m, 'p', h->from_proc), 0);
 		Agnode_t *b = agnode(g, (char *)node_name(m, 'p', h->to_proc), 0);
-		handoff_style(c, edge(m, g, a, b, 'h', i, h->label), h);
+		handoff_style(c, edge(c, g, a, b, 'h', i, h->label), h);
 	}
 }
 
@@ -491,7 +503,7 @@ static void flow_edges(pm_rctx *c, Agraph_t *g, pm_ix proc)
 	for (pm_ix k = 0; k < p->flow_count; k++) {
 		pm_ix fi = p->flow_first + k;
 		const pm_flow *f = &m->flows.v[fi];
-		Agedge_t *e = edge(m, g, agnode(g, (char *)node_name(m, 's', f->from), 0),
+		Agedge_t *e = edge(c, g, agnode(g, (char *)node_name(m, 's', f->from), 0),
 		                   agnode(g, (char *)node_name(m, 's', f->to), 0), 'f', fi, f->label);
 		if (map_has(&c->cycle_flows, f->from, f->to)) {
 			set(e, "color", C_VERMILLION);
@@ -557,7 +569,7 @@ static void system_handoffs(pm_rctx *c, Agraph_t *g, pm_ix sys, bool collapsed)
 			b = to_in ? proc_anchor(m, g, h->to_proc, h->to_step)
 			          : stub(c, g, h->to_proc, true);
 		}
-		Agedge_t *e = edge(m, g, a, b, 'h', i, h->label);
+		Agedge_t *e = edge(c, g, a, b, 'h', i, h->label);
 		handoff_style(c, e, h);
 		if (!collapsed && from_in && h->from_step == PM_NONE)
 			set(e, "ltail", pm_arena_printf(m, "clusterP%u", (unsigned)h->from_proc));
@@ -690,7 +702,7 @@ static void process_diagram(pm_rctx *c, Agraph_t *g, pm_ix pi)
 			Agedge_t *e = agedge(g, outgoing ? sn : x, outgoing ? x : sn,
 				(char *)pm_arena_printf(m, "h%u_%u", (unsigned)i, (unsigned)s), 1);
 			if (h->label)
-				set(e, "xlabel", escs(m, h->label));
+				edge_label(c, e, escs(m, h->label));
 			handoff_style(c, e, h);
 			set(e, "style", "dashed");
 		}
@@ -731,10 +743,69 @@ size_t pm_dot_size(pm_rctx *c, const pm_diagram *d)
 	return m->processes.v[d->ix].step_count;
 }
 
+/* The innermost cluster that holds both a and b, else the root.  Clusters
+ * nest two deep at most here, so the walk is short. */
+static Agraph_t *common_cluster(Agraph_t *g, Agnode_t *a, Agnode_t *b)
+{
+	for (;;) {
+		Agraph_t *in = NULL;
+		for (Agraph_t *s = agfstsubg(g); s && !in; s = agnxtsubg(s))
+			if (agsubnode(s, a, 0) && agsubnode(s, b, 0))
+				in = s;
+		if (!in)
+			return g;
+		g = in;
+	}
+}
+
+/* Edge labels become small text nodes on their edge: a -> label -> b.
+ * dot keeps nodes apart, so a label never sits on a box or on another
+ * label, which Graphviz's xlabel placement does not promise; and dot's own
+ * edge labels are out, as 2.43 frees memory twice laying out a labelled
+ * edge between two nodes of one rank (flat_edges).  The label node goes in
+ * the innermost cluster of both ends, so a flow inside a lane stays in it.
+ * Both halves keep every attribute of the edge (colour, width, class,
+ * lhead/ltail where they apply); only the second half has the arrowhead. */
+static void place_labels(pm_rctx *c, Agraph_t *g)
+{
+	pm_model *m = c->m;
+	for (uint32_t i = 0; i < c->elabels.n; i++) {
+		Agedge_t *e = c->elabels.v[i].e;
+		Agnode_t *a = agtail(e), *b = aghead(e);
+		Agnode_t *n = agnode(common_cluster(g, a, b),
+		                     (char *)pm_arena_printf(m, "label%u", (unsigned)i), 1);
+		const char *colour = agget(e, "fontcolor");
+		set(n, "label", c->elabels.v[i].label);
+		set(n, "shape", "plaintext");
+		set(n, "style", "");
+		set(n, "fontsize", "9");
+		set(n, "width", "0");
+		set(n, "height", "0");
+		set(n, "margin", "0.04,0.02");
+		if (colour && *colour)
+			set(n, "fontcolor", colour);
+		set(n, "class", "edge-label");
+		const char *name = agnameof(e);
+		Agedge_t *e1 = agedge(g, a, n, (char *)pm_arena_printf(m, "%s_a", name), 1);
+		Agedge_t *e2 = agedge(g, n, b, (char *)pm_arena_printf(m, "%s_b", name), 1);
+		agcopyattr(e, e1);
+		agcopyattr(e, e2);
+		set(e1, "arrowhead", "none");
+		const char *lhead = agget(e, "lhead"), *ltail = agget(e, "ltail");
+		if (lhead && *lhead)
+			set(e1, "lhead", "");
+		if (ltail && *ltail)
+			set(e2, "ltail", "");
+		agdelete(g, e);
+	}
+	c->elabels.n = 0;
+}
+
 Agraph_t *pm_dot_build(pm_rctx *c, const pm_diagram *d, int *collapsed)
 {
 	bool big = d->kind != PM_DIAGRAM_PROCESS && pm_dot_size(c, d) > c->max_nodes;
 	*collapsed = big;
+	c->elabels.n = 0;
 	Agraph_t *g = new_graph(d->name, "LR");
 	add_legend(c, g, diagram_title(c, d));
 	switch (d->kind) {
@@ -751,5 +822,6 @@ Agraph_t *pm_dot_build(pm_rctx *c, const pm_diagram *d, int *collapsed)
 		process_diagram(c, g, d->ix);
 		break;
 	}
+	place_labels(c, g);
 	return g;
 }

@@ -139,6 +139,7 @@ void pm_rctx_release(pm_rctx *c)
 	pm_map_free(&c->cycle_handoffs);
 	pm_map_free(&c->crit_flows);
 	pm_vec_free(c->diagrams);
+	pm_vec_free(c->elabels);
 }
 
 /* Ids are [A-Za-z0-9_-] joined by dots; anything else (or "..") would not

@@ -29,6 +29,12 @@ typedef struct pm_diagram {
 	const char *name;      /* file name without extension, e.g. "system-orders" */
 } pm_diagram;
 
+/* An edge label waiting to become a node of its own (emit_dot.c). */
+typedef struct pm_elabel {
+	Agedge_t *e;
+	const char *label;     /* DOT-escaped */
+} pm_elabel;
+
 /* What every diagram reads: the model and the findings, prepared once. */
 typedef struct pm_rctx {
 	pm_model *m;
@@ -40,6 +46,7 @@ typedef struct pm_rctx {
 	unsigned levels;       /* PM_LEVEL_* drawn in this run: links only to those */
 	unsigned max_nodes;
 	PM_VEC(pm_diagram) diagrams;
+	PM_VEC(pm_elabel) elabels;   /* the diagram being built */
 } pm_rctx;
 
 /* Fills the marks and maps from m->diags and m->an (after analysis). */

@@ -219,6 +219,59 @@ Test(render, stdout_one_diagram)
 	free(out);
 }
 
+/* Edge labels are nodes on their edge, in the innermost cluster of both
+ * ends; the whole graph is ranked at once (newrank), so a flow that leaves
+ * a lane and comes back still runs left to right. */
+Test(render, edge_labels_are_nodes_in_their_lane)
+{
+	char *d = tmpdir();
+	char path[1024];
+	snprintf(path, sizeof path, "%s/m.pmap", d);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("person a\nperson b\n"
+	      "process p {\n"
+	      "  step x { owner: a }\n  step y { owner: a }\n  step z { owner: b }\n"
+	      "  x -> y \"same lane\"\n  y -> z \"next lane\"\n"
+	      "}\n", f);
+	fclose(f);
+	int st;
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "%s render -l process -f dot -o - %s", t_bin(), path);
+	char *dot = t_run(cmd, &st);
+	cr_assert_eq(st, 0, "%s", dot);
+	cr_expect(strstr(dot, "newrank=true"), "%s", dot);
+	cr_expect_null(strstr(dot, "xlabel"), "%s", dot);
+	/* a's lane holds x, y and the label between them; b's lane only z */
+	const char *lane_a = strstr(dot, "subgraph cluster_o0 {");
+	const char *lane_b = strstr(dot, "subgraph cluster_o1 {");
+	cr_assert(lane_a && lane_b, "%s", dot);
+	const char *same = strstr(dot, "label=\"same lane\"");
+	const char *next = strstr(dot, "label=\"next lane\"");
+	cr_assert(same && next, "%s", dot);
+	cr_expect(same > lane_a && same < lane_b, "label inside a's lane:\n%s", dot);
+	const char *lane_b_end = strstr(lane_b, "\n\t}");
+	cr_assert_not_null(lane_b_end);
+	cr_expect(next > lane_b_end, "label between lanes is outside both:\n%s", dot);
+	cr_expect(strstr(dot, "class=\"edge-label\""), "%s", dot);
+	/* the edge is split: no arrowhead into the label, one out of it */
+	cr_expect(strstr(dot, "s0 -> label0"), "%s", dot);
+	cr_expect(strstr(dot, "label0 -> s1"), "%s", dot);
+	cr_expect(strstr(dot, "arrowhead=none"), "%s", dot);
+	cr_expect_null(strstr(dot, "s0 -> s1"), "%s", dot);
+	free(dot);
+	/* and it lays out: every label is drawn as text in the SVG */
+	snprintf(cmd, sizeof cmd, "%s render -l process -f svg -o - %s", t_bin(), path);
+	char *svg = t_run(cmd, &st);
+	cr_assert_eq(st, 0);
+	cr_expect(strstr(svg, ">same lane</text>"), "%s", svg);
+	cr_expect(strstr(svg, ">next lane</text>"), "%s", svg);
+	free(svg);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+	cr_expect_eq(system(cmd), 0);
+	free(d);
+}
+
 Test(render, failure_leaves_files)
 {
 	char *d = tmpdir();
