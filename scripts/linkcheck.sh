@@ -4,8 +4,12 @@
 #   scripts/linkcheck.sh PROCMAP_BIN MODEL [OUTDIR]
 # Checks: every href/xlink:href in index.html and in every SVG names a file
 # that exists in OUTDIR (no scheme, no '..', no '/'); Chromium loads the page
-# and its DOM has the forest <object>.  Exit 0 all good, 1 a check failed,
-# 77 Chromium is not installed (the test suite then skips).
+# and its DOM has the forest <object>; and a screenshot of the page shows the
+# forest painted (scripts/pngcount.py counts the pixels of the process-box
+# fill, a colour nothing else on the page uses: the DOM can be whole while
+# the browser refuses to paint the SVG).  LINKCHECK_SCREENSHOT=FILE keeps
+# the screenshot.  Exit 0 all good, 1 a check failed, 77 Chromium is not
+# installed (the test suite then skips).
 set -eu
 bin=$1
 model=$2
@@ -37,11 +41,12 @@ profile=$(mktemp -d)
 dom=$(timeout 60 "$chrome" --headless --no-sandbox --disable-gpu \
 	--disable-background-networking --disable-component-update --disable-sync \
 	--no-first-run --user-data-dir="$profile" --dump-dom "file://$out/index.html" 2>/dev/null || true)
-if [ -n "${LINKCHECK_SCREENSHOT:-}" ]; then
-	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
-		--user-data-dir="$profile" --window-size=1280,1600 \
-		--screenshot="$LINKCHECK_SCREENSHOT" "file://$out/index.html" >/dev/null 2>&1 || true
-fi
+shot=${LINKCHECK_SCREENSHOT:-$profile/shot.png}
+timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
+	--disable-background-networking --disable-component-update --disable-sync \
+	--user-data-dir="$profile" --window-size=1280,1600 \
+	--screenshot="$shot" "file://$out/index.html" >/dev/null 2>&1 || true
+painted=$(python3 "$(dirname "$0")/pngcount.py" "$shot" DDEEF8 2>/dev/null || echo 0)
 rm -rf "$profile"
 case $dom in
 *'<object id="forest" data="forest.svg"'*) ;;
@@ -51,4 +56,8 @@ case $dom in
 *'<h2>Systems and processes</h2>'*) ;;
 *) echo "linkcheck: the page has no list of systems" >&2; exit 1 ;;
 esac
-echo "linkcheck: ok ($out)"
+if [ "$painted" -lt 1000 ]; then
+	echo "linkcheck: the screenshot shows no forest diagram ($painted pixels of its boxes)" >&2
+	exit 1
+fi
+echo "linkcheck: ok ($out; forest painted, $painted pixels of its boxes)"

@@ -316,6 +316,38 @@ Test(render, collapse_large)
 	free(d);
 }
 
+/* A system diagram over --max-nodes keeps its processes as single nodes
+ * linking to their diagrams, with its hand-offs; smaller ones stay open. */
+Test(render, collapse_large_system)
+{
+	char *d = tmpdir();
+	int st;
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s render --max-nodes 10 -f dot -o %s %s 2>&1",
+	         t_bin(), d, sample("shop.pmap"));
+	char *out = t_run(cmd, &st);
+	cr_assert_eq(st, 0);
+	cr_expect_str_eq(out, "procmap: warning: diagram 'system-orders' would have 15 nodes "
+	                      "(more than 10); drawn collapsed\n");
+	free(out);
+	char *dot = file_in(d, "system-orders.dot");
+	cr_expect_null(strstr(dot, "subgraph cluster"), "%s", dot);
+	cr_expect(strstr(dot, "URL=\"process-orders.fulfil.dot\""), "%s", dot);
+	cr_expect(strstr(dot, "URL=\"process-orders.returns.dot\""), "%s", dot);
+	cr_expect(strstr(dot, "label=\"reorder now\""), "hand-offs stay: %s", dot);
+	cr_expect(strstr(dot, "URL=\"process-stock.reorder.dot\""), "stubs stay: %s", dot);
+	free(dot);
+	dot = file_in(d, "system-stock.dot");
+	cr_expect(strstr(dot, "subgraph clusterP"), "a small system is drawn open: %s", dot);
+	free(dot);
+	dot = file_in(d, "forest.dot");
+	cr_expect(strstr(dot, "subgraph cluster_s0"), "9 processes fit in 10: %s", dot);
+	free(dot);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+	cr_expect_eq(system(cmd), 0);
+	free(d);
+}
+
 Test(render, library_usage)
 {
 	pm_model *m = pm_model_new();
