@@ -264,17 +264,6 @@ static void end_line(yemit *y, pm_anchor_kind ak, pm_ix elem, unsigned slot,
 
 /* --- elements --------------------------------------------------------------------- */
 
-/* Whether two ignores of an element name the same rule: a YAML mapping
- * cannot hold both, so only the first is written. */
-static bool dup_rule(yemit *y, const pm_elem *e, uint32_t j)
-{
-	pm_str rule = y->m->ignores.v[y->w->ignores.v[e->ignores + j]].rule;
-	for (uint32_t k = 0; k < j; k++)
-		if (y->m->ignores.v[y->w->ignores.v[e->ignores + k]].rule == rule)
-			return true;
-	return false;
-}
-
 static void put_uses(yemit *y, const pm_elem *e)
 {
 	pm_buf_putc(y->m, y->out, '[');
@@ -317,8 +306,6 @@ static void put_flow_body(yemit *y, const pm_elem *e)
 	if (e->nignores) {
 		pm_buf_puts(y->m, y->out, any ? ", ignore: {" : " ignore: {");
 		for (uint32_t j = 0; j < e->nignores; j++) {
-			if (dup_rule(y, e, j))
-				continue;
 			const pm_ignore *g = &y->m->ignores.v[y->w->ignores.v[e->ignores + j]];
 			pm_buf_puts(y->m, y->out, j ? ", " : " ");
 			put_str(y, g->rule, true);
@@ -432,8 +419,6 @@ static void emit_ignores(yemit *y, const pm_elem *e, unsigned indent)
 	pm_buf_puts(y->m, y->out, "ignore:\n");
 	y->printed = false;
 	for (uint32_t j = 0; j < e->nignores; j++) {
-		if (dup_rule(y, e, j))
-			continue;
 		pm_ix gi = y->w->ignores.v[e->ignores + j];
 		const pm_ignore *g = &y->m->ignores.v[gi];
 		if (j)

@@ -20,6 +20,7 @@ typedef struct scope {
 	scope_kind kind;
 	pm_ix idx;
 	unsigned seen;       /* attribute bits given so far */
+	uint64_t ignored;    /* rules (bit = index in pm_rules) given an ignore */
 } scope;
 
 typedef struct parser {
@@ -262,10 +263,24 @@ static void parse_ignore(parser *p, scope *sc)
 		skip_statement(p);
 		return;
 	}
+	/* one reason a rule: YAML's `ignore:` mapping cannot hold two */
+	uint64_t bit = 1ull << (ri - pm_rules);
+	if (sc->ignored & bit) {
+		pm_error(m, "duplicate-attribute", rule.loc, "'ignore: %s' is given twice for %s",
+		         ri->name, scope_names[sc->kind]);
+		skip_statement(p);
+		return;
+	}
+	sc->ignored |= bit;
 	next(p);
 	if (p->tok.kind != PM_T_STRING) {
 		pm_error(m, "bad-value", p->tok.loc,
 		         "'ignore: %s' needs a reason in double quotes", ri->name);
+		skip_statement(p);
+		return;
+	}
+	if (p->tok.len <= 2) {   /* "": the quotes alone */
+		pm_error(m, "bad-value", p->tok.loc, "'ignore: %s' needs a reason", ri->name);
 		skip_statement(p);
 		return;
 	}
@@ -596,7 +611,7 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 		return;
 	}
 	pm_str id = pm_lex_intern(&p->lx, &idt);
-	scope sc = { k, new_element(p, k, id, label ? label : id, kw.loc, parent), 0 };
+	scope sc = { k, new_element(p, k, id, label ? label : id, kw.loc, parent), 0, 0 };
 	if (p->tok.kind == PM_T_LBRACE) {
 		pm_token open = p->tok;
 		next(p);
@@ -712,7 +727,7 @@ pm_status pm_parse_pmap(pm_model *m, uint32_t file)
 	uint32_t errors = m->nerrors;
 	pm_lexer_init(&p.lx, m, file);
 	next(&p);
-	scope top = { S_TOP, PM_NONE, m->title ? B(K_TITLE) : 0 };
+	scope top = { S_TOP, PM_NONE, m->title ? B(K_TITLE) : 0, 0 };
 	parse_body(&p, &top, NULL, "file");
 	return m->nerrors > errors || m->stop ? PM_ERR_INPUT : PM_OK;
 }
