@@ -85,22 +85,39 @@ pm_ignore *pm_ignore_find(pm_model *m, const char *rule, pm_kind kind, pm_ix idx
 	return NULL;
 }
 
-static pm_diag_rec *finding_v(pm_model *m, const char *rule, pm_kind kind,
-                              pm_ix idx, pm_loc loc, const char *fmt, va_list ap)
+/* The rule's record and its severity; NULL when the rule is off. */
+static const pm_rule_info *active_rule(pm_model *m, const char *rule,
+                                       pm_severity *sev)
 {
 	const pm_rule_info *ri = pm_rule_find(rule, strlen(rule));
-	pm_severity sev = m->an.sev[ri - pm_rules];
-	if (sev == PM_SEV_OFF)
-		return NULL;
-	const char *subject = pm_qualified_id(m, kind, idx);
+	*sev = m->an.sev[ri - pm_rules];
+	return *sev == PM_SEV_OFF ? NULL : ri;
+}
+
+/* Gives a new finding its subject and applies an `ignore:` on the element. */
+static pm_diag_rec *finish_finding(pm_model *m, pm_diag_rec *r,
+                                   const pm_rule_info *ri, pm_kind kind,
+                                   pm_ix idx, const char *subject)
+{
 	pm_ignore *ig = pm_ignore_find(m, ri->name, kind, idx);
-	pm_diag_rec *r = pm_diag_addv(m, sev, ri->name, loc, fmt, ap);
 	r->d.subject = subject;
 	if (ig) {
 		r->d.suppressed = pm_str_get(m, ig->reason);
 		ig->used = true;
 	}
 	return r;
+}
+
+static pm_diag_rec *finding_v(pm_model *m, const char *rule, pm_kind kind,
+                              pm_ix idx, pm_loc loc, const char *fmt, va_list ap)
+{
+	pm_severity sev;
+	const pm_rule_info *ri = active_rule(m, rule, &sev);
+	if (!ri)
+		return NULL;
+	const char *subject = pm_qualified_id(m, kind, idx);
+	pm_diag_rec *r = pm_diag_addv(m, sev, ri->name, loc, fmt, ap);
+	return finish_finding(m, r, ri, kind, idx, subject);
 }
 
 static pm_loc elem_loc(const pm_model *m, pm_kind kind, pm_ix i)
@@ -113,6 +130,17 @@ static pm_loc elem_loc(const pm_model *m, pm_kind kind, pm_ix i)
 	case PM_KIND_TOOL: return m->tools.v[i].loc;
 	default: return pm_noloc;
 	}
+}
+
+pm_diag_rec *pm_finding_msg(pm_model *m, const char *rule, pm_kind kind,
+                            pm_ix idx, const char *subject, const char *msg)
+{
+	pm_severity sev;
+	const pm_rule_info *ri = active_rule(m, rule, &sev);
+	if (!ri)
+		return NULL;
+	pm_diag_rec *r = pm_diag_add_msg(m, sev, ri->name, elem_loc(m, kind, idx), msg);
+	return finish_finding(m, r, ri, kind, idx, subject);
 }
 
 pm_diag_rec *pm_finding(pm_model *m, const char *rule, pm_kind kind, pm_ix idx,
@@ -171,24 +199,50 @@ bool pm_is_duplicate(pm_model *m, pm_kind kind, pm_ix i)
 	}
 }
 
-const char *pm_duration_str(pm_model *m, int64_t secs)
+/* Decimal digits of v at o; returns the end. */
+static char *put_decimal(char *o, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*o++ = tmp[--n];
+	return o;
+}
+
+size_t pm_duration_fmt(char buf[PM_DURATION_BUF], int64_t secs)
 {
 	static const struct { int64_t secs; char unit; } units[] = {
 		{ 7 * 86400, 'w' }, { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' },
 	};
-	char buf[96];
-	int n = 0;
-	if (secs <= 0)
-		return "0m";
+	char *o = buf;
+	if (secs <= 0) {
+		memcpy(buf, "0m", 3);
+		return 2;
+	}
 	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
 		if (secs >= units[i].secs) {
-			n += snprintf(buf + n, sizeof buf - (size_t)n, "%lld%c",
-			              (long long)(secs / units[i].secs), units[i].unit);
+			o = put_decimal(o, (uint64_t)(secs / units[i].secs));
+			*o++ = units[i].unit;
 			secs %= units[i].secs;
 		}
-	if (secs)   /* fractional minutes, e.g. 0.5m: the input allows them */
-		n += snprintf(buf + n, sizeof buf - (size_t)n, "%llds", (long long)secs);
-	return pm_arena_strdup(m, buf, (size_t)n);
+	if (secs) {   /* fractional minutes, e.g. 0.5m: the input allows them */
+		o = put_decimal(o, (uint64_t)secs);
+		*o++ = 's';
+	}
+	*o = '\0';
+	return (size_t)(o - buf);
+}
+
+const char *pm_duration_str(pm_model *m, int64_t secs)
+{
+	char buf[PM_DURATION_BUF];
+	if (secs <= 0)
+		return "0m";
+	return pm_arena_strdup(m, buf, pm_duration_fmt(buf, secs));
 }
 
 const char *pm_hours_str(pm_model *m, double secs)

@@ -37,6 +37,11 @@ pm_diag_rec *pm_finding(pm_model *m, const char *rule, pm_kind kind, pm_ix idx,
 pm_diag_rec *pm_finding_at(pm_model *m, const char *rule, pm_kind kind,
                            pm_ix idx, pm_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* Like pm_finding(), with the message and the subject (the element's
+ * qualified id) already written; both must live as long as the model (the
+ * arena) and are not copied. */
+pm_diag_rec *pm_finding_msg(pm_model *m, const char *rule, pm_kind kind,
+                            pm_ix idx, const char *subject, const char *msg);
 /* Sets the related ids of a finding (copied into the arena). */
 void pm_finding_related(pm_model *m, pm_diag_rec *r, const char *const *ids, size_t n);
 /* The `ignore: RULE` on an element, or NULL. */
@@ -61,6 +66,11 @@ bool pm_is_duplicate(pm_model *m, pm_kind kind, pm_ix i);
 
 /* "1w2d3h", "45m", "0m": a duration for messages (arena). */
 const char *pm_duration_str(pm_model *m, int64_t secs);
+/* Holds any pm_duration_fmt() result: 4 numbers of up to 19 digits, their
+ * units, a count of seconds and the NUL. */
+#define PM_DURATION_BUF 104
+/* The same text into buf, NUL-terminated; returns its length. */
+size_t pm_duration_fmt(char buf[PM_DURATION_BUF], int64_t secs);
 /* "37.5h", "30h": seconds as hours with at most two decimals (arena). */
 const char *pm_hours_str(pm_model *m, double secs);
 

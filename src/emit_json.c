@@ -39,23 +39,30 @@ static void write_counts(pm_json *j, const pm_model *m)
 static void write_finding(pm_json *j, const pm_diag *d)
 {
 	pm_json_object(j);
-	pm_json_kstr(j, "rule", d->rule);
-	pm_json_kstr(j, "severity", pm_severity_str(d->severity));
-	pm_json_kstr(j, "subject", d->subject);
-	pm_json_kstr(j, "message", d->message);
-	pm_json_kstr(j, "file", d->file);
+	PM_JSON_LKEY(j, "rule");
+	pm_json_string(j, d->rule);
+	PM_JSON_LKEY(j, "severity");
+	pm_json_string(j, pm_severity_str(d->severity));
+	PM_JSON_LKEY(j, "subject");
+	pm_json_string(j, d->subject);
+	PM_JSON_LKEY(j, "message");
+	pm_json_string(j, d->message);
+	PM_JSON_LKEY(j, "file");
+	pm_json_string(j, d->file);
 	/* 0 is "unknown" in a pm_diag; null in JSON */
-	pm_json_key(j, "line");
+	PM_JSON_LKEY(j, "line");
 	d->file && d->line ? pm_json_int(j, d->line) : pm_json_null(j);
-	pm_json_key(j, "column");
+	PM_JSON_LKEY(j, "column");
 	d->file && d->column ? pm_json_int(j, d->column) : pm_json_null(j);
-	pm_json_key(j, "related");
+	PM_JSON_LKEY(j, "related");
 	pm_json_array(j);
 	for (size_t i = 0; i < d->nrelated; i++)
 		pm_json_string(j, d->related[i]);
 	pm_json_array_end(j);
-	if (d->suppressed)
-		pm_json_kstr(j, "reason", d->suppressed);
+	if (d->suppressed) {
+		PM_JSON_LKEY(j, "reason");
+		pm_json_string(j, d->suppressed);
+	}
 	pm_json_object_end(j);
 }
 
@@ -76,14 +83,14 @@ static void write_findings(pm_json *j, const pm_model *m, const char *key,
 
 static void write_label(pm_json *j, const pm_model *m, pm_str label)
 {
-	pm_json_key(j, "label");
+	PM_JSON_LKEY(j, "label");
 	label ? pm_json_string(j, pm_str_get(m, label)) : pm_json_null(j);
 }
 
-/* Seconds as minutes, or null when unknown (< 0 or no metrics). */
-static void write_minutes(pm_json *j, const char *key, bool known, int64_t s)
+/* Seconds as minutes, or null when unknown (< 0 or no metrics); after
+ * its key. */
+static void write_minutes(pm_json *j, bool known, int64_t s)
 {
-	pm_json_key(j, key);
 	known && s >= 0 ? pm_json_number(j, (double)s / 60.0) : pm_json_null(j);
 }
 
@@ -103,28 +110,31 @@ static void write_process(pm_json *j, const pm_model *m, pm_ix i)
 	const pm_process *p = &m->processes.v[i];
 	const pm_proc_metrics *pm = pm_report_proc(m, i);
 	pm_json_object(j);
-	pm_json_key(j, "id");
+	PM_JSON_LKEY(j, "id");
 	pm_json_qid(j, m, PM_KIND_PROCESS, i);
 	write_label(j, m, p->label);
-	pm_json_key(j, "system");
+	PM_JSON_LKEY(j, "system");
 	p->system != PM_NONE ? pm_json_qid(j, m, PM_KIND_SYSTEM, p->system)
 	                     : pm_json_null(j);
-	pm_json_kint(j, "steps", p->step_count);
-	pm_json_key(j, "runs_per_week");
+	PM_JSON_LKEY(j, "steps");
+	pm_json_int(j, p->step_count);
+	PM_JSON_LKEY(j, "runs_per_week");
 	p->runs_per_week >= 0 ? pm_json_number(j, p->runs_per_week) : pm_json_null(j);
-	write_minutes(j, "lead_time_minutes", pm != NULL, pm ? pm->lead_s : -1);
-	pm_json_key(j, "lead_time_status");
+	PM_JSON_LKEY(j, "lead_time_minutes");
+	write_minutes(j, pm != NULL, pm ? pm->lead_s : -1);
+	PM_JSON_LKEY(j, "lead_time_status");
 	pm ? pm_json_string(j, lead_status(pm->lead_status)) : pm_json_null(j);
-	write_minutes(j, "work_time_minutes", pm != NULL, pm ? pm->work_s : -1);
-	pm_json_key(j, "critical_path");
+	PM_JSON_LKEY(j, "work_time_minutes");
+	write_minutes(j, pm != NULL, pm ? pm->work_s : -1);
+	PM_JSON_LKEY(j, "critical_path");
 	pm_json_array(j);
 	for (pm_ix k = 0; pm && pm->lead_status == PM_LEAD_OK && k < pm->crit_count; k++)
 		pm_json_qid(j, m, PM_KIND_STEP, m->an.crit_steps.v[pm->crit_first + k]);
 	pm_json_array_end(j);
 	bool bn = pm && pm->bottleneck != PM_NONE;
-	pm_json_key(j, "bottleneck");
+	PM_JSON_LKEY(j, "bottleneck");
 	bn ? pm_json_qid(j, m, PM_KIND_STEP, pm->bottleneck) : pm_json_null(j);
-	pm_json_key(j, "bottleneck_share");
+	PM_JSON_LKEY(j, "bottleneck_share");
 	bn ? pm_json_number(j, pm->bottleneck_share) : pm_json_null(j);
 	pm_json_object_end(j);
 }
@@ -134,15 +144,15 @@ static void write_person(pm_json *j, const pm_model *m, pm_ix i)
 	const pm_person *p = &m->people.v[i];
 	const pm_person_metrics *pm = pm_report_person(m, i);
 	pm_json_object(j);
-	pm_json_key(j, "id");
+	PM_JSON_LKEY(j, "id");
 	pm_json_qid(j, m, PM_KIND_PERSON, i);
 	write_label(j, m, p->label);
-	pm_json_key(j, "load_hours_per_week");
+	PM_JSON_LKEY(j, "load_hours_per_week");
 	pm ? pm_json_number(j, pm->load_s / 3600.0) : pm_json_null(j);
-	pm_json_key(j, "capacity_hours_per_week");
+	PM_JSON_LKEY(j, "capacity_hours_per_week");
 	p->capacity_s >= 0 ? pm_json_number(j, (double)p->capacity_s / 3600.0)
 	                   : pm_json_null(j);
-	pm_json_key(j, "utilisation");
+	PM_JSON_LKEY(j, "utilisation");
 	pm && pm->utilisation >= 0 ? pm_json_number(j, pm->utilisation)
 	                           : pm_json_null(j);
 	pm_json_object_end(j);
@@ -152,15 +162,17 @@ static void write_system(pm_json *j, const pm_model *m, pm_ix i)
 {
 	const pm_system *s = &m->systems.v[i];
 	pm_json_object(j);
-	pm_json_key(j, "id");
+	PM_JSON_LKEY(j, "id");
 	pm_json_qid(j, m, PM_KIND_SYSTEM, i);
 	write_label(j, m, s->label);
-	pm_json_key(j, "owner");
+	PM_JSON_LKEY(j, "owner");
 	s->owner.target != PM_NONE
 		? pm_json_qid(j, m, PM_KIND_PERSON, s->owner.target)
 		: pm_json_null(j);
-	pm_json_kint(j, "processes", s->proc_count);
-	pm_json_kint(j, "steps", pm_report_system_steps(m, i));
+	PM_JSON_LKEY(j, "processes");
+	pm_json_int(j, s->proc_count);
+	PM_JSON_LKEY(j, "steps");
+	pm_json_int(j, pm_report_system_steps(m, i));
 	pm_json_object_end(j);
 }
 

@@ -51,11 +51,26 @@ void pm_json_init(pm_json *j, FILE *out)
 	memset(j->has_items, 0, sizeof j->has_items);
 }
 
+/* An optional comma, a line break and the indent of the current depth, in
+ * one go: a report has a few million lines. */
+static void line_break(pm_json *j, bool comma)
+{
+	static const char spaces[2 * PM_JSON_MAX_DEPTH + 1] =
+		"                                ";
+	size_t n = 2 * (size_t)j->depth;
+	if (n + 2 > sizeof j->buf - j->nbuf)
+		flush(j);
+	char *o = j->buf + j->nbuf;
+	if (comma)
+		*o++ = ',';
+	*o++ = '\n';
+	memcpy(o, spaces, n);
+	j->nbuf = (size_t)(o + n - j->buf);
+}
+
 static void indent(pm_json *j)
 {
-	static const char spaces[] = "                                ";
-	put_c(j, '\n');
-	put_n(j, spaces, 2 * (size_t)j->depth);
+	line_break(j, false);
 }
 
 /* Separates a value from the one before it and moves to its line. */
@@ -67,10 +82,8 @@ static void before_value(pm_json *j)
 	}
 	if (j->depth == 0)
 		return;
-	if (j->has_items[j->depth])
-		put_c(j, ',');
+	line_break(j, j->has_items[j->depth]);
 	j->has_items[j->depth] = true;
-	indent(j);
 }
 
 static void begin(pm_json *j, char c)
@@ -103,6 +116,13 @@ void pm_json_key(pm_json *j, const char *key)
 	put_c(j, '"');
 	escape(j, key, strlen(key));
 	put_s(j, "\": ");
+	j->key_pending = true;
+}
+
+void pm_json_key_raw(pm_json *j, const char *text, size_t len)
+{
+	before_value(j);
+	put_n(j, text, len);
 	j->key_pending = true;
 }
 
@@ -140,7 +160,8 @@ static const unsigned char plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,   /* p-z { | } ~ DEL */
 };
 
-static void escape(pm_json *j, const char *s, size_t len)
+/* The general case: runs of plain bytes between the bytes to escape. */
+static void escape_rest(pm_json *j, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0;   /* start of the bytes that go out unchanged */
@@ -175,6 +196,57 @@ static void escape(pm_json *j, const char *s, size_t len)
 	put_n(j, s + run, len - run);
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static uint64_t has_byte(uint64_t w, unsigned char b)
+{
+	uint64_t x = w ^ (ONES * b);
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/* Whether all eight bytes of w are plain (see the table): none below
+ * 0x20, none from 0x7f up (adding 1 sets the top bit of 0x7f, the others
+ * have it), and none of '"' and '&' (the bytes b with b | 4 == '&'), '<'
+ * and '>' (b | 2 == '>'), '\\'. */
+static bool word_plain(uint64_t w)
+{
+	uint64_t low = (w - ONES * 0x20) & ~w & HIGHS;
+	uint64_t high = ((w + ONES) | w) & HIGHS;
+	return !(low | high | has_byte(w | ONES * 4, '&') |
+	         has_byte(w | ONES * 2, '>') | has_byte(w, '\\'));
+}
+
+/* Nearly every string of a report is a short run of plain ASCII: it is
+ * copied into the buffer while it is checked, eight bytes at a time, one
+ * pass and no call per string; the first byte that is not plain hands the
+ * rest to escape_rest. */
+static void escape(pm_json *j, const char *s, size_t len)
+{
+	if (len > sizeof j->buf / 2) {
+		escape_rest(j, s, len);
+		return;
+	}
+	if (len > sizeof j->buf - j->nbuf)
+		flush(j);
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char *o = (unsigned char *)j->buf + j->nbuf;
+	size_t i = 0;
+	for (uint64_t w; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (!word_plain(w))
+			break;
+		memcpy(o + i, &w, 8);
+	}
+	while (i < len && plain[p[i]]) {
+		o[i] = p[i];
+		i++;
+	}
+	j->nbuf += i;
+	if (i < len)
+		escape_rest(j, s + i, len - i);
+}
+
 void pm_json_escape(FILE *out, const char *s, size_t len)
 {
 	pm_json j;
@@ -199,11 +271,47 @@ void pm_json_string(pm_json *j, const char *s)
 		pm_json_string_n(j, s, strlen(s));
 }
 
+/* Copies the parts of a qualified id, joined by '.', to o while checking
+ * them; false at the first byte that needs escaping. */
+static bool copy_plain_parts(const pm_model *m, const pm_str *parts, unsigned n,
+                             char *o)
+{
+	for (unsigned k = 0; k < n; k++) {
+		const unsigned char *p = (const unsigned char *)pm_str_get(m, parts[k]);
+		uint32_t len = pm_str_len(m, parts[k]);
+		if (k)
+			*o++ = '.';
+		for (uint32_t i = 0; i < len; i++) {
+			if (!plain[p[i]])
+				return false;
+			*o++ = (char)p[i];
+		}
+	}
+	return true;
+}
+
+/* A report is mostly qualified ids (every critical path lists its steps):
+ * the common case, ids of plain ASCII, is written in one pass straight into
+ * the buffer; anything else takes the escaping path. */
 void pm_json_qid(pm_json *j, const pm_model *m, pm_kind kind, pm_ix i)
 {
 	pm_str parts[3];
 	unsigned n = pm_qid_parts(m, kind, i, parts);
 	before_value(j);
+	size_t len = n + 1;   /* the quotes and the dots */
+	for (unsigned k = 0; k < n; k++)
+		len += pm_str_len(m, parts[k]);
+	if (len <= sizeof j->buf / 2) {
+		if (len > sizeof j->buf - j->nbuf)
+			flush(j);
+		char *o = j->buf + j->nbuf;
+		*o = '"';
+		if (copy_plain_parts(m, parts, n, o + 1)) {
+			o[len - 1] = '"';
+			j->nbuf += len;
+			return;
+		}
+	}
 	put_c(j, '"');
 	for (unsigned k = 0; k < n; k++) {
 		if (k)

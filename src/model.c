@@ -330,7 +330,12 @@ void pm_map_free(pm_map *map)
 pm_diag_rec *pm_diag_addv(pm_model *m, pm_severity sev, const char *rule,
                           pm_loc loc, const char *fmt, va_list ap)
 {
-	char *msg = arena_vprintf(m, fmt, ap);
+	return pm_diag_add_msg(m, sev, rule, loc, arena_vprintf(m, fmt, ap));
+}
+
+pm_diag_rec *pm_diag_add_msg(pm_model *m, pm_severity sev, const char *rule,
+                             pm_loc loc, const char *msg)
+{
 	pm_diag_rec *r = pm_vec_push(m, m->diags);
 	memset(r, 0, sizeof *r);
 	r->d.severity = sev;

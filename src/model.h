@@ -322,6 +322,10 @@ pm_diag_rec *pm_diag_add(pm_model *m, pm_severity sev, const char *rule,
 	__attribute__((format(printf, 5, 6)));
 pm_diag_rec *pm_diag_addv(pm_model *m, pm_severity sev, const char *rule,
                           pm_loc loc, const char *fmt, va_list ap);
+/* Like pm_diag_add() with a message already written: `msg` must live as
+ * long as the model (the arena), and is not copied. */
+pm_diag_rec *pm_diag_add_msg(pm_model *m, pm_severity sev, const char *rule,
+                             pm_loc loc, const char *msg);
 /* A loader error; returns NULL (and adds nothing) once the cap is reached. */
 pm_diag_rec *pm_error(pm_model *m, const char *rule, pm_loc loc,
                       const char *fmt, ...)

@@ -103,16 +103,91 @@ static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
 
 /* --- findings ------------------------------------------------------------------ */
 
-static const char *share_detail(pm_model *m, const pm_step *s, int64_t lead)
+/* A message from its pieces, in the arena.  A big model has a hundred
+ * thousand bottleneck steps, and printf was most of the time they took. */
+typedef struct piece {
+	const char *s;
+	size_t n;
+} piece;
+
+#define MAX_PIECES 16   /* share_message() uses 15 at most */
+
+typedef struct message {
+	piece p[MAX_PIECES];
+	size_t n, len;
+} message;
+
+static void add_n(message *msg, const char *s, size_t n)
 {
-	const char *of = pm_duration_str(m, lead);
-	if (s->takes_s > 0 && s->waits_s > 0)
-		return pm_arena_printf(m, "takes %s and waits %s of %s",
-		                       pm_duration_str(m, s->takes_s),
-		                       pm_duration_str(m, s->waits_s), of);
-	if (s->waits_s > 0)
-		return pm_arena_printf(m, "waits %s of %s", pm_duration_str(m, s->waits_s), of);
-	return pm_arena_printf(m, "takes %s of %s", pm_duration_str(m, s->takes_s), of);
+	msg->p[msg->n].s = s;
+	msg->p[msg->n].n = n;
+	msg->n++;
+	msg->len += n;
+}
+
+static void add(message *msg, const char *s)
+{
+	add_n(msg, s, strlen(s));
+}
+
+static const char *message_text(pm_model *m, const message *msg)
+{
+	char *buf = pm_arena_alloc(m, msg->len + 1), *o = buf;
+	for (size_t i = 0; i < msg->n; i++) {
+		memcpy(o, msg->p[i].s, msg->p[i].n);
+		o += msg->p[i].n;
+	}
+	*o = '\0';
+	return buf;
+}
+
+/* v in decimal into buf (at least 12 bytes); returns the length. */
+static size_t int_text(char *buf, int v)
+{
+	char tmp[12];
+	size_t n = 0, len = 0;
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	return len;
+}
+
+/* "step 'ID' holds N% of the lead time of process 'P' (takes T and waits W
+ * of L)", the detail naming only the parts the step has. */
+static const char *share_message(pm_model *m, const char *sid, pm_ix proc,
+                                 const pm_step *s, int pct, int64_t lead)
+{
+	char num[12], of[PM_DURATION_BUF], takes[PM_DURATION_BUF],
+	     waits[PM_DURATION_BUF];
+	message msg = { .n = 0, .len = 0 };
+	add(&msg, "step '");
+	add(&msg, sid);
+	add(&msg, "' holds ");
+	add_n(&msg, num, int_text(num, pct));
+	add(&msg, "% of the lead time of process '");
+	add(&msg, pm_qualified_id(m, PM_KIND_PROCESS, proc));
+	add(&msg, "' (");
+	bool both = s->takes_s > 0 && s->waits_s > 0;
+	if (both || s->waits_s <= 0) {
+		add(&msg, "takes ");
+		add_n(&msg, takes, pm_duration_fmt(takes, s->takes_s));
+	}
+	if (both)
+		add(&msg, " and ");
+	if (s->waits_s > 0) {
+		add(&msg, "waits ");
+		add_n(&msg, waits, pm_duration_fmt(waits, s->waits_s));
+	}
+	add(&msg, " of ");
+	add_n(&msg, of, pm_duration_fmt(of, lead));
+	add(&msg, ")");
+	return message_text(m, &msg);
 }
 
 static void share_findings(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
@@ -127,11 +202,11 @@ static void share_findings(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
 		double share = (double)weight(st) / (double)pm->lead_s;
 		if (weight(st) == 0 || share < m->an.th.bottleneck_share)
 			continue;
-		pm_finding(m, "bottleneck-step", PM_KIND_STEP, s,
-		           "step '%s' holds %d%% of the lead time of process '%s' (%s)",
-		           pm_qualified_id(m, PM_KIND_STEP, s), (int)(share * 100.0),
-		           pm_qualified_id(m, PM_KIND_PROCESS, proc),
-		           share_detail(m, st, pm->lead_s));
+		/* the subject is the step's id, which the message quotes */
+		const char *sid = pm_qualified_id(m, PM_KIND_STEP, s);
+		pm_finding_msg(m, "bottleneck-step", PM_KIND_STEP, s, sid,
+		               share_message(m, sid, proc, st, (int)(share * 100.0),
+		                             pm->lead_s));
 	}
 }
 
