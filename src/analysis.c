@@ -200,7 +200,7 @@ bool pm_is_duplicate(pm_model *m, pm_kind kind, pm_ix i)
 }
 
 /* Decimal digits of v at o; returns the end. */
-static char *put_decimal(char *o, uint64_t v)
+char *pm_put_decimal(char *o, uint64_t v)
 {
 	char tmp[20];
 	size_t n = 0;
@@ -225,12 +225,12 @@ size_t pm_duration_fmt(char buf[PM_DURATION_BUF], int64_t secs)
 	}
 	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
 		if (secs >= units[i].secs) {
-			o = put_decimal(o, (uint64_t)(secs / units[i].secs));
+			o = pm_put_decimal(o, (uint64_t)(secs / units[i].secs));
 			*o++ = units[i].unit;
 			secs %= units[i].secs;
 		}
 	if (secs) {   /* fractional minutes, e.g. 0.5m: the input allows them */
-		o = put_decimal(o, (uint64_t)secs);
+		o = pm_put_decimal(o, (uint64_t)secs);
 		*o++ = 's';
 	}
 	*o = '\0';

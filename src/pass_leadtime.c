@@ -141,35 +141,18 @@ static const char *message_text(pm_model *m, const message *msg)
 	return buf;
 }
 
-/* v in decimal into buf (at least 12 bytes); returns the length. */
-static size_t int_text(char *buf, int v)
-{
-	char tmp[12];
-	size_t n = 0, len = 0;
-	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		buf[len++] = '-';
-	while (n)
-		buf[len++] = tmp[--n];
-	return len;
-}
-
 /* "step 'ID' holds N% of the lead time of process 'P' (takes T and waits W
  * of L)", the detail naming only the parts the step has. */
 static const char *share_message(pm_model *m, const char *sid, pm_ix proc,
                                  const pm_step *s, int pct, int64_t lead)
 {
-	char num[12], of[PM_DURATION_BUF], takes[PM_DURATION_BUF],
+	char num[24], of[PM_DURATION_BUF], takes[PM_DURATION_BUF],
 	     waits[PM_DURATION_BUF];
 	message msg = { .n = 0, .len = 0 };
 	add(&msg, "step '");
 	add(&msg, sid);
 	add(&msg, "' holds ");
-	add_n(&msg, num, int_text(num, pct));
+	add_n(&msg, num, (size_t)(pm_put_decimal(num, pct > 0 ? (uint64_t)pct : 0) - num));
 	add(&msg, "% of the lead time of process '");
 	add(&msg, pm_qualified_id(m, PM_KIND_PROCESS, proc));
 	add(&msg, "' (");
