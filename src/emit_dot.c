@@ -356,7 +356,8 @@ static void forest_full(pm_rctx *c, Agraph_t *g)
 		snprintf(name, sizeof name, "cluster_s%u", (unsigned)s);
 		Agraph_t *sub = agsubg(g, name, 1);
 		const pm_system *sy = &m->systems.v[s];
-		set(sub, "label", pm_arena_printf(m, "%s\\nowner: %s",
+		/* \\l ends a line left-aligned, as labeljust puts the label */
+		set(sub, "label", pm_arena_printf(m, "%s\\lowner: %s\\l",
 			label_or_id(m, sy->label, sy->id), person_name(m, sy->owner.target)));
 		set(sub, "style", "rounded,filled");
 		set(sub, "fillcolor", C_GREY_TINT);
@@ -592,8 +593,8 @@ static void system_full(pm_rctx *c, Agraph_t *g, pm_ix sys)
 		const char *label = pm_arena_printf(m, "%s · %s",
 			label_or_id(m, p->label, p->id), owner_of_process(m, p));
 		if (p->trigger)
-			label = pm_arena_printf(m, "%s\\n▶ %s", label, escs(m, p->trigger));
-		set(sub, "label", label);
+			label = pm_arena_printf(m, "%s\\l▶ %s", label, escs(m, p->trigger));
+		set(sub, "label", pm_arena_printf(m, "%s\\l", label));
 		set(sub, "style", c->proc_mark[pi] & PM_RF_UNREACHABLE ? "rounded,filled,dashed" : "rounded,filled");
 		set(sub, "fillcolor", C_SKY_TINT);
 		set(sub, "class", c->proc_mark[pi] & PM_RF_UNREACHABLE ? "process unreachable" : "process");
