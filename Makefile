@@ -88,7 +88,7 @@ $(TBIN): $(TEST_OBJ) $(LIB)
 test: $(BIN) $(TBIN)
 	$(Q)PROCMAP_BIN=$(abspath $(BIN)) PROCMAP_ROOT=$(CURDIR) \
 	  PROCMAP_BUILD=$(abspath $(BUILD)) \
-	  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(TBIN) --jobs=2
+	  ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(TBIN) --jobs=2
 
 # The README's first command: procmap's main job on the samples.
 # Each sample is a business of its own, so each is checked on its own.
