@@ -204,7 +204,8 @@ typedef enum pm_report_format {
 /**
  * Writes the report of an analysed model.  `flags` takes PM_WRITE_COLOR and
  * PM_WRITE_NO_SOURCE for the text format.  Returns PM_ERR_IO when writing
- * fails.
+ * fails.  The JSON and SARIF writers buffer 64 KiB on the stack: call it
+ * from a thread with at least 256 KiB of stack.
  */
 PM_EXPORT pm_status pm_model_write_report(pm_model *m, FILE *out,
                                           pm_report_format fmt, unsigned flags);

@@ -6,9 +6,9 @@
 # that exists in OUTDIR (no scheme, no '..', no '/'); Chromium loads the page
 # and its DOM has the forest <object>; and a screenshot of the page shows the
 # forest painted (scripts/pngcount.py counts the pixels of the process-box
-# fill, a colour nothing else on the page uses: the DOM can be whole while
-# the browser refuses to paint the SVG).  LINKCHECK_SCREENSHOT=FILE keeps
-# the screenshot.  Exit 0 all good, 1 a check failed, 77 Chromium is not
+# and cluster fills, colours nothing else on the page uses: the DOM can be
+# whole while the browser refuses to paint the SVG).  LINKCHECK_SCREENSHOT=
+# FILE keeps the screenshot.  Exit 0 all good, 1 a check failed, 77 Chromium is not
 # installed (the test suite then skips).
 set -eu
 bin=$1
@@ -46,7 +46,11 @@ timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync \
 	--user-data-dir="$profile" --window-size=1280,1600 \
 	--screenshot="$shot" "file://$out/index.html" >/dev/null 2>&1 || true
-painted=$(python3 "$(dirname "$0")/pngcount.py" "$shot" DDEEF8 2>/dev/null || echo 0)
+if ! painted=$(python3 "$(dirname "$0")/pngcount.py" "$shot" DDEEF8 F2F2F2 2>&1); then
+	rm -rf "$profile"
+	echo "linkcheck: cannot read Chromium's screenshot: $painted" >&2
+	exit 1
+fi
 rm -rf "$profile"
 case $dom in
 *'<object id="forest" data="forest.svg"'*) ;;
@@ -57,7 +61,7 @@ case $dom in
 *) echo "linkcheck: the page has no list of systems" >&2; exit 1 ;;
 esac
 if [ "$painted" -lt 1000 ]; then
-	echo "linkcheck: the screenshot shows no forest diagram ($painted pixels of its boxes)" >&2
+	echo "linkcheck: the screenshot shows no forest diagram ($painted pixels of its fills)" >&2
 	exit 1
 fi
-echo "linkcheck: ok ($out; forest painted, $painted pixels of its boxes)"
+echo "linkcheck: ok ($out; forest painted, $painted pixels of its fills)"

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""pngcount.py PNG RRGGBB — how many pixels of a PNG have exactly that colour.
+"""pngcount.py PNG RRGGBB... — how many pixels of a PNG have exactly one of
+those colours.
 
 linkcheck.sh uses it on Chromium's screenshot of index.html: the forest
-diagram fills process boxes with #DDEEF8 and nothing else on the page uses
-that colour, so a count of zero means the <object> did not paint the SVG.
+diagram fills process boxes with #DDEEF8 and clusters and collapsed systems
+with #F2F2F2, and nothing else on the page uses those colours, so a count
+of zero means the <object> did not paint the SVG.
 Standard library only (zlib): 8-bit RGB or RGBA, non-interlaced, which is
 what Chromium writes."""
 import struct
@@ -55,11 +57,11 @@ def pixels(path):
 
 
 def main():
-    want = bytes.fromhex(sys.argv[2])
+    want = {bytes.fromhex(c) for c in sys.argv[2:]}
     n = 0
     for line, bpp in pixels(sys.argv[1]):
         for x in range(0, len(line), bpp):
-            if line[x:x + 3] == want:
+            if bytes(line[x:x + 3]) in want:
                 n += 1
     print(n)
 

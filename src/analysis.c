@@ -200,19 +200,6 @@ bool pm_is_duplicate(pm_model *m, pm_kind kind, pm_ix i)
 }
 
 /* Decimal digits of v at o; returns the end. */
-char *pm_put_decimal(char *o, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*o++ = tmp[--n];
-	return o;
-}
-
 size_t pm_duration_fmt(char buf[PM_DURATION_BUF], int64_t secs)
 {
 	static const struct { int64_t secs; char unit; } units[] = {

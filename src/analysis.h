@@ -66,9 +66,6 @@ bool pm_is_duplicate(pm_model *m, pm_kind kind, pm_ix i);
 
 /* "1w2d3h", "45m", "0m": a duration for messages (arena). */
 const char *pm_duration_str(pm_model *m, int64_t secs);
-/* v in decimal at o, no NUL; returns the end.  (printf is the slow way
- * when a report holds a hundred thousand numbers.) */
-char *pm_put_decimal(char *o, uint64_t v);
 /* Holds any pm_duration_fmt() result: 4 numbers of up to 19 digits, their
  * units, a count of seconds and the NUL. */
 #define PM_DURATION_BUF 104

@@ -759,6 +759,13 @@ static Agraph_t *common_cluster(Agraph_t *g, Agnode_t *a, Agnode_t *b)
 	}
 }
 
+/* Whether node n is in the cluster called `name` (a child of g). */
+static bool in_cluster(Agraph_t *g, const char *name, Agnode_t *n)
+{
+	Agraph_t *sub = agsubg(g, (char *)name, 0);
+	return sub && agsubnode(sub, n, 0);
+}
+
 /* Edge labels become small text nodes on their edge: a -> label -> b.
  * dot keeps nodes apart, so a label never sits on a box or on another
  * label, which Graphviz's xlabel placement does not promise; and dot's own
@@ -792,11 +799,19 @@ static void place_labels(pm_rctx *c, Agraph_t *g)
 		agcopyattr(e, e1);
 		agcopyattr(e, e2);
 		set(e1, "arrowhead", "none");
+		/* a half ends at the cluster's border only when the label is
+		 * outside it (a hand-off from a process to itself has it inside) */
 		const char *lhead = agget(e, "lhead"), *ltail = agget(e, "ltail");
-		if (lhead && *lhead)
+		if (lhead && *lhead) {
 			set(e1, "lhead", "");
-		if (ltail && *ltail)
+			if (in_cluster(g, lhead, n))
+				set(e2, "lhead", "");
+		}
+		if (ltail && *ltail) {
 			set(e2, "ltail", "");
+			if (in_cluster(g, ltail, n))
+				set(e1, "ltail", "");
+		}
 		agdelete(g, e);
 	}
 	c->elabels.n = 0;

@@ -10,8 +10,10 @@
  * suppressed", where no array would mean "unknown").  A partial fingerprint
  * made of the rule, the subject and the related ids (not the line, not the
  * message, whose figures change) lets a code-scanning service match a
- * finding across runs after the lines around it moved. */
+ * finding across runs after the lines around it moved; a reading error,
+ * which has no subject, is known by its file, line, column and message. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json.h"
@@ -155,14 +157,18 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 }
 
 /* "procmap/v1": the rule and what the finding is about.  A finding without
- * a subject (a reading error) has only its file and message to go by. */
+ * a subject (a reading error) has its file, place and message to go by:
+ * two `takes` given twice in one file are two alerts. */
 static void write_fingerprint(pm_json *j, const pm_diag *d)
 {
 	uint64_t h = fnv1a(0xcbf29ce484222325ULL, d->rule);
 	if (d->subject) {
 		h = fnv1a(h, d->subject);
 	} else {
+		char at[32];
+		snprintf(at, sizeof at, "%u:%u", (unsigned)d->line, (unsigned)d->column);
 		h = fnv1a(h, d->file ? d->file : "");
+		h = fnv1a(h, at);
 		h = fnv1a(h, d->message);
 	}
 	for (size_t i = 0; i < d->nrelated; i++)

@@ -325,19 +325,12 @@ void pm_json_qid(pm_json *j, const pm_model *m, pm_kind kind, pm_ix i)
  * Reports hold a million numbers: printf is the slow way to write them. */
 static size_t fmt_int(char *buf, int64_t v)
 {
-	char tmp[24];
-	size_t n = 0, len = 0;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	char *o = buf;
 	if (v < 0)
-		buf[len++] = '-';
-	while (n)
-		buf[len++] = tmp[--n];
-	buf[len] = '\0';
-	return len;
+		*o++ = '-';
+	o = pm_put_decimal(o, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+	*o = '\0';
+	return (size_t)(o - buf);
 }
 
 void pm_json_int(pm_json *j, int64_t v)

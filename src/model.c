@@ -77,6 +77,19 @@ static char *arena_vprintf(pm_model *m, const char *fmt, va_list ap)
 	return p;
 }
 
+char *pm_put_decimal(char *o, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*o++ = tmp[--n];
+	return o;
+}
+
 char *pm_arena_printf(pm_model *m, const char *fmt, ...)
 {
 	va_list ap;

@@ -264,7 +264,7 @@ static void parse_ignore(parser *p, scope *sc)
 		return;
 	}
 	/* one reason a rule: YAML's `ignore:` mapping cannot hold two */
-	uint64_t bit = 1ull << (ri - pm_rules);
+	uint64_t bit = pm_rule_bit(ri);
 	if (sc->ignored & bit) {
 		pm_error(m, "duplicate-attribute", rule.loc, "'ignore: %s' is given twice for %s",
 		         ri->name, scope_names[sc->kind]);
@@ -279,7 +279,7 @@ static void parse_ignore(parser *p, scope *sc)
 		skip_statement(p);
 		return;
 	}
-	if (p->tok.len <= 2) {   /* "": the quotes alone */
+	if (p->tok.len <= 2 && !p->tok.bad) {   /* "": the quotes alone */
 		pm_error(m, "bad-value", p->tok.loc, "'ignore: %s' needs a reason", ri->name);
 		skip_statement(p);
 		return;

@@ -8,6 +8,7 @@
  * Ties go to the first written step and the first written arrow.  A process
  * whose steps loop gets no lead time (PM_LEAD_CYCLE): there is no honest
  * number to give. */
+#include <assert.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -119,6 +120,7 @@ typedef struct message {
 
 static void add_n(message *msg, const char *s, size_t n)
 {
+	assert(msg->n < MAX_PIECES);
 	msg->p[msg->n].s = s;
 	msg->p[msg->n].n = n;
 	msg->n++;

@@ -33,7 +33,7 @@ const pm_rule_info pm_rules[] = {
 };
 
 const size_t pm_nrules = sizeof pm_rules / sizeof *pm_rules;
-/* the parser keeps a bit a rule for the ignores of one element */
+/* pm_rule_bit() */
 _Static_assert(sizeof pm_rules / sizeof *pm_rules <= 64, "more than 64 rules");
 
 const pm_rule_info *pm_rule_find(const char *name, size_t len)

@@ -2,6 +2,8 @@
 #ifndef PM_RULES_H
 #define PM_RULES_H
 
+#include <stdint.h>
+
 #include "procmap.h"
 
 typedef struct pm_rule_info {
@@ -16,5 +18,12 @@ extern const size_t pm_nrules;
 
 /* The rule called `name` (len bytes), or NULL. */
 const pm_rule_info *pm_rule_find(const char *name, size_t len);
+
+/* A bit of its own for each rule (there are at most 64: rules.c checks),
+ * for sets of rules such as the ignores of one element. */
+static inline uint64_t pm_rule_bit(const pm_rule_info *r)
+{
+	return (uint64_t)1 << (r - pm_rules);
+}
 
 #endif

@@ -1245,7 +1245,7 @@ static void ignore_key(loader *L, frame *f, const ev *e)
 		         did_you_mean(L, suggest(e->val, e->len, words, n, ~0u)));
 		return;
 	}
-	uint64_t bit = (uint64_t)1 << ((size_t)(ri - pm_rules) % 64);
+	uint64_t bit = pm_rule_bit(ri);
 	if (f->rules_seen & bit) {
 		pm_error(m, "duplicate-attribute", f->key_loc,
 		         "'ignore: %s' is given twice for %s", ri->name, scope_names[f->ekind]);

@@ -43,6 +43,18 @@ static char *sample(const char *name)
 	return path;
 }
 
+/* Writes `text` as DIR/m.pmap; returns the path (static). */
+static const char *model_in(const char *dir, const char *text)
+{
+	static char path[1024];
+	snprintf(path, sizeof path, "%s/m.pmap", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	cr_assert_geq(fputs(text, f), 0);
+	cr_assert_eq(fclose(f), 0);
+	return path;
+}
+
 Test(render, forest_dot_structure)
 {
 	char *d = tmpdir();
@@ -225,16 +237,11 @@ Test(render, stdout_one_diagram)
 Test(render, edge_labels_are_nodes_in_their_lane)
 {
 	char *d = tmpdir();
-	char path[1024];
-	snprintf(path, sizeof path, "%s/m.pmap", d);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs("person a\nperson b\n"
+	const char *path = model_in(d, "person a\nperson b\n"
 	      "process p {\n"
 	      "  step x { owner: a }\n  step y { owner: a }\n  step z { owner: b }\n"
 	      "  x -> y \"same lane\"\n  y -> z \"next lane\"\n"
-	      "}\n", f);
-	fclose(f);
+	      "}\n");
 	int st;
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "%s render -l process -f dot -o - %s", t_bin(), path);
@@ -267,6 +274,26 @@ Test(render, edge_labels_are_nodes_in_their_lane)
 	cr_expect(strstr(svg, ">same lane</text>"), "%s", svg);
 	cr_expect(strstr(svg, ">next lane</text>"), "%s", svg);
 	free(svg);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+	cr_expect_eq(system(cmd), 0);
+	free(d);
+}
+
+/* A labelled hand-off from a process to itself: the label sits inside the
+ * process's cluster, so neither half is clipped at that cluster, and dot
+ * has nothing to warn about. */
+Test(render, self_handoff_label_inside_its_cluster)
+{
+	char *d = tmpdir();
+	const char *path = model_in(d, "system s {\n  process p {\n    trigger: \"x\"\n"
+	      "    step a\n    step b\n    a -> b\n  }\n}\ns.p -> s.p \"again\"\n");
+	int st;
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "%s render -l system -o %s %s 2>&1", t_bin(), d, path);
+	char *out = t_run(cmd, &st);
+	cr_expect_eq(st, 0);
+	cr_expect_str_empty(out, "Graphviz warned: %s", out);
+	free(out);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
 	cr_expect_eq(system(cmd), 0);
 	free(d);

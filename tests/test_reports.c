@@ -562,6 +562,26 @@ Test(reports, sarif_absolute_path_and_unsuppressed)
 	pm_model_free(m);
 }
 
+/* Reading errors have no subject: their place tells two alike apart. */
+Test(reports, sarif_fingerprints_of_alike_reading_errors_differ)
+{
+	pm_model *m = pm_model_new();
+	const char *text = "process p {\n  step a { takes: 1m; takes: 2m }\n"
+	                   "  step b { takes: 1m; takes: 2m }\n}\n";
+	pm_model_load_buffer(m, "t.pmap", text, strlen(text), PM_INPUT_PMAP);
+	pm_model_resolve(m);
+	char *got = report(m, PM_REPORT_SARIF, 0);
+	const char *key = "\"procmap/v1\": \"";
+	const char *a = strstr(got, key);
+	cr_assert_not_null(a, "%s", got);
+	const char *b = strstr(a + 1, key);
+	cr_assert_not_null(b, "%s", got);
+	cr_expect(strncmp(a + strlen(key), b + strlen(key), 16) != 0, "%s", got);
+	cr_expect(strstr(got, "'takes' is given twice for a step"), "%s", got);
+	free(got);
+	pm_model_free(m);
+}
+
 /* --- Markdown ------------------------------------------------------------------ */
 
 /* The cells of the table row that starts with `start`, counted by the
