@@ -199,6 +199,29 @@ static inline pm_status fz_write_reports(pm_model *m)
 	return pm_model_write_diagnostics(m, fz_null(), 0);
 }
 
+/* The end every reader's pipeline shares, from a model loaded with status
+ * `st`: resolve, analyse, check the invariants (not while replaying with a
+ * failing allocation, when the model may be partial), write every report,
+ * free the model.  Returns whether an allocation failed. */
+static inline int fz_analyse_and_report(pm_model *m, pm_status st, int oom_run)
+{
+	if (st == PM_ERR_NOMEM)
+		goto out;
+	if ((st = pm_model_resolve(m)) == PM_ERR_NOMEM)
+		goto out;
+	if ((st = pm_model_analyze(m)) == PM_ERR_NOMEM)
+		goto out;
+	FZ_CHECK(st == PM_OK);
+	if (!oom_run)
+		fz_check_model(m, 1);
+	st = fz_write_reports(m);
+out:
+	FZ_CHECK(st != PM_ERR_NOMEM || oom_run);
+	FZ_CHECK(st != PM_ERR_IO && st != PM_ERR_USAGE);
+	pm_model_free(m);
+	return st == PM_ERR_NOMEM;
+}
+
 /* --- two models with the same content (fmt and convert round trips) ------ */
 
 /* A model as a sorted list of records, one per element, arrow and ignore:

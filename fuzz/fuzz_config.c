@@ -52,28 +52,14 @@ static int config_pipeline(const uint8_t *data, size_t size, int oom_run)
 		return 1;
 	pm_status st = pm_model_load_config(m, config_path());
 	if (st == PM_ERR_NOMEM)
-		goto out;
+		return fz_analyse_and_report(m, st, oom_run);
 	FZ_CHECK(st == PM_OK || st == PM_ERR_INPUT);
 	if (!oom_run)
 		fz_check_diags(m);
 	st = pm_model_load_buffer(m, "business.pmap", business, sizeof business - 1,
 	                          PM_INPUT_PMAP);
-	if (st == PM_ERR_NOMEM)
-		goto out;
-	FZ_CHECK(st == PM_OK);
-	if ((st = pm_model_resolve(m)) == PM_ERR_NOMEM)
-		goto out;
-	if ((st = pm_model_analyze(m)) == PM_ERR_NOMEM)
-		goto out;
-	FZ_CHECK(st == PM_OK);
-	if (!oom_run)
-		fz_check_model(m, 1);
-	st = fz_write_reports(m);
-out:
-	FZ_CHECK(st != PM_ERR_NOMEM || oom_run);
-	FZ_CHECK(st != PM_ERR_IO && st != PM_ERR_USAGE);
-	pm_model_free(m);
-	return st == PM_ERR_NOMEM;
+	FZ_CHECK(st == PM_OK || st == PM_ERR_NOMEM);
+	return fz_analyse_and_report(m, st, oom_run);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -41,27 +41,11 @@ static int yaml_pipeline(const uint8_t *data, size_t size, int oom_run)
 		return 1;
 	pm_status st = pm_model_load_buffer(m, "fuzz.yaml", (const char *)data,
 	                                    size, PM_INPUT_YAML);
-	if (st == PM_ERR_NOMEM)
-		goto out;
-	if (!oom_run)
+	if (st != PM_ERR_NOMEM && !oom_run)
 		fz_check_model(m, 0);
-	if (st == PM_OK && (st = yaml_round_trip(m, oom_run)) == PM_ERR_NOMEM)
-		goto out;
-	st = pm_model_resolve(m);
-	if (st == PM_ERR_NOMEM)
-		goto out;
-	st = pm_model_analyze(m);
-	if (st == PM_ERR_NOMEM)
-		goto out;
-	FZ_CHECK(st == PM_OK);
-	if (!oom_run)
-		fz_check_model(m, 1);
-	st = fz_write_reports(m);
-out:
-	FZ_CHECK(st != PM_ERR_NOMEM || oom_run);
-	FZ_CHECK(st != PM_ERR_IO && st != PM_ERR_USAGE);
-	pm_model_free(m);
-	return st == PM_ERR_NOMEM;
+	if (st == PM_OK)
+		st = yaml_round_trip(m, oom_run);
+	return fz_analyse_and_report(m, st, oom_run);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
