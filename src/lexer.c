@@ -357,15 +357,14 @@ pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t)
 	return pm_intern(lx->m, lx->src + t->start, t->len);
 }
 
-pm_str pm_lex_string(pm_lexer *lx, const pm_token *t)
+pm_str pm_string_intern(pm_model *m, const char *tok, size_t len, bool escaped)
 {
-	const char *s = lx->src + t->start + 1;
-	size_t n = t->len >= 2 && lx->src[t->start + t->len - 1] == '"' &&
-	           t->len > 1 ? t->len - 2 : t->len - 1;
-	if (!t->has_escape)
-		return pm_intern(lx->m, s, n);
+	const char *s = tok + 1;
+	size_t n = len >= 2 && tok[len - 1] == '"' ? len - 2 : len - 1;
+	if (!escaped)
+		return pm_intern(m, s, n);
 	char small[256];
-	char *buf = n <= sizeof small ? small : pm_arena_alloc(lx->m, n);
+	char *buf = n <= sizeof small ? small : pm_arena_alloc(m, n);
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n) {
@@ -375,5 +374,10 @@ pm_str pm_lex_string(pm_lexer *lx, const pm_token *t)
 			buf[o++] = s[i];
 		}
 	}
-	return pm_intern(lx->m, buf, o);
+	return pm_intern(m, buf, o);
+}
+
+pm_str pm_lex_string(pm_lexer *lx, const pm_token *t)
+{
+	return pm_string_intern(lx->m, lx->src + t->start, t->len, t->has_escape);
 }

@@ -47,6 +47,10 @@ pm_token pm_lex(pm_lexer *lx);
 void pm_lex_next(pm_lexer *lx, pm_token *t);
 /* The value of a STRING token, unescaped and interned. */
 pm_str pm_lex_string(pm_lexer *lx, const pm_token *t);
+/* The same for a string token of `len` bytes at `tok` (its opening quote;
+ * the closing one may be missing), from any lexer: \n is a line break,
+ * \X is X when `escaped` says there are backslashes. */
+pm_str pm_string_intern(pm_model *m, const char *tok, size_t len, bool escaped);
 /* The token's bytes interned (IDENT, WORD). */
 pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t);
 const char *pm_tok_name(pm_tok kind);

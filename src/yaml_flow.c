@@ -390,26 +390,10 @@ static const char *ftok_desc(flow_lexer *fl, const ftok *t)
 	return pm_arena_printf(fl->m, "'%.*s%s'", (int)n, s, t->len > 40 ? "..." : "");
 }
 
-/* As the lexer's pm_lex_string(). */
+/* A string of a flow, unescaped as in .pmap. */
 static pm_str flow_label(flow_lexer *fl, const ftok *t)
 {
-	const char *s = fl->v + t->start + 1;
-	size_t n = t->len >= 2 && fl->v[t->start + t->len - 1] == '"' ? t->len - 2 :
-	           t->len - 1;
-	if (!t->escape)
-		return pm_intern(fl->m, s, n);
-	char small[256];
-	char *buf = n <= sizeof small ? small : pm_arena_alloc(fl->m, n);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n) {
-			char e = s[++i];
-			buf[o++] = e == 'n' ? '\n' : e;
-		} else {
-			buf[o++] = s[i];
-		}
-	}
-	return pm_intern(fl->m, buf, o);
+	return pm_string_intern(fl->m, fl->v + t->start, t->len, t->escape);
 }
 
 static void flow_expected(flow_lexer *fl, const ftok *t, const char *what)
