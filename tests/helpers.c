@@ -1,4 +1,5 @@
 /* helpers.c — shared by the Criterion suites. */
+#define _GNU_SOURCE   /* asprintf */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,23 @@ const char *t_root(void)
 {
 	const char *r = getenv("PROCMAP_ROOT");
 	return r ? r : ".";
+}
+
+char *t_tmpdir(const char *tag)
+{
+	char *d = NULL;
+	cr_assert_neq(asprintf(&d, "/tmp/procmap-%s-XXXXXX", tag), -1);
+	cr_assert_not_null(mkdtemp(d), "mkdtemp %s", d);
+	return d;
+}
+
+void t_rmtree(char *dir)
+{
+	char *cmd = NULL;
+	cr_assert_neq(asprintf(&cmd, "rm -rf '%s'", dir), -1);
+	cr_expect_eq(system(cmd), 0);
+	free(cmd);
+	free(dir);
 }
 
 char *t_read_file(const char *path, size_t *len)

@@ -17,6 +17,10 @@ char *t_run(const char *cmd, int *status);
 /* Path of the CLI under test (PROCMAP_BIN) and the source tree. */
 const char *t_bin(void);
 const char *t_root(void);
+/* A new folder /tmp/procmap-TAG-XXXXXX (malloc'd). */
+char *t_tmpdir(const char *tag);
+/* Removes a folder made by t_tmpdir() with all in it, and frees the name. */
+void t_rmtree(char *dir);
 /* Reads a whole file (malloc'd), NULL if missing. */
 char *t_read_file(const char *path, size_t *len);
 /* Index of the step / process with this qualified id, PM_NONE if none. */

@@ -427,13 +427,6 @@ Test(convert, out_of_memory_at_every_allocation)
 
 /* --- the command line ------------------------------------------------------------ */
 
-static char *tmpdir(void)
-{
-	char *d = strdup("/tmp/procmap-convert-XXXXXX");
-	cr_assert_not_null(mkdtemp(d));
-	return d;
-}
-
 static char *sh(const char *dir, const char *args, int *status)
 {
 	char *cmd = NULL;
@@ -471,18 +464,9 @@ static char *get_file(const char *dir, const char *name)
 	return s;
 }
 
-static void rmtree(char *dir)
-{
-	char *cmd = NULL;
-	cr_assert_neq(asprintf(&cmd, "rm -rf '%s'", dir), -1);
-	cr_expect_eq(system(cmd), 0);
-	free(cmd);
-	free(dir);
-}
-
 Test(convert_cli, to_stdout_and_to_a_file)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("convert");
 	put_file(d, "m.pmap", "# c\ntool t \"T\"\n");
 	int st;
 	char *out = cli(d, "convert --to yaml m.pmap", &st);
@@ -505,12 +489,12 @@ Test(convert_cli, to_stdout_and_to_a_file)
 	cr_expect_eq(st, 0);
 	cr_expect_str_eq(out, "# c\ntool t \"T\"\n");
 	free(out);
-	rmtree(d);
+	t_rmtree(d);
 }
 
 Test(convert_cli, syntax_errors_write_nothing)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("convert");
 	put_file(d, "bad.yaml", "tools:\n  t: { name: [x] }\n");
 	put_file(d, "old.pmap", "old\n");
 	int st;
@@ -524,12 +508,12 @@ Test(convert_cli, syntax_errors_write_nothing)
 	out = sh(d, "ls -A", &st);
 	cr_expect_str_eq(out, "bad.yaml\nold.pmap\n");
 	free(out);
-	rmtree(d);
+	t_rmtree(d);
 }
 
 Test(convert_cli, usage_and_io_errors)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("convert");
 	put_file(d, "m.pmap", "tool t\n");
 	static const struct { const char *args, *err; int status; } cases[] = {
 		{ "convert m.pmap", "procmap convert: --to is needed (pmap or yaml)\n", 2 },
@@ -557,5 +541,5 @@ Test(convert_cli, usage_and_io_errors)
 	cr_expect_eq(st, 0);
 	cr_expect(strstr(out, "usage: procmap convert") == out);
 	free(out);
-	rmtree(d);
+	t_rmtree(d);
 }

@@ -277,13 +277,6 @@ Test(fmt, out_of_memory_at_every_allocation)
 
 /* --- the command line ------------------------------------------------------------ */
 
-static char *tmpdir(void)
-{
-	char *d = strdup("/tmp/procmap-fmt-XXXXXX");
-	cr_assert_not_null(mkdtemp(d));
-	return d;
-}
-
 static void write_file(const char *path, const char *text, mode_t mode)
 {
 	FILE *f = fopen(path, "wb");
@@ -302,21 +295,12 @@ static char *run(const char *dir, const char *args, int *status)
 	return out;
 }
 
-static void rmtree(char *dir)
-{
-	char *cmd = NULL;
-	cr_assert_neq(asprintf(&cmd, "rm -rf '%s'", dir), -1);
-	cr_expect_eq(system(cmd), 0);
-	free(cmd);
-	free(dir);
-}
-
 static const char messy[] = "tool   b\nperson a {capacity: 1h/week}\n";
 static const char tidy[] = "tool b\nperson a { capacity: 1h/week }\n";
 
 Test(fmt_cli, prints_one_file_or_stdin)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("fmt");
 	char p[4096];
 	snprintf(p, sizeof p, "%s/m.pmap", d);
 	write_file(p, messy, 0644);
@@ -329,12 +313,12 @@ Test(fmt_cli, prints_one_file_or_stdin)
 	cr_expect_eq(st, 0);
 	cr_expect_str_eq(out, tidy);
 	free(out);
-	rmtree(d);
+	t_rmtree(d);
 }
 
 Test(fmt_cli, check_names_files_that_would_change)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("fmt");
 	char p[4096];
 	snprintf(p, sizeof p, "%s/messy.pmap", d);
 	write_file(p, messy, 0644);
@@ -357,7 +341,7 @@ Test(fmt_cli, check_names_files_that_would_change)
 	cr_expect_str_eq(back, tidy);
 	free(m);
 	free(back);
-	rmtree(d);
+	t_rmtree(d);
 }
 
 /* The samples are what people copy from: they are kept in fmt's layout,
@@ -373,7 +357,7 @@ Test(fmt_cli, samples_are_formatted)
 
 Test(fmt_cli, write_rewrites_atomically_and_keeps_the_mode)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("fmt");
 	char p[4096], q[4096];
 	snprintf(p, sizeof p, "%s/messy.pmap", d);
 	snprintf(q, sizeof q, "%s/tidy.pmap", d);
@@ -406,12 +390,12 @@ Test(fmt_cli, write_rewrites_atomically_and_keeps_the_mode)
 	free(ls);
 	cr_expect_str_eq(out, "messy.pmap\ntidy.pmap\n");
 	free(out);
-	rmtree(d);
+	t_rmtree(d);
 }
 
 Test(fmt_cli, write_follows_a_symbolic_link)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("fmt");
 	char p[4096], l[4096];
 	snprintf(p, sizeof p, "%s/real.pmap", d);
 	snprintf(l, sizeof l, "%s/link.pmap", d);
@@ -427,12 +411,12 @@ Test(fmt_cli, write_follows_a_symbolic_link)
 	char *m = t_read_file(p, NULL);
 	cr_expect_str_eq(m, tidy);
 	free(m);
-	rmtree(d);
+	t_rmtree(d);
 }
 
 Test(fmt_cli, a_file_with_syntax_errors_is_never_rewritten)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("fmt");
 	char p[4096];
 	snprintf(p, sizeof p, "%s/bad.pmap", d);
 	const char bad[] = "tool   a\nprocess p {\n  step x { takes: 5 }\n}\n";
@@ -462,12 +446,12 @@ Test(fmt_cli, a_file_with_syntax_errors_is_never_rewritten)
 	cr_expect_eq(st, 1);
 	cr_expect_str_empty(out);
 	free(out);
-	rmtree(d);
+	t_rmtree(d);
 }
 
 Test(fmt_cli, usage_and_io_errors)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("fmt");
 	char p[4096];
 	snprintf(p, sizeof p, "%s/a.pmap", d);
 	write_file(p, tidy, 0644);
@@ -492,5 +476,5 @@ Test(fmt_cli, usage_and_io_errors)
 	cr_expect_eq(st, 0);
 	cr_expect(strstr(out, "usage: procmap fmt") == out);
 	free(out);
-	rmtree(d);
+	t_rmtree(d);
 }

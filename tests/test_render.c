@@ -10,14 +10,6 @@
 
 #include "helpers.h"
 
-static char *tmpdir(void)
-{
-	char tmpl[] = "/tmp/pm-render-XXXXXX";
-	char *d = mkdtemp(tmpl);
-	cr_assert_not_null(d);
-	return strdup(d);
-}
-
 static int run(const char *fmt, const char *a, const char *b)
 {
 	char cmd[2048];
@@ -57,7 +49,7 @@ static const char *model_in(const char *dir, const char *text)
 
 Test(render, forest_dot_structure)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, sample("shop.pmap")), 0);
 	char *dot = file_in(d, "forest.dot");
 	cr_assert(strstr(dot, "subgraph cluster_s0"), "a cluster per system");
@@ -79,7 +71,7 @@ Test(render, forest_dot_structure)
 
 Test(render, process_dot_structure)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, sample("shop.pmap")), 0);
 	char *dot = file_in(d, "process-orders.fulfil.dot");
 	cr_assert(strstr(dot, "rankdir=LR"));
@@ -107,7 +99,7 @@ Test(render, process_dot_structure)
 
 Test(render, no_findings_no_marks)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	char path[1024];
 	snprintf(path, sizeof path, "%s/m.pmap", d);
 	FILE *f = fopen(path, "w");
@@ -129,7 +121,7 @@ Test(render, no_findings_no_marks)
 
 Test(render, cycles_red)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	char path[1024];
 	snprintf(path, sizeof path, "%s/m.pmap", d);
 	FILE *f = fopen(path, "w");
@@ -172,7 +164,7 @@ static void assert_same_tree(const char *a, const char *b)
 
 Test(render, deterministic)
 {
-	char *a = tmpdir(), *b = tmpdir();
+	char *a = t_tmpdir("render"), *b = t_tmpdir("render");
 	cr_assert_eq(run("%s render -j 3 -f svg,dot -o %s %s", a, sample("agency.pmap")), 0);
 	cr_assert_eq(run("%s render -j 1 -f svg,dot -o %s %s", b, sample("agency.pmap")), 0);
 	assert_same_tree(a, b);
@@ -190,7 +182,7 @@ static const char hostile[] =
 
 Test(render, hostile_labels)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	char path[1024];
 	snprintf(path, sizeof path, "%s/h.pmap", d);
 	FILE *f = fopen(path, "w");
@@ -236,7 +228,7 @@ Test(render, stdout_one_diagram)
  * a lane and comes back still runs left to right. */
 Test(render, edge_labels_are_nodes_in_their_lane)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	const char *path = model_in(d, "person a\nperson b\n"
 	      "process p {\n"
 	      "  step x { owner: a }\n  step y { owner: a }\n  step z { owner: b }\n"
@@ -274,9 +266,7 @@ Test(render, edge_labels_are_nodes_in_their_lane)
 	cr_expect(strstr(svg, ">same lane</text>"), "%s", svg);
 	cr_expect(strstr(svg, ">next lane</text>"), "%s", svg);
 	free(svg);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-	cr_expect_eq(system(cmd), 0);
-	free(d);
+	t_rmtree(d);
 }
 
 /* A labelled hand-off from a process to itself: the label sits inside the
@@ -284,7 +274,7 @@ Test(render, edge_labels_are_nodes_in_their_lane)
  * has nothing to warn about. */
 Test(render, self_handoff_label_inside_its_cluster)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	const char *path = model_in(d, "system s {\n  process p {\n    trigger: \"x\"\n"
 	      "    step a\n    step b\n    a -> b\n  }\n}\ns.p -> s.p \"again\"\n");
 	int st;
@@ -294,14 +284,12 @@ Test(render, self_handoff_label_inside_its_cluster)
 	cr_expect_eq(st, 0);
 	cr_expect_str_empty(out, "Graphviz warned: %s", out);
 	free(out);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-	cr_expect_eq(system(cmd), 0);
-	free(d);
+	t_rmtree(d);
 }
 
 Test(render, failure_leaves_files)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	cr_assert_eq(run("%s render -o %s %s", d, sample("shop.pmap")), 0);
 	char *before = file_in(d, "forest.svg");
 	/* a folder where the forest goes: that write fails, the rest is kept */
@@ -327,7 +315,7 @@ Test(render, failure_leaves_files)
 
 Test(render, collapse_large)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	int st;
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s render --max-nodes 3 -f dot -o %s %s 2>&1",
@@ -347,7 +335,7 @@ Test(render, collapse_large)
  * linking to their diagrams, with its hand-offs; smaller ones stay open. */
 Test(render, collapse_large_system)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	int st;
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s render --max-nodes 10 -f dot -o %s %s 2>&1",
@@ -370,9 +358,7 @@ Test(render, collapse_large_system)
 	dot = file_in(d, "forest.dot");
 	cr_expect(strstr(dot, "subgraph cluster_s0"), "9 processes fit in 10: %s", dot);
 	free(dot);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-	cr_expect_eq(system(cmd), 0);
-	free(d);
+	t_rmtree(d);
 }
 
 Test(render, library_usage)
@@ -387,7 +373,7 @@ Test(render, library_usage)
  * from file:// (skipped when chromium is not installed). */
 Test(render, linkcheck_chromium, .timeout = 120)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "sh '%s/scripts/linkcheck.sh' '%s' '%s' '%s' 2>&1",
 	         t_root(), t_bin(), sample("shop.pmap"), d);
@@ -405,17 +391,17 @@ Test(render, linkcheck_chromium, .timeout = 120)
 
 Test(render, partial_level_links_only_to_drawn_diagrams)
 {
-	char *d = tmpdir();
+	char *d = t_tmpdir("render");
 	cr_assert_eq(run("%s render -l forest -f dot -o %s %s", d, sample("shop.pmap")), 0);
 	char *dot = file_in(d, "forest.dot");
 	cr_assert_null(strstr(dot, "URL="), "process diagrams were not drawn: no links");
 	free(dot);
-	char *d2 = tmpdir();
+	char *d2 = t_tmpdir("render");
 	cr_assert_eq(run("%s render -l process -f dot -o %s %s", d2, sample("shop.pmap")), 0);
 	dot = file_in(d2, "process-orders.fulfil.dot");
 	cr_assert_null(strstr(dot, "URL=\"system-"), "system diagrams were not drawn");
 	free(dot);
-	char *d3 = tmpdir();
+	char *d3 = t_tmpdir("render");
 	cr_assert_eq(run("%s render -l all -f dot -o %s %s", d3, sample("shop.pmap")), 0);
 	dot = file_in(d3, "forest.dot");
 	cr_assert(strstr(dot, "URL=\"process-orders.fulfil.dot\""));
