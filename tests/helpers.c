@@ -70,6 +70,38 @@ const char *t_root(void)
 	return r ? r : ".";
 }
 
+char *t_expect_golden(const char *got, const char *path, const char *what)
+{
+	if (getenv("PROCMAP_UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "wb");
+		cr_assert_not_null(f, "cannot write %s", path);
+		fputs(got, f);
+		fclose(f);
+	}
+	char *want = t_read_file(path, NULL);
+	cr_expect_not_null(want, "%s: missing %s", what, path);
+	if (want)
+		cr_expect_str_eq(got, want, "%s differs from %s\n--- got:\n%s--- want:\n%s",
+		                 what, path, got, want);
+	return want;
+}
+
+void t_check_golden(const char *dir, const char *file, const char *opts)
+{
+	const char *base = strrchr(file, '/') + 1;
+	char cmd[8192], errpath[4096];
+	snprintf(cmd, sizeof cmd, "cd '%s' && NO_COLOR=1 '%s' check --color=never%s '%s' 2>&1",
+	         dir, t_bin(), opts, base);
+	snprintf(errpath, sizeof errpath, "%.*s.err", (int)(strlen(file) - 5), file);
+	int status;
+	char *got = t_run(cmd, &status);
+	char *want = t_expect_golden(got, errpath, base);
+	int want_status = want && strstr(want, " error: ") ? 1 : 0;
+	cr_expect_eq(status, want_status, "%s: exit %d, want %d", base, status, want_status);
+	free(got);
+	free(want);
+}
+
 char *t_tmpdir(const char *tag)
 {
 	char *d = NULL;

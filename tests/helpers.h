@@ -17,6 +17,14 @@ char *t_run(const char *cmd, int *status);
 /* Path of the CLI under test (PROCMAP_BIN) and the source tree. */
 const char *t_bin(void);
 const char *t_root(void);
+/* Expects `got` to equal the file at `path` (PROCMAP_UPDATE_GOLDEN=1 writes
+ * it first); `what` names the case.  Returns the file's text (malloc'd) or
+ * NULL when it is missing. */
+char *t_expect_golden(const char *got, const char *path, const char *what);
+/* A diagnostics golden: `procmap check` on FILE (FILE.pmap or .yaml in
+ * `dir`, with `opts` after `check --color=never`) prints FILE.err exactly,
+ * and exits 1 when it has an error, else 0. */
+void t_check_golden(const char *dir, const char *file, const char *opts);
 /* A new folder /tmp/procmap-TAG-XXXXXX (malloc'd). */
 char *t_tmpdir(const char *tag);
 /* Removes a folder made by t_tmpdir() with all in it, and frees the name. */

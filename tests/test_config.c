@@ -37,16 +37,7 @@ static void check_golden(const char *yaml)
 	char errpath[PATH_MAX];
 	snprintf(errpath, sizeof errpath, "%.*s.err", (int)(strlen(yaml) - 5), yaml);
 	char *got = config_report(yaml);
-	if (getenv("PROCMAP_UPDATE_GOLDEN")) {
-		FILE *f = fopen(errpath, "wb");
-		fputs(got, f);
-		fclose(f);
-	}
-	char *want = t_read_file(errpath, NULL);
-	cr_expect_not_null(want, "%s: missing %s", yaml, errpath);
-	if (want)
-		cr_expect_str_eq(got, want, "%s differs\n--- got:\n%s--- want:\n%s", yaml,
-		                 got, want);
+	char *want = t_expect_golden(got, errpath, yaml);
 	free(got);
 	free(want);
 }

@@ -78,17 +78,7 @@ static char *root_path(const char *rel)
 /* `want_path` holds the expected text (rewritten under PROCMAP_UPDATE_GOLDEN). */
 static void expect_file(const char *got, const char *want_path, const char *what)
 {
-	if (getenv("PROCMAP_UPDATE_GOLDEN")) {
-		FILE *f = fopen(want_path, "wb");
-		fputs(got, f);
-		fclose(f);
-	}
-	char *want = t_read_file(want_path, NULL);
-	cr_expect_not_null(want, "missing %s", want_path);
-	if (want)
-		cr_expect_str_eq(got, want, "%s:\n--- got:\n%s--- want (%s):\n%s", what, got,
-		                 want_path, want);
-	free(want);
+	free(t_expect_golden(got, want_path, what));
 }
 
 /* Every YAML the converter writes validates against the schema

@@ -86,17 +86,8 @@ Test(fmt, golden_layouts)
 		cr_assert_eq(st, PM_OK, "%s: %s", in, pm_status_str(st));
 		char outpath[4096];
 		snprintf(outpath, sizeof outpath, "%.*s.out", (int)(strlen(in) - 5), in);
-		if (getenv("PROCMAP_UPDATE_GOLDEN")) {
-			FILE *f = fopen(outpath, "wb");
-			fputs(out, f);
-			fclose(f);
-		}
-		char *want = t_read_file(outpath, NULL);
-		cr_expect_not_null(want, "missing %s", outpath);
-		if (want)
-			cr_expect_str_eq(out, want, "%s:\n--- got:\n%s--- want:\n%s", in, out, want);
+		free(t_expect_golden(out, outpath, in));
 		check_stable(in, text, out);
-		free(want);
 		free(out);
 		free(text);
 	}

@@ -943,15 +943,8 @@ Test(reports, golden_json_per_sample)
 		         (int)(strlen(base) - 5), base);
 		int status;
 		char *got = cli_report("json", rel, &status);
-		if (getenv("PROCMAP_UPDATE_GOLDEN"))
-			write_text(golden, got);
-		char *want = t_read_file(golden, NULL);
-		cr_expect_not_null(want, "%s: missing %s", base, golden);
-		if (want)
-			cr_expect_str_eq(got, want, "%s: report differs from %s\n--- got:\n%s",
-			                 base, golden, got);
+		free(t_expect_golden(got, golden, base));
 		free(got);
-		free(want);
 	}
 	globfree(&g);
 }
