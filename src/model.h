@@ -45,11 +45,15 @@ typedef struct pm_file {
 	uint32_t nlines;
 } pm_file;
 
+/* A person of the business, or an actor: someone outside it (the client,
+ * a carrier, a bank) whose steps count towards nobody's load.  Both live
+ * in m->people and share one name table, so an id is one or the other. */
 typedef struct pm_person {
 	pm_str id, label, description;
-	pm_str capacity_text;   /* as written, 0 when none */
+	pm_str capacity_text;   /* as written, 0 when none (never for actors) */
 	int64_t capacity_s;     /* seconds per week; -1 when none */
 	pm_loc loc;
+	bool actor;             /* declared with `actor` / under `actors:` */
 } pm_person;
 
 typedef struct pm_tool {
@@ -98,6 +102,9 @@ typedef struct pm_step {
 typedef struct pm_arrow {
 	pm_ref from, to;
 	pm_str label;
+	pm_str chance_text;     /* "40%" as written, 0 for a plain arrow */
+	double chance;          /* 0..1 for a choice arrow, -1 for a plain one */
+	pm_loc chance_loc;
 	pm_scope_kind scope_kind;
 	pm_ix scope;            /* system or process index, PM_NONE at top */
 } pm_arrow;
@@ -108,6 +115,8 @@ typedef struct pm_flow {
 	pm_ix from, to;         /* step indices */
 	pm_str label;
 	pm_ix arrow;
+	double chance;          /* 0..1: one of the alternatives out of `from`;
+	                           -1: a plain arrow, always followed */
 } pm_flow;
 
 /* Resolved hand-off to a process; from_step/to_step are PM_NONE when the
@@ -116,6 +125,7 @@ typedef struct pm_handoff {
 	pm_ix from_proc, from_step, to_proc, to_step;
 	pm_str label;
 	pm_ix arrow;
+	double chance;          /* as pm_flow.chance */
 } pm_handoff;
 
 /* `ignore: RULE "reason"` on an element. */

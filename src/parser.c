@@ -479,6 +479,9 @@ static void parse_flow(parser *p, scope *sc)
 		a->to.loc = p->tok.loc;
 		a->to.target = PM_NONE;
 		a->label = 0;
+		a->chance_text = 0;
+		a->chance = -1;
+		a->chance_loc = pm_noloc;
 		a->scope_kind = sc->kind == S_TOP ? PM_SCOPE_TOP :
 		                sc->kind == S_SYSTEM ? PM_SCOPE_SYSTEM : PM_SCOPE_PROCESS;
 		a->scope = sc->kind == S_TOP ? PM_NONE : sc->idx;

@@ -383,6 +383,7 @@ static void resolve_arrow(pm_model *m, pm_ix ai, cands *c)
 		f->to = to.idx;
 		f->label = a->label;
 		f->arrow = ai;
+		f->chance = a->chance;
 		m->processes.v[m->steps.v[from.idx].process].explicit_flow = true;
 		return;
 	}
@@ -393,6 +394,7 @@ static void resolve_arrow(pm_model *m, pm_ix ai, cands *c)
 	h->to_step = to.kind == PM_KIND_STEP ? to.idx : PM_NONE;
 	h->label = a->label;
 	h->arrow = ai;
+	h->chance = a->chance;
 }
 
 static pm_ix flow_proc(const pm_model *m, const pm_flow *f)
@@ -408,6 +410,7 @@ static void implicit_flows(pm_model *m, const pm_process *pr)
 		f->to = pr->step_first + s + 1;
 		f->label = 0;
 		f->arrow = PM_NONE;
+		f->chance = -1;
 	}
 }
 

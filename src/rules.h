@@ -11,7 +11,12 @@ typedef struct pm_rule_info {
 	pm_severity severity;   /* default */
 	int analysis;           /* 1: a finding that config and ignore: may change */
 	const char *summary;
+	unsigned kinds;         /* analysis rules: PM_RK() bits of the element
+	                           kinds its findings are about (where an
+	                           `ignore:` for it can sit); 0 for the others */
 } pm_rule_info;
+
+#define PM_RK(kind) (1u << (kind))
 
 extern const pm_rule_info pm_rules[];
 extern const size_t pm_nrules;

@@ -427,6 +427,7 @@ void pm_yaml_parse_flow(pm_model *m, const pm_yaml_flow *f)
 		}
 		pm_arrow *a = pm_vec_push(m, m->arrows);
 		memset(a, 0, sizeof *a);
+		a->chance = -1;
 		a->from = from;
 		a->to.name = pm_intern(m, f->val + t.start, t.len);
 		a->to.loc = t.loc;
