@@ -109,7 +109,8 @@ static void newline(pm_lexer *lx)
 enum {
 	C_ID = 1,       /* [A-Za-z0-9_-]: continues an id */
 	C_START = 2,    /* [A-Za-z_]: starts an id */
-	C_WORD = 4,     /* id bytes, '.' and '/': continue a value such as 1.5h */
+	C_WORD = 4,     /* id bytes, '.', '/' and '%': continue a value such as
+	                   1.5h or 40% */
 	C_BLANK = 8,    /* space, tab, form feed, vertical tab */
 	C_PLAIN = 16    /* ASCII that a string or comment takes as it is */
 };
@@ -121,7 +122,7 @@ enum {
 static const unsigned char cls[256] = {
 	0,  P_, P_, P_, P_, P_, P_, P_, P_, B_, 0,  B_, B_, 0,  P_, P_, /* 0x00 */
 	P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, /* 0x10 */
-	B_, P_, 0,  P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, D_, W_, W_, /*  !"#$%&'()*+,-./ */
+	B_, P_, 0,  P_, P_, W_, P_, P_, P_, P_, P_, P_, P_, D_, W_, W_, /*  !"#$%&'()*+,-./ */
 	D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, P_, P_, P_, P_, P_, P_, /* 0123456789:;<=>? */
 	P_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* @ABCDEFGHIJKLMNO */
 	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, P_, 0,  P_, P_, L_, /* PQRSTUVWXYZ[\]^_ */
@@ -331,8 +332,11 @@ void pm_lex_next(pm_lexer *lx, pm_token *t)
 			if (is_id_start(c)) {
 				t->kind = PM_T_IDENT;
 				lex_ident(lx);
-			} else if (is_digit(c) || (c == '.' && lx->pos + 1 < lx->len &&
-			                           is_digit(s[lx->pos + 1]))) {
+			} else if (is_digit(c) || c == '%' ||
+			           (c == '.' && lx->pos + 1 < lx->len &&
+			            is_digit(s[lx->pos + 1]))) {
+				/* a '%' of its own is a value too, so that "40 %"
+				 * and "abc%" get one error about the chance */
 				t->kind = PM_T_WORD;
 				lx->pos = skip_class(s, lx->pos, C_WORD);
 			} else {

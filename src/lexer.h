@@ -14,7 +14,7 @@ typedef enum pm_tok {
 	PM_T_COMMA,
 	PM_T_ARROW,
 	PM_T_IDENT,    /* id or dotted path: [A-Za-z_][A-Za-z0-9_-]*(.id)* */
-	PM_T_WORD,     /* starts with a digit: 45m, 1h30m, 5/week, 30h/week */
+	PM_T_WORD,     /* starts with a digit or '%': 45m, 5/week, 30h/week, 40% */
 	PM_T_STRING,   /* "…"; start/len cover the quotes */
 	PM_T_COMMENT   /* only when the lexer keeps comments; '#' to line end */
 } pm_tok;

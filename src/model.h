@@ -375,6 +375,8 @@ bool pm_parse_duration(const char *s, size_t len, int64_t *out, const char **why
 bool pm_parse_rate(const char *s, size_t len, double *out, const char **why);
 /* Parse "30h/week" to seconds per week. */
 bool pm_parse_capacity(const char *s, size_t len, int64_t *out, const char **why);
+/* Parse "40%" (or "33.3%") to 0.4: more than 0%, at most 100%. */
+bool pm_parse_chance(const char *s, size_t len, double *out, const char **why);
 
 /* --- resolve.c ------------------------------------------------------------ */
 pm_status pm_resolve(pm_model *m);

@@ -10,10 +10,13 @@
 #include "lexer.h"
 #include "rules.h"
 
-typedef enum scope_kind { S_TOP, S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL } scope_kind;
+typedef enum scope_kind {
+	S_TOP, S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL, S_ACTOR
+} scope_kind;
 
 static const char *const scope_names[] = {
 	"the top level", "a system", "a process", "a step", "a person", "a tool",
+	"an actor",
 };
 
 typedef struct scope {
@@ -48,14 +51,21 @@ static const unsigned keys_allowed[] = {
 	[S_STEP] = B(K_OWNER) | B(K_USES) | B(K_TAKES) | B(K_WAITS) | B(K_DESCRIPTION) | B(K_IGNORE),
 	[S_PERSON] = B(K_CAPACITY) | B(K_DESCRIPTION) | B(K_IGNORE),
 	[S_TOOL] = B(K_DESCRIPTION) | B(K_IGNORE),
+	[S_ACTOR] = B(K_DESCRIPTION) | B(K_IGNORE),
 };
 
-static const char *const kind_words[] = { "system", "process", "step", "person", "tool" };
-static const scope_kind kind_scopes[] = { S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL };
+/* kind_words[i] declares scope i + 1 */
+static const char *const kind_words[] = {
+	"system", "process", "step", "person", "tool", "actor",
+};
+#define NKINDS (sizeof kind_words / sizeof *kind_words)
+static const scope_kind kind_scopes[] = {
+	S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL, S_ACTOR,
+};
 
 /* Which declarations each scope may hold. */
-static const unsigned decls_allowed[S_TOOL + 1] = {   /* zero: holds nothing */
-	[S_TOP] = B(S_SYSTEM) | B(S_PROCESS) | B(S_PERSON) | B(S_TOOL),
+static const unsigned decls_allowed[S_ACTOR + 1] = {   /* zero: holds nothing */
+	[S_TOP] = B(S_SYSTEM) | B(S_PROCESS) | B(S_PERSON) | B(S_TOOL) | B(S_ACTOR),
 	[S_SYSTEM] = B(S_PROCESS),
 	[S_PROCESS] = B(S_STEP),
 };
@@ -215,7 +225,8 @@ static pm_str *description_slot(pm_model *m, const scope *sc)
 	case S_SYSTEM: return &m->systems.v[sc->idx].description;
 	case S_PROCESS: return &m->processes.v[sc->idx].description;
 	case S_STEP: return &m->steps.v[sc->idx].description;
-	case S_PERSON: return &m->people.v[sc->idx].description;
+	case S_PERSON:
+	case S_ACTOR: return &m->people.v[sc->idx].description;
 	case S_TOOL: return &m->tools.v[sc->idx].description;
 	default: return NULL;
 	}
@@ -237,7 +248,8 @@ static pm_kind scope_to_kind(scope_kind k)
 	case S_SYSTEM: return PM_KIND_SYSTEM;
 	case S_PROCESS: return PM_KIND_PROCESS;
 	case S_STEP: return PM_KIND_STEP;
-	case S_PERSON: return PM_KIND_PERSON;
+	case S_PERSON:
+	case S_ACTOR: return PM_KIND_PERSON;
 	default: return PM_KIND_TOOL;
 	}
 }
@@ -395,6 +407,13 @@ static void parse_attribute(parser *p, scope *sc)
 	next(p);
 	if (p->tok.kind == PM_T_COLON)
 		next(p);
+	if (k == K_CAPACITY && sc->kind == S_ACTOR) {
+		pm_error(m, "unknown-attribute", key.loc,
+		         "no attribute 'capacity' for an actor: an actor's work counts "
+		         "towards nobody's load (declare a person to give a capacity)");
+		skip_statement(p);
+		return;
+	}
 	if (k < 0 || !(keys_allowed[sc->kind] & B(k))) {
 		char *kn = pm_arena_strdup(m, name, key.len);
 		const char *hint = k < 0 ? did_you_mean(p, suggest(kn, key.len, key_names,
@@ -424,7 +443,7 @@ static void parse_attribute(parser *p, scope *sc)
 		parse_string_attr(p, sc, k);
 		break;
 	case K_OWNER:
-		if (expect_value(p, PM_T_IDENT, "owner", "a person id")) {
+		if (expect_value(p, PM_T_IDENT, "owner", "a person or actor id")) {
 			pm_ref *r = owner_slot(m, sc);
 			r->name = pm_lex_intern(&p->lx, &p->tok);
 			r->loc = p->tok.loc;
@@ -450,7 +469,51 @@ static void parse_attribute(parser *p, scope *sc)
 
 /* --- flows -------------------------------------------------------------------- */
 
-/* flow -> NAME '->' NAME [STRING] { '->' NAME [STRING] } */
+/* True when token b starts where token a ends: "abc%" or "40%" in two. */
+static bool adjacent(const pm_token *a, const pm_token *b)
+{
+	return b->start == a->start + a->len && b->loc.line == a->loc.line;
+}
+
+/* chance -> WORD   ("40%", "33.3%")
+ * Fills the chance of arrow `ai` from the current token, or reports a bad
+ * one and returns false (the statement is then skipped).  A bad chance
+ * keeps its text with chance -1, so that resolve leaves its alternatives
+ * unchecked instead of adding a second error about them. */
+static bool parse_chance(parser *p, pm_ix ai)
+{
+	pm_model *m = p->m;
+	pm_token t = p->tok;
+	const char *s = p->lx.src + t.start;
+	size_t n = t.len;
+	double chance;
+	const char *why;
+	bool ok = t.kind == PM_T_WORD && pm_parse_chance(s, n, &chance, &why);
+	pm_arrow *a = &m->arrows.v[ai];
+	a->chance_loc = t.loc;
+	if (ok) {
+		a->chance_text = pm_lex_intern(&p->lx, &t);
+		a->chance = chance;
+		next(p);
+		return true;
+	}
+	const pm_token *ahead = peek(p);
+	bool split = ahead->kind == PM_T_WORD && adjacent(&t, ahead) == false &&
+	             p->lx.src[ahead->start] == '%' && ahead->len == 1;
+	bool glued = ahead->kind == PM_T_WORD && adjacent(&t, ahead) &&
+	             p->lx.src[ahead->start] == '%';
+	size_t shown = glued ? ahead->len + t.len : t.len;
+	a->chance_text = pm_intern(m, s, shown);
+	if (split)
+		why = "write the '%' right after the number, as in 40%";
+	else if (glued || t.kind != PM_T_WORD)
+		why = "expected a number before '%', as in 40%";
+	pm_error(m, "bad-value", t.loc, "bad chance '%.*s%s': %s", (int)shown, s,
+	         split ? " %" : "", why);
+	return false;
+}
+
+/* flow -> NAME '->' NAME [STRING] [chance] { '->' NAME [STRING] [chance] } */
 static void parse_flow(parser *p, scope *sc)
 {
 	pm_model *m = p->m;
@@ -490,6 +553,14 @@ static void parse_flow(parser *p, scope *sc)
 		if (p->tok.kind == PM_T_STRING) {
 			m->arrows.v[m->arrows.n - 1].label = pm_lex_string(&p->lx, &p->tok);
 			next(p);
+		}
+		if (p->tok.kind == PM_T_WORD ||
+		    (p->tok.kind == PM_T_IDENT && peek(p)->kind == PM_T_WORD &&
+		     adjacent(&p->tok, peek(p)) && p->lx.src[peek(p)->start] == '%')) {
+			if (!parse_chance(p, m->arrows.n - 1)) {
+				skip_statement(p);
+				return;
+			}
 		}
 	}
 	expect_end(p);
@@ -556,11 +627,13 @@ static pm_ix new_element(parser *p, scope_kind k, pm_str id, pm_str label,
 		s->eff_owner = PM_NONE;
 		return m->steps.n - 1;
 	}
-	case S_PERSON: {
+	case S_PERSON:
+	case S_ACTOR: {
 		pm_person *pe = pm_vec_push(m, m->people);
 		memset(pe, 0, sizeof *pe);
 		pe->id = id; pe->label = label; pe->loc = loc;
 		pe->capacity_s = -1;
+		pe->actor = k == S_ACTOR;
 		return m->people.n - 1;
 	}
 	default: {
@@ -626,7 +699,7 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 
 static int kind_keyword(parser *p, const pm_token *t)
 {
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < (int)NKINDS; i++)
 		if (tok_is(p, t, kind_words[i]))
 			return i;
 	return -1;
@@ -668,7 +741,7 @@ static void parse_statement(parser *p, scope *sc)
 			return;
 		}
 	}
-	const char *hint = suggest(word, p->tok.len, kind_words, 5,
+	const char *hint = suggest(word, p->tok.len, kind_words, NKINDS,
 	                           decls_allowed[sc->kind] >> 1);
 	if (!hint && ahead->kind != PM_T_IDENT && ahead->kind != PM_T_STRING &&
 	    ahead->kind != PM_T_LBRACE) {

@@ -119,13 +119,29 @@ static void build_names(pm_model *m)
 		pm_person *p = &m->people.v[i];
 		pm_ix prev = pm_map_put(m, &m->names_people, p->id, i);
 		if (prev != PM_NONE)
-			duplicate(m, "person", p->id, p->loc, "a person", m->people.v[prev].loc);
+			duplicate(m, p->actor ? "actor" : "person", p->id, p->loc,
+			          m->people.v[prev].actor ? "an actor" : "a person",
+			          m->people.v[prev].loc);
 	}
+	/* people (actors too) and tools have a map each, but an id is one or
+	 * the other: the one written later is the duplicate */
 	for (pm_ix i = 0; i < m->tools.n; i++) {
 		pm_tool *t = &m->tools.v[i];
 		pm_ix prev = pm_map_put(m, &m->names_tools, t->id, i);
-		if (prev != PM_NONE)
+		if (prev != PM_NONE) {
 			duplicate(m, "tool", t->id, t->loc, "a tool", m->tools.v[prev].loc);
+			continue;
+		}
+		pm_ix pe = m->people.n ? pm_map_get(&m->names_people, t->id) : PM_NONE;
+		if (pe == PM_NONE)
+			continue;
+		const pm_person *p = &m->people.v[pe];
+		if (loc_before(p->loc, t->loc))
+			duplicate(m, "tool", t->id, t->loc, p->actor ? "an actor" : "a person",
+			          p->loc);
+		else
+			duplicate(m, p->actor ? "actor" : "person", t->id, p->loc, "a tool",
+			          t->loc);
 	}
 	/* systems and top-level processes share the top namespace; the one
 	 * written first keeps the name */
@@ -356,22 +372,31 @@ static pm_ix proc_of(const pm_model *m, target t)
 	return t.kind == PM_KIND_STEP ? m->steps.v[t.idx].process : t.idx;
 }
 
+/* The steps and processes that an arrow with a chance, left out after an
+ * error, leaves: their alternatives are not checked (no second error). */
+typedef struct unchecked {
+	target *v;
+	uint32_t n;
+} unchecked;
+
 /* A step → step arrow inside one process goes to m->flows as it comes
  * (group_flows() puts them in order), any other arrow is a hand-off. */
-static void resolve_arrow(pm_model *m, pm_ix ai, cands *c)
+static void resolve_arrow(pm_model *m, pm_ix ai, cands *c, unchecked *u)
 {
 	pm_arrow *a = &m->arrows.v[ai];
 	target from, to;
 	bool ok_from = resolve_name(m, a, &a->from, &from, c);
 	bool ok_to = resolve_name(m, a, &a->to, &to, c);
-	if (!ok_from || !ok_to)
-		return;
-	const pm_ref *sys_ref = from.kind == PM_KIND_SYSTEM ? &a->from :
+	const pm_ref *sys_ref = !ok_from || !ok_to ? NULL :
+	                        from.kind == PM_KIND_SYSTEM ? &a->from :
 	                        to.kind == PM_KIND_SYSTEM ? &a->to : NULL;
-	if (sys_ref) {
+	if (sys_ref)
 		pm_error(m, "bad-reference", sys_ref->loc,
 		         "'%s' is a system; arrows connect steps and processes",
 		         pm_str_get(m, sys_ref->name));
+	if (!ok_from || !ok_to || sys_ref) {
+		if (ok_from && a->chance_text && from.kind != PM_KIND_SYSTEM)
+			u->v[u->n++] = from;
 		return;
 	}
 	a->from.target = from.idx;
@@ -383,7 +408,7 @@ static void resolve_arrow(pm_model *m, pm_ix ai, cands *c)
 		f->to = to.idx;
 		f->label = a->label;
 		f->arrow = ai;
-		f->chance = a->chance;
+		f->chance = a->chance >= 0 ? a->chance : -1;
 		m->processes.v[m->steps.v[from.idx].process].explicit_flow = true;
 		return;
 	}
@@ -394,7 +419,7 @@ static void resolve_arrow(pm_model *m, pm_ix ai, cands *c)
 	h->to_step = to.kind == PM_KIND_STEP ? to.idx : PM_NONE;
 	h->label = a->label;
 	h->arrow = ai;
-	h->chance = a->chance;
+	h->chance = a->chance >= 0 ? a->chance : -1;
 }
 
 static pm_ix flow_proc(const pm_model *m, const pm_flow *f)
@@ -483,6 +508,90 @@ static void group_flows(pm_model *m)
 		spread_from_copy(m, nexp);
 }
 
+/* --- chances ------------------------------------------------------------------ */
+
+/* The arrows that leave one step (or, written between processes, one
+ * process): the first with a chance and the first plain one, by index. */
+typedef struct alt_group {
+	pm_ix first_chance, first_plain;
+	double sum;
+	bool unchecked;         /* a chance of it was bad or its arrow left out */
+} alt_group;
+
+static void alt_add(const pm_model *m, alt_group *g, pm_ix ai)
+{
+	const pm_arrow *a = &m->arrows.v[ai];
+	if (a->chance >= 0) {
+		g->sum += a->chance;
+		if (g->first_chance == PM_NONE || ai < g->first_chance)
+			g->first_chance = ai;
+	} else if (a->chance_text) {
+		g->unchecked = true;    /* reported by the loader */
+	} else if (g->first_plain == PM_NONE || ai < g->first_plain) {
+		g->first_plain = ai;
+	}
+}
+
+/* "90", "33.3", "99.85": a sum of chances as a percentage. */
+static const char *percent(pm_model *m, double frac)
+{
+	char *s = pm_arena_printf(m, "%.2f", frac * 100);
+	size_t n = strlen(s);
+	while (s[n - 1] == '0')
+		s[--n] = '\0';
+	if (s[n - 1] == '.')
+		s[--n] = '\0';
+	return s;
+}
+
+static void alt_check(pm_model *m, const alt_group *g, const char *what, pm_str id)
+{
+	if (g->unchecked || g->first_chance == PM_NONE)
+		return;
+	const char *name = pm_str_get(m, id);
+	if (g->first_plain != PM_NONE) {
+		const pm_arrow *a = &m->arrows.v[g->first_plain];
+		pm_error(m, "bad-chance", a->to.loc,
+		         "%s '%s' has arrows with a chance and a plain arrow to '%s'; "
+		         "give every arrow out of '%s' a chance, or none",
+		         what, name, pm_str_get(m, a->to.name), name);
+		return;
+	}
+	/* 33.3% three times is 100% as written */
+	if (g->sum >= 0.999 - 1e-9 && g->sum <= 1.001 + 1e-9)
+		return;
+	pm_error(m, "bad-chance", m->arrows.v[g->first_chance].chance_loc,
+	         "the chances of the arrows out of %s '%s' add up to %s%%, not 100%%",
+	         what, name, percent(m, g->sum));
+}
+
+/* The arrows with a chance out of one step (step → step and step → process
+ * alike), and those out of one process, are alternatives: exactly one is
+ * taken, so their chances add up to 100%, and a plain arrow among them
+ * would be taken as well.  Runs on the explicit flows and the hand-offs,
+ * only when some arrow has a chance. */
+static void check_chances(pm_model *m, const unchecked *u)
+{
+	size_t ns = m->steps.n, np = m->processes.n;
+	alt_group *g = pm_arena_alloc(m, (ns + np) * sizeof *g);
+	for (size_t i = 0; i < ns + np; i++)
+		g[i] = (alt_group){ PM_NONE, PM_NONE, 0, false };
+	alt_group *pg = g + ns;
+	for (uint32_t i = 0; i < u->n; i++)
+		(u->v[i].kind == PM_KIND_STEP ? g : pg)[u->v[i].idx].unchecked = true;
+	for (uint32_t i = 0; i < m->flows.n; i++)
+		alt_add(m, &g[m->flows.v[i].from], m->flows.v[i].arrow);
+	for (uint32_t i = 0; i < m->handoffs.n; i++) {
+		const pm_handoff *h = &m->handoffs.v[i];
+		alt_add(m, h->from_step != PM_NONE ? &g[h->from_step] : &pg[h->from_proc],
+		        h->arrow);
+	}
+	for (size_t i = 0; i < ns; i++)
+		alt_check(m, &g[i], "step", m->steps.v[i].id);
+	for (size_t i = 0; i < np; i++)
+		alt_check(m, &pg[i], "process", m->processes.v[i].id);
+}
+
 static void resolve_owners(pm_model *m, cands *c)
 {
 	for (pm_ix i = 0; i < m->systems.n; i++)
@@ -511,8 +620,16 @@ pm_status pm_resolve(pm_model *m)
 	cands *c = pm_arena_alloc(m, sizeof *c);
 	build_names(m);
 	resolve_owners(m, c);
+	unchecked u = { NULL, 0 };
+	uint32_t nchance = 0;
 	for (pm_ix i = 0; i < m->arrows.n; i++)
-		resolve_arrow(m, i, c);
+		nchance += m->arrows.v[i].chance_text != 0;
+	if (nchance)
+		u.v = pm_arena_alloc(m, nchance * sizeof *u.v);
+	for (pm_ix i = 0; i < m->arrows.n; i++)
+		resolve_arrow(m, i, c, &u);
+	if (nchance)
+		check_chances(m, &u);   /* before group_flows: explicit flows only */
 	group_flows(m);
 	for (uint32_t i = 0; i < m->diags.n; i++)
 		if (m->diags.v[i].d.severity == PM_SEV_ERROR)

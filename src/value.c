@@ -1,5 +1,6 @@
 /* value.c — the value syntaxes of attributes: durations ("1h30m"), rates
- * ("5/week") and capacities ("30h/week"). */
+ * ("5/week") and capacities ("30h/week"), and the chances of arrows
+ * ("40%"). */
 #include <string.h>
 
 #include "model.h"
@@ -116,5 +117,21 @@ bool pm_parse_capacity(const char *s, size_t len, int64_t *out, const char **why
 			*why = "expected a capacity such as 30h/week";
 		return false;
 	}
+	return true;
+}
+
+bool pm_parse_chance(const char *s, size_t len, double *out, const char **why)
+{
+	size_t i = 0;
+	int64_t micro;
+	bool overflow = false;
+	*why = "expected a percentage such as 40%";
+	if (!read_number(s, len, &i, &micro, &overflow) || i + 1 != len || s[i] != '%')
+		return false;
+	if (overflow || micro <= 0 || micro > 100 * 1000000LL) {
+		*why = "a chance must be more than 0% and at most 100%";
+		return false;
+	}
+	*out = (double)micro / 1e8;
 	return true;
 }

@@ -1,6 +1,8 @@
 /* test_parser.c — the model the parser builds. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "helpers.h"
 
@@ -147,5 +149,102 @@ Test(parser, several_files_one_model)
 	cr_assert_eq(pm_model_resolve(m), PM_OK);
 	cr_assert_eq(m->handoffs.n, 1);
 	cr_assert_eq(m->processes.v[1].loc.file, 1);
+	pm_model_free(m);
+}
+
+Test(parser, chances_on_arrows)
+{
+	pm_model *m = t_load_clean(
+		"process p {\n"
+		"  step a; step b; step c\n"
+		"  a -> b \"changes requested\" 40%\n"
+		"  a -> c 60% -> b 100%\n"
+		"}\n");
+	cr_assert_eq(m->arrows.n, 3);
+	const pm_arrow *a = &m->arrows.v[0];
+	cr_assert_str_eq(S(m, a->label), "changes requested");
+	cr_assert_str_eq(S(m, a->chance_text), "40%");
+	cr_assert_float_eq(a->chance, 0.4, 1e-12);
+	cr_assert_eq(a->chance_loc.line, 3);
+	cr_assert_eq(a->chance_loc.col, 30);
+	cr_assert_float_eq(m->arrows.v[1].chance, 0.6, 1e-12);
+	cr_assert_eq(m->arrows.v[1].label, 0);
+	cr_assert_eq(m->arrows.v[1].chance_loc.col, 10);
+	cr_assert_float_eq(m->arrows.v[2].chance, 1.0, 1e-12);
+	pm_model_free(m);
+}
+
+Test(parser, plain_arrow_has_no_chance)
+{
+	pm_model *m = t_load_clean("process p { step a; step b; a -> b \"x\" }\n");
+	cr_assert_eq(m->arrows.v[0].chance_text, 0);
+	cr_assert_float_eq(m->arrows.v[0].chance, -1, 1e-12);
+	pm_model_free(m);
+}
+
+Test(parser, decimal_chances)
+{
+	pm_model *m = t_load_clean(
+		"process p { step a; step b; step c; step d\n"
+		"  a -> b 33.3%; a -> c 33.3%; a -> d 33.4% }\n");
+	cr_assert_float_eq(m->arrows.v[0].chance, 0.333, 1e-12);
+	cr_assert_str_eq(S(m, m->arrows.v[2].chance_text), "33.4%");
+	pm_model_free(m);
+}
+
+Test(parser, bad_chances)
+{
+	static const struct { const char *arrow, *diag; } cases[] = {
+		{ "a -> b 0%", "2:21: error: bad chance '0%': a chance must be more than 0% and at most 100% [bad-value]\n" },
+		{ "a -> b 150%", "2:21: error: bad chance '150%': a chance must be more than 0% and at most 100% [bad-value]\n" },
+		{ "a -> b 40 %", "2:21: error: bad chance '40 %': write the '%' right after the number, as in 40% [bad-value]\n" },
+		{ "a -> b abc%", "2:21: error: bad chance 'abc%': expected a number before '%', as in 40% [bad-value]\n" },
+		{ "a -> b 40", "2:21: error: bad chance '40': expected a percentage such as 40% [bad-value]\n" },
+		{ "a -> b %", "2:21: error: bad chance '%': expected a percentage such as 40% [bad-value]\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[200];
+		snprintf(text, sizeof text, "process p { step a; step b\n%*s%s }\n", 13, "",
+		         cases[i].arrow);
+		pm_model *m = t_load(text);
+		char *d = t_diags(m);
+		/* only the loader's error: the arrow's group is not checked again */
+		cr_assert(strstr(d, cases[i].diag) != NULL && strchr(d, '\n')[1] == '\0',
+		          "%s:\n%s", cases[i].arrow, d);
+		free(d);
+		pm_model_free(m);
+	}
+}
+
+Test(parser, actors)
+{
+	pm_model *m = t_load_clean(
+		"person maya\n"
+		"actor client \"The client\" { description: \"pays\"; ignore: unused-actor \"later\" }\n"
+		"process p { owner: client; step a }\n");
+	cr_assert_eq(m->people.n, 2);
+	cr_assert(!m->people.v[0].actor);
+	const pm_person *c = &m->people.v[1];
+	cr_assert(c->actor);
+	cr_assert_str_eq(S(m, c->label), "The client");
+	cr_assert_str_eq(S(m, c->description), "pays");
+	cr_assert_eq(c->capacity_s, -1);
+	cr_assert_eq(m->steps.v[0].eff_owner, 1, "a step inherits an actor");
+	cr_assert_eq(m->ignores.n, 1);
+	cr_assert_eq(m->ignores.v[0].kind, PM_KIND_PERSON);
+	pm_model_free(m);
+}
+
+Test(parser, actor_errors)
+{
+	pm_model *m = t_load(
+		"actor bank { capacity: 10h/week }\n"
+		"system s { actor carrier }\n");
+	char *d = t_diags(m);
+	cr_assert_str_eq(d,
+		"1:14: error: no attribute 'capacity' for an actor: an actor's work counts "
+		"towards nobody's load (declare a person to give a capacity) [unknown-attribute]\n"
+		"2:12: error: 'actor' declarations belong at the top level [misplaced-declaration]\n");
+	free(d);
 	pm_model_free(m);
 }

@@ -1,6 +1,7 @@
 /* test_resolve.c — names, flows, hand-offs and inheritance. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "helpers.h"
 
@@ -154,5 +155,118 @@ Test(resolve, long_chain_is_linear)
 	pm_model *m = t_load_clean(text);
 	cr_assert_eq(m->flows.n, n - 1);
 	free(text);
+	pm_model_free(m);
+}
+
+Test(resolve, chances_go_to_flows_and_handoffs)
+{
+	pm_model *m = t_load_clean(
+		"process p {\n"
+		"  step review; step revise; step final\n"
+		"  review -> revise \"changes requested\" 40%\n"
+		"  review -> q 60%\n"
+		"  revise -> review\n"
+		"}\n"
+		"process q { step x }\n"
+		"process r { step y }\n"
+		"process s { step z }\n"
+		"r -> q 25%\n"
+		"r -> s 75%\n");
+	pm_ix p = t_process(m, "p");
+	const pm_process *pp = &m->processes.v[p];
+	cr_assert_eq(pp->flow_count, 2);
+	cr_assert_float_eq(m->flows.v[pp->flow_first].chance, 0.4, 1e-12);
+	cr_assert_float_eq(m->flows.v[pp->flow_first + 1].chance, -1, 1e-12);
+	cr_assert_eq(m->handoffs.n, 3);
+	cr_assert_float_eq(m->handoffs.v[0].chance, 0.6, 1e-12);
+	cr_assert_float_eq(m->handoffs.v[1].chance, 0.25, 1e-12);
+	cr_assert_eq(m->handoffs.v[1].from_step, PM_NONE);
+	pm_model_free(m);
+}
+
+static void expect_diags(const char *text, const char *want)
+{
+	pm_model *m = t_load(text);
+	char *d = t_diags(m);
+	cr_assert_str_eq(d, want);
+	free(d);
+	pm_model_free(m);
+}
+
+Test(resolve, chances_must_add_up)
+{
+	expect_diags(
+		"process p { step a; step b; step c\n"
+		"  a -> b 30%\n"
+		"  a -> c 60%\n"
+		"}\n",
+		"2:10: error: the chances of the arrows out of step 'a' add up to 90%, not 100% [bad-chance]\n");
+	/* step → step and step → process arrows are one group */
+	expect_diags(
+		"process p { step a; step b\n"
+		"  a -> b 30%\n"
+		"}\n"
+		"process q { step x }\n"
+		"p.a -> q 80%\n",
+		"2:10: error: the chances of the arrows out of step 'a' add up to 110%, not 100% [bad-chance]\n");
+	expect_diags(
+		"process design { step a }\nprocess build { step b }\nprocess ship { step c }\n"
+		"design -> build \"web\" 60%\n"
+		"design -> ship 39.85%\n",
+		"4:23: error: the chances of the arrows out of process 'design' add up to 99.85%, not 100% [bad-chance]\n");
+}
+
+Test(resolve, chances_within_a_tenth_pass)
+{
+	pm_model *m = t_load_clean(
+		"process p { step a; step b; step c; step d\n"
+		"  a -> b 33.3%; a -> c 33.3%; a -> d 33.3% }\n");
+	pm_model_free(m);
+}
+
+Test(resolve, plain_and_chance_arrows_do_not_mix)
+{
+	expect_diags(
+		"process p { step a; step b; step c; step d\n"
+		"  a -> b 40%\n"
+		"  a -> c\n"
+		"  a -> d 60%\n"
+		"  a -> d\n"
+		"}\n",
+		"3:8: error: step 'a' has arrows with a chance and a plain arrow to 'c'; "
+		"give every arrow out of 'a' a chance, or none [bad-chance]\n");
+	/* plain arrows alone are parallel, as always */
+	pm_model *m = t_load_clean("process p { step a; step b; step c; a -> b; a -> c }\n");
+	pm_model_free(m);
+}
+
+Test(resolve, unresolved_chance_arrow_no_cascade)
+{
+	expect_diags(
+		"process p { step a; step b\n"
+		"  a -> typo 40%\n"
+		"  a -> b 60%\n"
+		"}\n",
+		"2:8: error: unknown step or process 'typo' [unknown-reference]\n");
+}
+
+Test(resolve, person_actor_tool_share_ids)
+{
+	expect_diags(
+		"person maya\nactor maya\ntool maya\nactor bank\ntool bank\n"
+		"tool desk\nperson desk\n",
+		"2:1: error: duplicate actor id 'maya': a person 'maya' is already declared at line 1 [duplicate-id]\n"
+		"3:1: error: duplicate tool id 'maya': a person 'maya' is already declared at line 1 [duplicate-id]\n"
+		"5:1: error: duplicate tool id 'bank': an actor 'bank' is already declared at line 4 [duplicate-id]\n"
+		"7:1: error: duplicate person id 'desk': a tool 'desk' is already declared at line 6 [duplicate-id]\n");
+}
+
+Test(resolve, owner_may_name_an_actor)
+{
+	pm_model *m = t_load_clean(
+		"actor client\n"
+		"system s { owner: client; process p { step a; step b { owner: client } } }\n");
+	cr_assert_eq(m->steps.v[0].eff_owner, 0);
+	cr_assert_eq(m->steps.v[1].owner.target, 0);
 	pm_model_free(m);
 }
