@@ -26,14 +26,15 @@ int cmd_fmt(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 
-/* Prints "did you mean" for a name that is not a command; status 2. */
-int cli_unknown_command(const char *name);
-
 /* Prints "procmap CMD: message" and a hint to stderr; returns PM_EXIT_TROUBLE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Prints "procmap: error: message" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "; did you mean 'word'?", or "" for NULL (a static buffer, for one
+ * message at a time). */
+const char *cli_hint(const char *word);
 
 /* --color=auto|always|never; false on a bad value. */
 bool cli_parse_color(const char *arg, int *mode);
@@ -64,6 +65,7 @@ typedef struct cli_setup {
 	bool no_config;            /* --no-config */
 	pm_input_format input;     /* --input-format */
 	int color;                 /* how the configuration's errors are coloured */
+	bool stop_on_errors;       /* input errors: print them, analyse nothing */
 } cli_setup;
 
 /* The long options of cli_setup, for a command's option table. */
@@ -96,8 +98,10 @@ int cli_setup_done(const cli_setup *s);
 /*
  * Loads and resolves FILE..., reads the configuration and --rule, and
  * analyses.  An invalid or unreadable configuration is printed to stderr
- * (the same text for every command) before any input is read, and gives
- * NULL with *status 2; so does running out of memory.  Otherwise returns
+ * (the same text for every command) before anything is analysed, and gives
+ * NULL with *status 2; so does running out of memory, and, under
+ * stop_on_errors, input that cannot be read or has errors (printed to
+ * stderr, before any analysis).  Otherwise returns
  * the model with *status PM_EXIT_OK, or PM_EXIT_TROUBLE when a file could
  * not be read (the model is still returned, its io diagnostics say why).
  */
