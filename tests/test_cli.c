@@ -625,3 +625,45 @@ Test(cli, rules_command)
 	expect_usage_of("rules", "rules --bogus", "unknown option '--bogus'");
 	cr_expect_eq(status_of("rules >/dev/full"), 2);
 }
+
+/* --- long source lines --------------------------------------------------------- */
+
+/* A 5 MB line prints 200 columns around each caret, not 5 MB; and a
+ * thousand diagnostics on it cost one walk along it (sorted by column, each
+ * window starts where the last began), within the time limit. */
+Test(cli, huge_line_is_cut_around_the_caret, .timeout = 60)
+{
+	size_t big = 5u << 20;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/huge.pmap", work);
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	fputs("person ann { capacity: 40h/week }\nsystem s { owner: ann; description: \"", f);
+	for (size_t i = 0; i < big; i++)
+		fputc(i % 2 ? 'x' : 'y', f);
+	fputs("\"; process p { trigger: \"t\"", f);
+	for (int i = 0; i < 999; i++)
+		fprintf(f, "; step s%d { owner: nobody }", i);
+	fputs(" } }\n", f);
+	fclose(f);
+	run_result r = run("check --no-config huge.pmap");
+	cr_expect_eq(r.status, 1);
+	/* the first: its line, cut on both sides, the caret under 'nobody' */
+	size_t col = 37 + big + 27 + 19 + 1;
+	char want[1024];
+	snprintf(want, sizeof want, "huge.pmap:2:%zu: error: unknown person 'nobody' [unknown-reference]\n",
+	         col);
+	cr_expect(strncmp(r.out, want, strlen(want)) == 0, "%.300s", r.out);
+	const char *src = r.out + strlen(want);
+	const char *nl = strchr(src, '\n');
+	cr_assert_not_null(nl);
+	/* " …" + 200 columns + "…": '…' is 3 bytes */
+	cr_expect_eq(nl - src, 1 + 3 + 200 + 3, "%.*s", (int)(nl - src), src);
+	const char *caret = nl + 1;
+	cr_expect(strncmp(caret + 102, "^\n", 2) == 0, "%.120s", caret);
+	cr_expect(strncmp(src + 4 + 100, "nobody", 6) == 0, "%.220s", src);
+	/* 999 errors of about 500 bytes each, and nothing like 5 MB */
+	cr_expect_lt(strlen(r.out), 999 * 600);
+	cr_expect(strstr(r.out, "999 errors, 0 warnings") != NULL);
+	done(&r);
+}
