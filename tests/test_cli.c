@@ -604,7 +604,7 @@ Test(cli, rules_command)
 	size_t lines = 0;
 	for (const char *p = r.out; *p; p++)
 		lines += *p == '\n';
-	cr_expect_eq(lines, 32);
+	cr_expect_eq(lines, 33);
 	done(&r);
 	r = run("rules --format json");
 	cr_expect_eq(r.status, 0);

@@ -13,7 +13,7 @@ static const char rules_usage[] =
 	"usage: procmap rules [options]\n\n"
 	"List every rule procmap reports: its name, its default severity, what\n"
 	"its findings are about and what it finds.  Rules about the input (the\n"
-	".pmap or YAML text, the files, the configuration) are always errors;\n"
+	".pmap or YAML text, the files, the configuration) keep their severity;\n"
 	"the others can be set with --rule NAME=LEVEL or in .procmap.yaml, and\n"
 	"silenced on one element with `ignore: NAME \"reason\"`.\n\n"
 	"Options:\n"
