@@ -7,13 +7,14 @@
 # $(datadir)/bash-completion/completions/procmap; or `source` this file.
 # tests/test_completion.c keeps the lists below in step with the CLI.
 
-_procmap_commands="check render fmt convert help"
+_procmap_commands="check render fmt convert rules help"
 
 # The analysis rules that --rule can set (the rules with analysis = 1 in
 # src/rules.c).
 _procmap_rules="orphan-process unreachable-process disconnected-step
-step-cycle handoff-cycle bottleneck-step overloaded-person missing-owner
-missing-duration empty-system empty-process unused-person unused-tool"
+step-cycle rework-loop handoff-cycle bottleneck-step long-wait wide-join
+overloaded-person missing-rate missing-owner missing-duration empty-system
+empty-process unused-person unused-actor unused-tool"
 
 _procmap_levels="off info warning error"
 
@@ -24,9 +25,10 @@ _procmap_options()
 	check) echo "-f --format -o --output --rule --config --no-config --fail-on
 	             --input-format --color -h --help" ;;
 	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
-	              --input-format -h --help" ;;
+	              --rule --config --no-config --input-format -h --help" ;;
 	fmt) echo "-w --write --check --color -h --help" ;;
 	convert) echo "-t --to -o --output --input-format --color -h --help" ;;
+	rules) echo "-f --format -h --help" ;;
 	esac
 }
 
@@ -36,6 +38,7 @@ _procmap_values()
 	case $1:$2 in
 	check:-f | check:--format) echo "text json sarif markdown" ;;
 	render:-f | render:--format) echo FORMATS ;;
+	rules:-f | rules:--format) echo "text json" ;;
 	render:-o | render:--output) echo DIR ;;
 	*:-l | *:--level) echo "forest system process all" ;;
 	*:-j | *:--jobs | *:--max-nodes) echo NUMBER ;;
@@ -181,6 +184,7 @@ _procmap()
 		return 0
 	fi
 	case $cmd in
+	rules) ;;   # no files
 	fmt) _procmap_files "$word" pmap ;;
 	*) _procmap_files "$word" pmap yaml yml ;;
 	esac

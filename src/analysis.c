@@ -269,6 +269,43 @@ static void index_ignores(pm_model *m, pm_actx *cx)
 	}
 }
 
+/* "steps", "systems, processes and steps": where a rule's findings sit. */
+static const char *kinds_str(pm_model *m, unsigned kinds)
+{
+	static const char *const plural[] = { "systems", "processes", "steps", "people", "tools" };
+	const char *s = "";
+	unsigned left = kinds;
+	for (int k = 0; k < 5; k++) {
+		if (!(kinds & PM_RK(k)))
+			continue;
+		left &= ~PM_RK(k);
+		s = pm_arena_printf(m, "%s%s%s", s, !*s ? "" : left ? ", " : " and ", plural[k]);
+	}
+	return s;
+}
+
+/* misplaced-ignore: an `ignore:` for a rule that never reports on that kind
+ * of element (bottleneck-step on a process) silences nothing, whatever the
+ * model; an ignore that only happens to silence nothing today is fine (no
+ * rule says so).  A rule about the input (analysis = 0, not configurable)
+ * reported here because only here are the rules' kinds at hand. */
+static void misplaced_ignores(pm_model *m)
+{
+	static const char *const kind_word[] = { "system", "process", "step", "person", "tool" };
+	for (uint32_t i = 0; i < m->ignores.n; i++) {
+		const pm_ignore *ig = &m->ignores.v[i];
+		const char *rule = pm_str_get(m, ig->rule);
+		const pm_rule_info *ri = pm_rule_find(rule, strlen(rule));
+		if (!ri || !ri->kinds || ig->kind > PM_KIND_TOOL || (ri->kinds & PM_RK(ig->kind)) ||
+		    pm_is_duplicate(m, ig->kind, ig->elem))
+			continue;
+		pm_finding_at(m, "misplaced-ignore", ig->kind, ig->elem, ig->loc,
+		              "'%s' findings are about %s; this ignore on %s '%s' never "
+		              "silences anything", ri->name, kinds_str(m, ri->kinds),
+		              kind_word[ig->kind], pm_qualified_id(m, ig->kind, ig->elem));
+	}
+}
+
 /* Errors from loading and resolving, not those of a config file. */
 static bool input_errors(const pm_model *m)
 {
@@ -291,6 +328,7 @@ static void prepare(pm_model *m, pm_actx *cx)
 	pm_graph_procs(m, &cx->procs);
 	phase_done(m, "graphs");
 	index_ignores(m, cx);
+	misplaced_ignores(m);
 	cx->input_errors = input_errors(m);
 	phase_done(m, "set-up");
 }

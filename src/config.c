@@ -22,6 +22,7 @@
 #include <yaml.h>
 
 #include "analysis.h"
+#include "suggest.h"
 
 #define CONFIG_NAME ".procmap.yaml"
 /* Beyond this many mistakes in one file, the rest are not reported. */
@@ -238,31 +239,11 @@ static bool scalar_is(const yaml_node_t *n, const char *s)
 	       memcmp(n->data.scalar.value, s, n->data.scalar.length) == 0;
 }
 
-static const char *suggest(const char *name, const char *const *cands, size_t n)
-{
-	size_t len = strlen(name), best = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-	const char *win = NULL;
-	for (size_t i = 0; i < n; i++) {
-		size_t d = pm_edit_distance(name, len, cands[i], strlen(cands[i]), best);
-		if (d <= best && d > 0) {
-			best = d - 1;
-			win = cands[i];
-			if (d == 1)
-				break;
-		}
-	}
-	/* "orphan" for "orphan-process": too far to edit, plainly meant */
-	for (size_t i = 0; !win && len >= 4 && i < n; i++)
-		if (strncmp(cands[i], name, len) == 0)
-			win = cands[i];
-	return win;
-}
-
 static const char *did_you_mean(cfg *c, const char *name, const char *const *cands,
                                 size_t n)
 {
-	const char *s = suggest(name, cands, n);
-	return s ? pm_arena_printf(c->m, "; did you mean '%s'?", s) : "";
+	return pm_suggest_hint(c->m, pm_suggest_word(name, strlen(name), cands, n,
+	                                             PM_SUGGEST_ANY));
 }
 
 /* "1", "0.75": digits with at most one point; false for anything else
@@ -318,13 +299,8 @@ static void rule_entry(cfg *c, yaml_node_t *key, yaml_node_t *val, bool *seen)
 	const char *name = (const char *)key->data.scalar.value;
 	const pm_rule_info *ri = pm_rule_find(name, key->data.scalar.length);
 	if (!ri) {
-		const char *names[64];
-		size_t n = 0;
-		for (size_t i = 0; i < pm_nrules && n < 64; i++)
-			if (pm_rules[i].analysis)
-				names[n++] = pm_rules[i].name;
 		cfg_error(c, key, "unknown rule %s%s", shown(c, key),
-		          did_you_mean(c, name, names, n));
+		          pm_suggest_hint(m, pm_suggest_rule(name, key->data.scalar.length)));
 		return;
 	}
 	if (!ri->analysis) {

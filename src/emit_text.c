@@ -53,24 +53,39 @@ static const char *sev_color(pm_severity sev)
 	}
 }
 
-/* The longest source line that is shown under a diagnostic. */
-#define MAX_SHOWN_LINE 400
+/* A longer source line is shown cut to this many columns around the caret,
+ * with "…" where it was cut: a 5 MB line prints 200 columns, not 5 MB. */
+#define SHOWN_COLUMNS 200
 
-static void write_source(pm_model *m, FILE *out, const pm_diag_rec *r, bool color)
+/* Where the last window on a line began: diagnostics come sorted by line
+ * and column, so the next window on the same line starts walking here and
+ * a million findings on one long line cost one walk, not a million. */
+typedef struct src_cursor {
+	uint32_t file, line, col;
+	size_t off;             /* byte offset of column `col` in the line */
+} src_cursor;
+
+/* Walks from byte `off` of the line, at column *col, to column `to` or the
+ * end of the line; returns the byte offset reached.  A character is one
+ * column, a byte that is not UTF-8 too, as the lexer counts them. */
+static size_t walk(const char *line, size_t len, size_t off, uint32_t *col, uint32_t to)
 {
-	size_t len;
-	const char *line = pm_file_line(m, r->file, r->d.line, &len);
-	if (!line || len > MAX_SHOWN_LINE)
-		return;
-	size_t skip = 0;
-	if (r->d.line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-		skip = 3;
-	fputc(' ', out);
-	/* control characters and bytes that are not UTF-8 print as '?', so the
-	 * caret below stays aligned and the terminal is safe */
-	for (size_t i = skip; i < len;) {
+	while (off < len && *col < to) {
+		size_t n = pm_utf8_len((const unsigned char *)line + off, len - off);
+		off += n ? n : 1;
+		(*col)++;
+	}
+	return off;
+}
+
+/* Bytes [from, to) of the line; control characters and bytes that are not
+ * UTF-8 print as '?', so the caret below stays aligned and the terminal is
+ * safe.  Never cuts a character: from and to come from walk(). */
+static void put_text(FILE *out, const char *line, size_t from, size_t to)
+{
+	for (size_t i = from; i < to;) {
 		unsigned char c = (unsigned char)line[i];
-		size_t n = pm_utf8_len((const unsigned char *)line + i, len - i);
+		size_t n = pm_utf8_len((const unsigned char *)line + i, to - i);
 		if (n > 1) {
 			fwrite(line + i, 1, n, out);
 			i += n;
@@ -79,15 +94,57 @@ static void write_source(pm_model *m, FILE *out, const pm_diag_rec *r, bool colo
 		fputc((c < 0x20 && c != '\t') || c == 0x7f || n == 0 ? '?' : c, out);
 		i++;
 	}
-	fputc('\n', out);
-	fputc(' ', out);
-	uint32_t col = 1;
-	for (size_t i = skip; i < len && col < r->d.column; i++) {
-		size_t n = pm_utf8_len((const unsigned char *)line + i, len - i);
+}
+
+/* What lies under bytes [from, to): a tab under a tab, a space under
+ * anything else. */
+static void put_pad(FILE *out, const char *line, size_t from, size_t to)
+{
+	for (size_t i = from; i < to;) {
+		size_t n = pm_utf8_len((const unsigned char *)line + i, to - i);
 		fputc(line[i] == '\t' ? '\t' : ' ', out);
-		i += (n ? n : 1) - 1;
-		col++;
+		i += n ? n : 1;
 	}
+}
+
+/* The byte offset of column `col` (at most the line's end), starting from
+ * the cursor when it is on this line and not past `col`. */
+static size_t column_offset(src_cursor *cur, const pm_diag_rec *r, const char *line,
+                            size_t len, size_t skip, uint32_t col)
+{
+	if (cur->file != r->file || cur->line != r->d.line || cur->col > col) {
+		*cur = (src_cursor){ .file = r->file, .line = r->d.line, .col = 1, .off = skip };
+	}
+	cur->off = walk(line, len, cur->off, &cur->col, col);
+	return cur->off;
+}
+
+static void write_source(pm_model *m, FILE *out, const pm_diag_rec *r, bool color,
+                         src_cursor *cur)
+{
+	size_t len;
+	const char *line = pm_file_line(m, r->file, r->d.line, &len);
+	if (!line)
+		return;
+	size_t skip = 0;
+	if (r->d.line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+		skip = 3;
+	uint32_t caret = r->d.column ? r->d.column : 1;
+	uint32_t first = 1, col = 1;
+	size_t from = skip, to = len;
+	if (walk(line, len, skip, &col, SHOWN_COLUMNS + 1) < len) {
+		/* the window: half before the caret, half from it */
+		first = caret > SHOWN_COLUMNS / 2 ? caret - SHOWN_COLUMNS / 2 : 1;
+		from = column_offset(cur, r, line, len, skip, first);
+		col = first;
+		to = walk(line, len, from, &col, first + SHOWN_COLUMNS);
+	}
+	fputs(first > 1 ? " …" : " ", out);
+	put_text(out, line, from, to);
+	fputs(to < len ? "…\n" : "\n", out);
+	fputs(first > 1 ? "  " : " ", out);
+	col = first;
+	put_pad(out, line, from, walk(line, len, from, &col, caret));
 	fprintf(out, "%s^%s\n", color ? "\033[1;32m" : "", color ? RESET : "");
 }
 
@@ -95,6 +152,7 @@ static void write_source(pm_model *m, FILE *out, const pm_diag_rec *r, bool colo
 static void write_diags(pm_model *m, FILE *out, unsigned flags)
 {
 	bool color = flags & PM_WRITE_COLOR;
+	src_cursor cur = { .line = 0 };
 	for (uint32_t i = 0; i < m->diags.n; i++) {
 		const pm_diag_rec *r = &m->diags.v[i];
 		const pm_diag *d = &r->d;
@@ -107,7 +165,7 @@ static void write_diags(pm_model *m, FILE *out, unsigned flags)
 		        pm_severity_str(d->severity), color ? RESET : "", d->message,
 		        d->rule);
 		if (d->file && !(flags & PM_WRITE_NO_SOURCE))
-			write_source(m, out, r, color);
+			write_source(m, out, r, color, &cur);
 	}
 }
 

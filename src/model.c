@@ -461,58 +461,6 @@ const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i)
 	}
 }
 
-size_t pm_edit_distance(const char *a, size_t la, const char *b, size_t lb,
-                        size_t max)
-{
-	size_t row[64];
-	if (lb >= 64 || la >= 64)
-		return max + 1;
-	if ((la > lb ? la - lb : lb - la) > max)
-		return max + 1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0], best = i;
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t v = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < v)
-				v = up + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			row[j] = v;
-			diag = up;
-			if (v < best)
-				best = v;
-		}
-		if (best > max)
-			return max + 1;
-	}
-	return row[lb];
-}
-
-pm_str pm_suggest(const pm_model *m, const char *name, const pm_str *cand,
-                  size_t n)
-{
-	size_t len = strlen(name);
-	size_t max = len <= 2 ? 0 : len <= 4 ? 1 : len <= 8 ? 2 : 3;
-	if (max == 0)
-		return 0;
-	size_t best = max + 1;
-	pm_str win = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *c = pm_str_get(m, cand[i]);
-		size_t d = pm_edit_distance(name, len, c, pm_str_len(m, cand[i]),
-		                            best - 1 < max ? best - 1 : max);
-		if (d < best && d > 0) {
-			best = d;
-			win = cand[i];
-		}
-	}
-	return win;
-}
-
 /* --- public entry points ------------------------------------------------------ */
 
 const char *pm_version(void)

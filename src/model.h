@@ -349,13 +349,6 @@ extern const pm_loc pm_noloc;
 /* --- names ---------------------------------------------------------------- */
 /* Writes the qualified id of an element ("sys.proc.step") to the arena. */
 const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i);
-/* The closest of `n` candidate strings to `name` within a small edit
- * distance, for "did you mean"; 0 when none is close. */
-pm_str pm_suggest(const pm_model *m, const char *name, const pm_str *cand,
-                  size_t n);
-/* Edit distance capped at `max` (returns max+1 beyond). */
-size_t pm_edit_distance(const char *a, size_t la, const char *b, size_t lb,
-                        size_t max);
 
 /* --- loaders (parser.c, yaml_load.c) ------------------------------------- */
 /* Adds a file (takes ownership of data, which must be NUL-terminated). */

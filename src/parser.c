@@ -9,6 +9,7 @@
 
 #include "lexer.h"
 #include "rules.h"
+#include "suggest.h"
 
 typedef enum scope_kind {
 	S_TOP, S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL, S_ACTOR
@@ -184,29 +185,6 @@ static void expect_end(parser *p)
 	}
 }
 
-static const char *suggest(const char *name, size_t len,
-                           const char *const *words, size_t n, unsigned mask)
-{
-	size_t best = len <= 3 ? 2 : 3;
-	const char *win = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (!(mask & B(i)))
-			continue;
-		size_t d = pm_edit_distance(name, len, words[i], strlen(words[i]),
-		                            best - 1);
-		if (d < best) {
-			best = d;
-			win = words[i];
-		}
-	}
-	return win;
-}
-
-static const char *did_you_mean(parser *p, const char *word)
-{
-	return word ? pm_arena_printf(p->m, "; did you mean '%s'?", word) : "";
-}
-
 /* --- attributes --------------------------------------------------------------- */
 
 static pm_ref *owner_slot(pm_model *m, const scope *sc)
@@ -264,14 +242,9 @@ static void parse_ignore(parser *p, scope *sc)
 	const char *rname = p->lx.src + rule.start;
 	const pm_rule_info *ri = pm_rule_find(rname, rule.len);
 	if (!ri || !ri->analysis) {
-		const char *words[32];
-		size_t n = 0;
-		for (size_t i = 0; i < pm_nrules && n < 32; i++)
-			if (pm_rules[i].analysis)
-				words[n++] = pm_rules[i].name;
 		char *name = pm_arena_strdup(m, rname, rule.len);
 		pm_error(m, "unknown-reference", rule.loc, "unknown rule '%s' in ignore%s",
-		         name, did_you_mean(p, suggest(name, rule.len, words, n, ~0u)));
+		         name, pm_suggest_hint(m, pm_suggest_rule(name, rule.len)));
 		skip_statement(p);
 		return;
 	}
@@ -416,7 +389,7 @@ static void parse_attribute(parser *p, scope *sc)
 	}
 	if (k < 0 || !(keys_allowed[sc->kind] & B(k))) {
 		char *kn = pm_arena_strdup(m, name, key.len);
-		const char *hint = k < 0 ? did_you_mean(p, suggest(kn, key.len, key_names,
+		const char *hint = k < 0 ? pm_suggest_hint(m, pm_suggest_word(kn, key.len, key_names,
 		                           K_COUNT, keys_allowed[sc->kind])) : "";
 		pm_error(m, "unknown-attribute", key.loc, "%s attribute '%s' for %s%s",
 		         k < 0 ? "unknown" : "no", kn, scope_names[sc->kind], hint);
@@ -741,15 +714,15 @@ static void parse_statement(parser *p, scope *sc)
 			return;
 		}
 	}
-	const char *hint = suggest(word, p->tok.len, kind_words, NKINDS,
-	                           decls_allowed[sc->kind] >> 1);
+	const char *hint = pm_suggest_word(word, p->tok.len, kind_words, NKINDS,
+	                                   decls_allowed[sc->kind] >> 1);
 	if (!hint && ahead->kind != PM_T_IDENT && ahead->kind != PM_T_STRING &&
 	    ahead->kind != PM_T_LBRACE) {
 		error_at(p, "syntax", ahead, "unexpected %s after '%s'; expected ':' or '->'",
 		         tok_desc(p, ahead), word);
 	} else {
 		error_at(p, "unknown-keyword", &p->tok, "unknown keyword '%s'%s", word,
-		         did_you_mean(p, hint));
+		         pm_suggest_hint(p->m, hint));
 	}
 	skip_statement(p);
 }

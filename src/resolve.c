@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "suggest.h"
 
 /* Only this many candidates are compared for a "did you mean". */
 #define MAX_SUGGEST_SCAN 5000
@@ -187,8 +188,12 @@ static const char *hint(pm_model *m, const char *name, const cands *c)
 {
 	if (m->nerrors >= PM_MAX_ERRORS)
 		return "";
-	pm_str s = pm_suggest(m, name, c->v, c->n);
-	return s ? pm_arena_printf(m, "; did you mean '%s'?", pm_str_get(m, s)) : "";
+	pm_suggester s;
+	pm_suggest_start(&s, name, strlen(name));
+	for (size_t i = 0; i < c->n; i++)
+		pm_suggest_offer(&s, pm_str_get(m, c->v[i]), pm_str_len(m, c->v[i]));
+	const char *win = pm_suggest_result(&s);
+	return win ? pm_arena_printf(m, "; did you mean '%s'?", win) : "";
 }
 
 static void cands_top(pm_model *m, cands *c)

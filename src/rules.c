@@ -18,6 +18,7 @@ const pm_rule_info pm_rules[] = {
 	{ "too-many-errors", PM_SEV_ERROR, 0, "the error limit was reached", 0 },
 	{ "config", PM_SEV_ERROR, 0, "the configuration file (.procmap.yaml) is invalid", 0 },
 	{ "bad-chance", PM_SEV_ERROR, 0, "choice arrows out of a step whose chances do not add up to 100%, or mixed with plain arrows", 0 },
+	{ "misplaced-ignore", PM_SEV_WARNING, 0, "an ignore: for a rule whose findings are never about that kind of element, so it silences nothing", 0 },
 	{ "orphan-process", PM_SEV_WARNING, 1, "a process that is not inside any system", PM_RK(PM_KIND_PROCESS) },
 	{ "unreachable-process", PM_SEV_WARNING, 1, "a process that nothing starts: no trigger, no incoming hand-off", PM_RK(PM_KIND_PROCESS) },
 	{ "disconnected-step", PM_SEV_WARNING, 1, "a step that no arrow reaches or leaves, or not reachable from the start", PM_RK(PM_KIND_STEP) },

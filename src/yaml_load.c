@@ -25,6 +25,7 @@
 
 #include "lexer.h"
 #include "rules.h"
+#include "suggest.h"
 #include "yaml_load.h"
 
 typedef enum scope_kind {
@@ -370,28 +371,6 @@ static const char *node_desc(loader *L, const ev *e)
 	return quoted(L, e->val, e->len);
 }
 
-static const char *suggest(const char *name, size_t len,
-                           const char *const *words, size_t n, unsigned mask)
-{
-	size_t best = len <= 3 ? 2 : 3;
-	const char *win = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (!(mask & B(i)))
-			continue;
-		size_t d = pm_edit_distance(name, len, words[i], strlen(words[i]),
-		                            best - 1);
-		if (d < best) {
-			best = d;
-			win = words[i];
-		}
-	}
-	return win;
-}
-
-static const char *did_you_mean(loader *L, const char *word)
-{
-	return word ? pm_arena_printf(L->m, "; did you mean '%s'?", word) : "";
-}
 
 /* --- names ---------------------------------------------------------------------- */
 
@@ -1190,8 +1169,8 @@ static void unknown_key(loader *L, frame *f, const ev *e, int k)
 	else
 		pm_error(m, "unknown-attribute", at, "unknown attribute %s for %s%s", name,
 		         scope_names[f->ekind],
-		         did_you_mean(L, suggest(e->val, e->len, key_names, Y_COUNT,
-		                                 keys_allowed[f->ekind])));
+		         pm_suggest_hint(m, pm_suggest_word(e->val, e->len, key_names, Y_COUNT,
+		                                            keys_allowed[f->ekind])));
 }
 
 static void elem_key(loader *L, frame *f, const ev *e)
@@ -1235,14 +1214,9 @@ static void ignore_key(loader *L, frame *f, const ev *e)
 	const pm_rule_info *ri = pm_rule_find(e->val, e->len);
 	f->vslot = SL_SKIP;
 	if (!ri || !ri->analysis) {
-		const char *words[32];
-		size_t n = 0;
-		for (size_t i = 0; i < pm_nrules && n < 32; i++)
-			if (pm_rules[i].analysis)
-				words[n++] = pm_rules[i].name;
 		pm_error(m, "unknown-reference", f->key_loc, "unknown rule %s in ignore%s",
 		         quoted(L, e->val, e->len),
-		         did_you_mean(L, suggest(e->val, e->len, words, n, ~0u)));
+		         pm_suggest_hint(m, pm_suggest_rule(e->val, e->len)));
 		return;
 	}
 	uint64_t bit = pm_rule_bit(ri);

@@ -80,16 +80,33 @@ static void done(run_result *r)
 
 /* A usage error: exit 2, nothing on stdout, exactly `msg` and the hint on
  * stderr. */
-static void expect_usage(const char *args, const char *msg)
+static void expect_usage_of(const char *cmd, const char *args, const char *msg)
 {
 	run_result r = run(args);
 	char want[1024];
 	snprintf(want, sizeof want,
-	         "procmap check: %s\nTry 'procmap check --help' for more information.\n", msg);
+	         "procmap%s%s: %s\nTry 'procmap %s%s--help' for more information.\n",
+	         *cmd ? " " : "", cmd, msg, cmd, *cmd ? " " : "");
 	cr_expect_eq(r.status, 2, "%s: exit %d", args, r.status);
 	cr_expect_str_empty(r.out, "%s: stdout:\n%s", args, r.out);
 	cr_expect_str_eq(r.err, want, "%s", args);
 	done(&r);
+}
+
+static void expect_usage(const char *args, const char *msg)
+{
+	expect_usage_of("check", args, msg);
+}
+
+/* An opened folder of the work folder (closed again), or NULL. */
+static void *opendir_or_null(const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", work, name);
+	DIR *d = opendir(path);
+	if (d)
+		closedir(d);
+	return d;
 }
 
 static int status_of(const char *args)
@@ -158,10 +175,38 @@ Test(cli, rule_usage_errors)
 	expect_usage("check --rule orphan-process=loud a.pmap",
 	             "invalid level 'loud' in --rule 'orphan-process=loud' (off, info, warning or error)");
 	expect_usage("check --rule no-such-rule=off a.pmap",
-	             "'no-such-rule' is not an analysis rule (in --rule 'no-such-rule=off')");
+	             "unknown rule 'no-such-rule' in --rule 'no-such-rule=off'");
+	expect_usage("check --rule botleneck-step=off a.pmap",
+	             "unknown rule 'botleneck-step' in --rule 'botleneck-step=off'; "
+	             "did you mean 'bottleneck-step'?");
+	/* a rule name that is only the start of one */
+	expect_usage("check --rule orphan=off a.pmap",
+	             "unknown rule 'orphan' in --rule 'orphan=off'; did you mean 'orphan-process'?");
 	/* loader rules are not configurable */
 	expect_usage("check --rule syntax=off a.pmap",
-	             "'syntax' is not an analysis rule (in --rule 'syntax=off')");
+	             "rule 'syntax' cannot be configured: only the analysis rules can "
+	             "(see 'procmap rules')");
+	/* render takes the same --rule, checked the same way */
+	expect_usage_of("render", "render -o out --rule botleneck-step=off a.pmap",
+	                "unknown rule 'botleneck-step' in --rule 'botleneck-step=off'; "
+	                "did you mean 'bottleneck-step'?");
+	expect_usage_of("render", "render -o out --config x.yaml --no-config a.pmap",
+	                "--config and --no-config cannot be used together");
+}
+
+Test(cli, did_you_mean_commands_and_formats)
+{
+	put("a.pmap", warn_model);
+	expect_usage_of("", "chek a.pmap", "'chek' is not a procmap command; did you mean 'check'?");
+	expect_usage_of("", "rendr", "'rendr' is not a procmap command; did you mean 'render'?");
+	expect_usage_of("", "help rule", "'rule' is not a procmap command; did you mean 'rules'?");
+	expect_usage_of("", "frobnicate", "'frobnicate' is not a procmap command");
+	expect_usage("check --format jsn a.pmap",
+	             "invalid --format 'jsn' (text, json, sarif or markdown); did you mean 'json'?");
+	expect_usage("check --input-format yml a.pmap",
+	             "invalid --input-format 'yml' (auto, pmap or yaml); did you mean 'yaml'?");
+	expect_usage_of("rules", "rules --format jsn",
+	                "invalid --format 'jsn' (text or json); did you mean 'json'?");
 }
 
 Test(cli, fail_on_levels)
@@ -233,8 +278,8 @@ Test(cli, unreadable_configuration)
 	put("warn.pmap", warn_model);
 	run_result r = run("check --config missing.yaml warn.pmap");
 	cr_expect_eq(r.status, 2);
-	cr_expect(strstr(r.out, "error: cannot read 'missing.yaml': No such file or directory [io]\n")
-	          != NULL, "%s", r.out);
+	cr_expect_str_empty(r.out);
+	cr_expect_str_eq(r.err, "procmap: error: cannot read 'missing.yaml': No such file or directory\n");
 	done(&r);
 	r = run("check --format json --config missing.yaml warn.pmap");
 	cr_expect_eq(r.status, 2);
@@ -444,4 +489,181 @@ Test(cli, input_format_option)
 {
 	put("model.txt", warn_model);
 	cr_expect_eq(status_of("check --no-config --input-format pmap --fail-on warning model.txt"), 1);
+}
+
+/* --- check and render read the same configuration --------------------------- */
+
+/* Whether a file of the work folder contains `text`. */
+static bool has(const char *name, const char *text)
+{
+	char *s = get(name);
+	cr_assert_not_null(s, "%s", name);
+	bool found = strstr(s, text) != NULL;
+	free(s);
+	return found;
+}
+
+/* Renders warn.pmap (an orphan process) with `opts` into `dir`; says
+ * whether the orphan shows in the SVG classes and in index.html. */
+static bool orphan_drawn(const char *opts, const char *dir)
+{
+	char args[512], path[256];
+	snprintf(args, sizeof args, "render %s -o %s warn.pmap", opts, dir);
+	run_result r = run(args);
+	cr_assert_eq(r.status, 0, "%s: exit %d\n%s", args, r.status, r.err);
+	done(&r);
+	snprintf(path, sizeof path, "%s/forest.svg", dir);
+	bool svg = has(path, "class=\"node process orphan entry\"");
+	snprintf(path, sizeof path, "%s/index.html", dir);
+	bool html = has(path, "<span class=\"warn\">orphan</span>");
+	bool row = has(path, "<td>orphan-process</td>");
+	cr_expect_eq(svg, html, "%s: the SVG and index.html disagree", args);
+	cr_expect_eq(html, row, "%s: the outline and the findings disagree", args);
+	return svg;
+}
+
+Test(cli, render_reads_the_configuration)
+{
+	put("warn.pmap", warn_model);
+	cr_expect(orphan_drawn("", "none"));
+	put(".procmap.yaml", "rules:\n  orphan-process: off\n");
+	cr_expect(!orphan_drawn("", "found"));
+	cr_expect(orphan_drawn("--no-config", "noconfig"));
+	/* --rule wins over the configuration, as in check */
+	cr_expect(orphan_drawn("--rule orphan-process=warning", "rule_on"));
+	put("other.yaml", "rules:\n  orphan-process: error\n");
+	cr_expect(orphan_drawn("--config other.yaml", "other"));
+	cr_expect(has("other/index.html",
+	              "<td class=\"error\">error</td><td>orphan-process</td>"));
+	cr_expect(!orphan_drawn("--no-config --rule orphan-process=off", "rule_off"));
+	/* and check agrees each time */
+	cr_expect_eq(status_of("check --fail-on info warn.pmap"), 0);
+	cr_expect_eq(status_of("check --fail-on info --no-config warn.pmap"), 1);
+	cr_expect_eq(status_of("check --config other.yaml warn.pmap"), 1);
+}
+
+Test(cli, invalid_configuration_same_in_check_and_render)
+{
+	static const char want[] =
+		".procmap.yaml:2:3: error: unknown rule 'orphan'; did you mean 'orphan-process'? [config]\n"
+		"   orphan: off\n"
+		"   ^\n"
+		"procmap: error: invalid configuration '.procmap.yaml': fix it, or pass --no-config\n";
+	put("warn.pmap", warn_model);
+	put(".procmap.yaml", "rules:\n  orphan: off\n");
+	const char *const cmds[] = { "check warn.pmap", "check --format json warn.pmap",
+	                             "render -o out warn.pmap" };
+	for (size_t i = 0; i < 3; i++) {
+		run_result r = run(cmds[i]);
+		cr_expect_eq(r.status, 2, "%s: exit %d", cmds[i], r.status);
+		cr_expect_str_empty(r.out, "%s", cmds[i]);
+		cr_expect_str_eq(r.err, want, "%s", cmds[i]);
+		done(&r);
+	}
+	cr_expect_null(opendir_or_null("out"), "render drew with an invalid configuration");
+	/* --no-config gets past it */
+	cr_expect_eq(status_of("check --no-config warn.pmap"), 0);
+	cr_expect_eq(status_of("render --no-config -o out warn.pmap"), 0);
+	/* an unreadable one too */
+	run_result r = run("render --config missing.yaml -o out2 warn.pmap");
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "procmap: error: cannot read 'missing.yaml': No such file or directory\n");
+	done(&r);
+}
+
+/* Render still draws a model whose findings are errors (a trap loop),
+ * and stops at errors of the input, before drawing. */
+Test(cli, render_draws_error_findings_not_input_errors)
+{
+	put("trap.pmap", "person ann { capacity: 40h/week }\n"
+	    "system s { owner: ann\n"
+	    "  process p { trigger: \"t\"; step a { takes: 1h }; step b { takes: 1h }\n"
+	    "    a -> b; b -> a }\n}\n");
+	cr_expect_eq(status_of("render -o out trap.pmap"), 0);
+	put("bad.pmap", error_model);
+	run_result r = run("render -o out2 bad.pmap");
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "bad.pmap:1:19: error: unknown person 'nobody'") != NULL, "%s", r.err);
+	cr_expect_null(opendir_or_null("out2"));
+	done(&r);
+}
+
+Test(cli, rules_command)
+{
+	run_result r = run("rules");
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_empty(r.err);
+	cr_expect(strncmp(r.out, "RULE                   SEVERITY  ABOUT                  FINDS\n"
+	                  "syntax                 error     input                  "
+	                  "the text is not valid .pmap or YAML\n", 140) == 0, "%s", r.out);
+	cr_expect(strstr(r.out, "\nbottleneck-step        warning   step                   "
+	                 "the step where work queues") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\nmissing-owner          warning   system, process, step  "
+	                 "a system, or a step") != NULL, "%s", r.out);
+	/* one line a rule, and the heading */
+	size_t lines = 0;
+	for (const char *p = r.out; *p; p++)
+		lines += *p == '\n';
+	cr_expect_eq(lines, 33);
+	done(&r);
+	r = run("rules --format json");
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "  {\n    \"name\": \"orphan-process\",\n"
+	                 "    \"severity\": \"warning\",\n    \"configurable\": true,\n"
+	                 "    \"about\": [\n      \"process\"\n    ],\n"
+	                 "    \"summary\": \"a process that is not inside any system\"\n  }")
+	          != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\"name\": \"syntax\",\n    \"severity\": \"error\",\n"
+	                 "    \"configurable\": false,\n    \"about\": [\n      \"input\"\n")
+	          != NULL, "%s", r.out);
+	done(&r);
+	r = run("rules --help");
+	cr_expect_eq(r.status, 0);
+	cr_expect(strncmp(r.out, "usage: procmap rules [options]\n", 31) == 0, "%s", r.out);
+	done(&r);
+	expect_usage_of("rules", "rules extra", "unexpected argument 'extra'");
+	expect_usage_of("rules", "rules --bogus", "unknown option '--bogus'");
+	cr_expect_eq(status_of("rules >/dev/full"), 2);
+}
+
+/* --- long source lines --------------------------------------------------------- */
+
+/* A 5 MB line prints 200 columns around each caret, not 5 MB; and a
+ * thousand diagnostics on it cost one walk along it (sorted by column, each
+ * window starts where the last began), within the time limit. */
+Test(cli, huge_line_is_cut_around_the_caret, .timeout = 60)
+{
+	size_t big = 5u << 20;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/huge.pmap", work);
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	fputs("person ann { capacity: 40h/week }\nsystem s { owner: ann; description: \"", f);
+	for (size_t i = 0; i < big; i++)
+		fputc(i % 2 ? 'x' : 'y', f);
+	fputs("\"; process p { trigger: \"t\"", f);
+	for (int i = 0; i < 999; i++)
+		fprintf(f, "; step s%d { owner: nobody }", i);
+	fputs(" } }\n", f);
+	fclose(f);
+	run_result r = run("check --no-config huge.pmap");
+	cr_expect_eq(r.status, 1);
+	/* the first: its line, cut on both sides, the caret under 'nobody' */
+	size_t col = 37 + big + 27 + 19 + 1;
+	char want[1024];
+	snprintf(want, sizeof want, "huge.pmap:2:%zu: error: unknown person 'nobody' [unknown-reference]\n",
+	         col);
+	cr_expect(strncmp(r.out, want, strlen(want)) == 0, "%.300s", r.out);
+	const char *src = r.out + strlen(want);
+	const char *nl = strchr(src, '\n');
+	cr_assert_not_null(nl);
+	/* " …" + 200 columns + "…": '…' is 3 bytes */
+	cr_expect_eq(nl - src, 1 + 3 + 200 + 3, "%.*s", (int)(nl - src), src);
+	const char *caret = nl + 1;
+	cr_expect(strncmp(caret + 102, "^\n", 2) == 0, "%.120s", caret);
+	cr_expect(strncmp(src + 4 + 100, "nobody", 6) == 0, "%.220s", src);
+	/* 999 errors of about 500 bytes each, and nothing like 5 MB */
+	cr_expect_lt(strlen(r.out), 999 * 600);
+	cr_expect(strstr(r.out, "999 errors, 0 warnings") != NULL);
+	done(&r);
 }

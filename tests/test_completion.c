@@ -67,7 +67,10 @@ static void expect_completion(const char *line, const char *want)
 
 Test(completion, commands_and_options)
 {
-	expect_completion("procmap ", "check\nconvert\nfmt\nhelp\nrender\n");
+	expect_completion("procmap ", "check\nconvert\nfmt\nhelp\nrender\nrules\n");
+	expect_completion("procmap r", "render\nrules\n");
+	expect_completion("procmap rules --", "--format\n--help\n");
+	expect_completion("procmap render --c", "--config\n");
 	expect_completion("procmap c", "check\nconvert\n");
 	expect_completion("procmap --v", "--version\n");
 	expect_completion("procmap help f", "fmt\n");
@@ -80,6 +83,7 @@ Test(completion, option_values)
 	expect_completion("procmap check --format ", "json\nmarkdown\nsarif\ntext\n");
 	expect_completion("procmap check -f s", "sarif\n");
 	expect_completion("procmap check --format=j", "json\n");
+	expect_completion("procmap rules --format ", "json\ntext\n");
 	expect_completion("procmap check --fail-on w", "warning\n");
 	expect_completion("procmap check --color a", "always\nauto\n");
 	expect_completion("procmap convert --to ", "pmap\nyaml\n");
@@ -93,7 +97,8 @@ Test(completion, option_values)
 Test(completion, rule_names_and_levels)
 {
 	expect_completion("procmap check --rule missing-",
-	                  "missing-duration=\nmissing-owner=\n");
+	                  "missing-duration=\nmissing-owner=\nmissing-rate=\n");
+	expect_completion("procmap render --rule unused-a", "unused-actor=\n");
 	/* readline replaces only the text after '=', so that is what is offered */
 	expect_completion("procmap check --rule missing-owner=", "error\ninfo\noff\nwarning\n");
 	expect_completion("procmap check --rule missing-owner=w", "warning\n");
@@ -108,6 +113,7 @@ Test(completion, files_by_extension)
 	expect_completion("procmap check .h", ".hidden.pmap\n");
 	expect_completion("procmap check --config ", "b.yaml\nc.yml\nmodels\n");
 	expect_completion("procmap check -- --", "\n");   /* nothing: files only */
+	expect_completion("procmap rules ", "\n");        /* takes no files */
 }
 
 /* --- in step with the CLI and the rules ------------------------------------ */

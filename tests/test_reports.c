@@ -472,7 +472,7 @@ Test(reports, sarif_rules_and_levels)
 	          "            {\n"
 	          "              \"id\": \"step-cycle\",\n"
 	          "              \"shortDescription\": {\n"
-	          "                \"text\": \"a cycle among the steps of one process\"\n"
+	          "                \"text\": \"a trap: a loop of steps that no arrow leaves, so the process can never finish\"\n"
 	          "              },\n"
 	          "              \"defaultConfiguration\": {\n"
 	          "                \"level\": \"error\"\n"

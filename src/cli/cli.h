@@ -24,12 +24,17 @@ int cmd_check(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* Prints "procmap CMD: message" and a hint to stderr; returns PM_EXIT_TROUBLE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Prints "procmap: error: message" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "; did you mean 'word'?", or "" for NULL (a static buffer, for one
+ * message at a time). */
+const char *cli_hint(const char *word);
 
 /* --color=auto|always|never; false on a bad value. */
 bool cli_parse_color(const char *arg, int *mode);
@@ -45,5 +50,61 @@ bool cli_parse_input_format(const char *arg, pm_input_format *fmt);
  * read.
  */
 pm_model *cli_load(char **files, int nfiles, pm_input_format fmt, bool *io_failed);
+
+/*
+ * What every command that analyses (check, render) reads before it
+ * analyses: the input format, the configuration and the --rule levels.
+ * One setup for all of them, so a rule switched off or a threshold changed
+ * is the same in every report and diagram.
+ */
+typedef struct cli_setup {
+	const char *cmd;           /* "check": for usage errors */
+	const char **rules;        /* --rule values, checked, in the order given */
+	int nrules;
+	const char *config;        /* --config */
+	bool no_config;            /* --no-config */
+	pm_input_format input;     /* --input-format */
+	int color;                 /* how the configuration's errors are coloured */
+	bool stop_on_errors;       /* input errors: print them, analyse nothing */
+} cli_setup;
+
+/* The long options of cli_setup, for a command's option table. */
+#define CLI_SETUP_OPTIONS \
+	{ "rule", required_argument, NULL, 'r' }, \
+	{ "config", required_argument, NULL, 'C' }, \
+	{ "no-config", no_argument, NULL, 'N' }, \
+	{ "input-format", required_argument, NULL, 'i' }
+/* Their lines in a command's --help. */
+#define CLI_SETUP_HELP \
+	"      --rule NAME=LEVEL  set an analysis rule to off, info, warning or\n" \
+	"                         error; repeatable, wins over the configuration\n" \
+	"      --config FILE      read rule levels and thresholds from FILE\n" \
+	"      --no-config        read no configuration file\n" \
+	"      --input-format FMT auto (by extension, default), pmap or yaml\n"
+#define CLI_SETUP_HELP_CONFIG \
+	"Without --config or --no-config, the configuration is the .procmap.yaml\n" \
+	"in the folder of the first FILE or the nearest folder above it.\n"
+
+/* Room for the --rule values of a command line of argc words; false (after
+ * saying so) when out of memory.  cli_setup_release() frees it. */
+bool cli_setup_init(cli_setup *s, const char *cmd, int argc);
+void cli_setup_release(cli_setup *s);
+/* Takes option `c` (see CLI_SETUP_OPTIONS) with its value: -1 when taken,
+ * -2 when `c` is not one of them, or the status of a usage error. */
+int cli_setup_option(cli_setup *s, int c, const char *arg);
+/* After the options: -1, or the status of a usage error. */
+int cli_setup_done(const cli_setup *s);
+
+/*
+ * Loads and resolves FILE..., reads the configuration and --rule, and
+ * analyses.  An invalid or unreadable configuration is printed to stderr
+ * (the same text for every command) before anything is analysed, and gives
+ * NULL with *status 2; so does running out of memory, and, under
+ * stop_on_errors, input that cannot be read or has errors (printed to
+ * stderr, before any analysis).  Otherwise returns
+ * the model with *status PM_EXIT_OK, or PM_EXIT_TROUBLE when a file could
+ * not be read (the model is still returned, its io diagnostics say why).
+ */
+pm_model *cli_analyse(const cli_setup *s, char **files, int nfiles, int *status);
 
 #endif

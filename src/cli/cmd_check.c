@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "fileio.h"
+#include "suggest.h"
 
 static const char check_usage[] =
 	"usage: procmap check [options] FILE...\n\n"
@@ -16,29 +17,21 @@ static const char check_usage[] =
 	"  -f, --format FMT       text (default), json, sarif or markdown\n"
 	"  -o, --output FILE      write the report to FILE, whole or not at all\n"
 	"                         (default: standard output)\n"
-	"      --rule NAME=LEVEL  set an analysis rule to off, info, warning or\n"
-	"                         error; repeatable, wins over the configuration\n"
-	"      --config FILE      read rule levels and thresholds from FILE\n"
-	"      --no-config        read no configuration file\n"
+	CLI_SETUP_HELP
 	"      --fail-on LEVEL    exit 1 when a finding at LEVEL or above exists:\n"
 	"                         error (default), warning or info\n"
-	"      --input-format FMT auto (by extension, default), pmap or yaml\n"
 	"      --color WHEN       auto (default), always or never; NO_COLOR disables\n"
 	"  -h, --help             show this help\n\n"
-	"Without --config or --no-config, the configuration is the .procmap.yaml\n"
-	"in the folder of the first FILE or the nearest folder above it.\n\n"
+	CLI_SETUP_HELP_CONFIG "\n"
 	"Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage error,\n"
-	"unreadable input or configuration, or the report could not be written.\n";
+	"unreadable input, invalid or unreadable configuration, or the report\n"
+	"could not be written.\n";
 
 typedef struct check_opts {
 	pm_report_format format;
 	const char *output;        /* -o; NULL for standard output */
-	const char **rules;        /* --rule values, in the order given */
-	int nrules;
-	const char *config;
-	bool no_config;
+	cli_setup setup;           /* --rule, --config, --no-config, --input-format */
 	pm_severity fail_on;
-	pm_input_format input;
 	int color;
 	char **files;
 	int nfiles;
@@ -66,68 +59,29 @@ static bool parse_format(const char *s, pm_report_format *out)
 	return false;
 }
 
-/* Checks a --rule value before any input is read, on a scratch model;
- * returns PM_EXIT_OK or the usage error's status. */
-static int check_rule(const char *arg)
-{
-	static const char *const levels[] = { "off", "info", "warning", "error" };
-	const char *eq = strchr(arg, '=');
-	if (!eq || eq == arg)
-		return cli_usage("check", "invalid --rule '%s' (expected NAME=LEVEL)", arg);
-	bool level = false;
-	for (int i = 0; i < 4; i++)
-		level |= strcmp(eq + 1, levels[i]) == 0;
-	if (!level)
-		return cli_usage("check", "invalid level '%s' in --rule '%s' (off, info, warning or error)",
-		                 eq + 1, arg);
-	pm_model *probe = pm_model_new();
-	if (!probe) {
-		cli_error("out of memory");
-		return PM_EXIT_TROUBLE;
-	}
-	pm_status st = pm_model_set_rule(probe, arg);
-	pm_model_free(probe);
-	if (st != PM_OK)
-		return cli_usage("check", "'%.*s' is not an analysis rule (in --rule '%s')",
-		                 (int)(eq - arg), arg, arg);
-	return PM_EXIT_OK;
-}
-
 static int parse_option(int c, const char *arg, check_opts *o)
 {
 	switch (c) {
 	case 'f':
 		if (!parse_format(arg, &o->format))
-			return cli_usage("check", "invalid --format '%s' (text, json, sarif or markdown)", arg);
+			return cli_usage("check", "invalid --format '%s' (text, json, sarif or markdown)%s",
+			                 arg, cli_hint(pm_suggest_list(arg, "text\0json\0sarif\0markdown\0")));
 		return -1;
 	case 'o':
 		o->output = strcmp(arg, "-") == 0 ? NULL : arg;
-		return -1;
-	case 'r':
-		if (check_rule(arg) != PM_EXIT_OK)
-			return PM_EXIT_TROUBLE;
-		o->rules[o->nrules++] = arg;
-		return -1;
-	case 'C':
-		o->config = arg;
-		return -1;
-	case 'N':
-		o->no_config = true;
 		return -1;
 	case 'F':
 		if (!parse_fail_on(arg, &o->fail_on))
 			return cli_usage("check", "invalid --fail-on '%s' (error, warning or info)", arg);
 		return -1;
-	case 'i':
-		if (!cli_parse_input_format(arg, &o->input))
-			return cli_usage("check", "invalid --input-format '%s' (auto, pmap or yaml)", arg);
-		return -1;
 	case 'c':
 		if (!cli_parse_color(arg, &o->color))
 			return cli_usage("check", "invalid --color '%s' (auto, always or never)", arg);
+		o->setup.color = o->color;
 		return -1;
 	}
-	return PM_EXIT_TROUBLE;
+	int rc = cli_setup_option(&o->setup, c, arg);
+	return rc == -2 ? PM_EXIT_TROUBLE : rc;
 }
 
 /* getopt_long() said '?': an unknown option, or a value given to a long
@@ -148,11 +102,8 @@ static int parse_args(int argc, char **argv, check_opts *o)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "rule", required_argument, NULL, 'r' },
-		{ "config", required_argument, NULL, 'C' },
-		{ "no-config", no_argument, NULL, 'N' },
+		CLI_SETUP_OPTIONS,
 		{ "fail-on", required_argument, NULL, 'F' },
-		{ "input-format", required_argument, NULL, 'i' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -172,28 +123,13 @@ static int parse_args(int argc, char **argv, check_opts *o)
 		if ((rc = parse_option(c, optarg, o)) >= 0)
 			return rc;
 	}
-	if (o->config && o->no_config)
-		return cli_usage("check", "--config and --no-config cannot be used together");
+	if ((rc = cli_setup_done(&o->setup)) >= 0)
+		return rc;
 	if (optind >= argc)
 		return cli_usage("check", "no input files");
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
 	return -1;
-}
-
-/* Loads the configuration and applies --rule on top of it.  Returns false
- * when the configuration file cannot be read. */
-static bool configure(pm_model *m, const check_opts *o)
-{
-	char *found = NULL;
-	const char *path = o->config;
-	if (!path && !o->no_config)
-		path = found = pm_config_find(o->files[0]);   /* "-": from "." */
-	pm_status st = path ? pm_model_load_config(m, path) : PM_OK;
-	free(found);
-	for (int i = 0; i < o->nrules; i++)
-		pm_model_set_rule(m, o->rules[i]);   /* checked by check_rule() */
-	return st != PM_ERR_IO && st != PM_ERR_NOMEM;
 }
 
 /* Writes the report; returns false after saying why it failed. */
@@ -251,34 +187,25 @@ static int exit_status(const pm_model *m, pm_severity fail_on)
 
 static int run(const check_opts *o)
 {
-	bool io_failed;
-	pm_model *m = cli_load(o->files, o->nfiles, o->input, &io_failed);
+	int setup_rc;
+	pm_model *m = cli_analyse(&o->setup, o->files, o->nfiles, &setup_rc);
 	if (!m)
-		return PM_EXIT_TROUBLE;
-	bool config_ok = configure(m, o);
-	if (pm_model_analyze(m) == PM_ERR_NOMEM) {
-		pm_model_free(m);
-		cli_error("out of memory");
-		return PM_EXIT_TROUBLE;
-	}
+		return setup_rc;
 	bool written = write_report(m, o);
 	echo_io_errors(m, o);
 	int rc = exit_status(m, o->fail_on);
 	pm_model_free(m);
-	return !written || io_failed || !config_ok ? PM_EXIT_TROUBLE : rc;
+	return !written || setup_rc != PM_EXIT_OK ? PM_EXIT_TROUBLE : rc;
 }
 
 int cmd_check(int argc, char **argv)
 {
 	check_opts o = { .format = PM_REPORT_TEXT, .fail_on = PM_SEV_ERROR };
-	o.rules = calloc((size_t)argc + 1, sizeof *o.rules);
-	if (!o.rules) {
-		cli_error("out of memory");
+	if (!cli_setup_init(&o.setup, "check", argc))
 		return PM_EXIT_TROUBLE;
-	}
 	int rc = parse_args(argc, argv, &o);
 	if (rc < 0)
 		rc = run(&o);
-	free(o.rules);
+	cli_setup_release(&o.setup);
 	return rc;
 }

@@ -17,14 +17,18 @@ static const char render_usage[] =
 	"  -f, --format FMTS      comma-separated: svg (default), png, pdf, dot\n"
 	"  -j, --jobs N           worker processes (default: the number of CPUs)\n"
 	"      --max-nodes N      collapse larger forest/system diagrams (default 500)\n"
-	"      --input-format FMT auto (by extension, default), pmap or yaml\n"
+	CLI_SETUP_HELP
 	"  -h, --help             show this help\n\n"
-	"Exit status: 0 drawn, 2 usage error, input errors or a failed write.\n";
+	"The findings drawn are those 'procmap check' reports with the same\n"
+	"configuration and --rule options.\n"
+	CLI_SETUP_HELP_CONFIG "\n"
+	"Exit status: 0 drawn, 2 usage error, input errors, an invalid or\n"
+	"unreadable configuration, or a failed write.\n";
 
 typedef struct render_args {
 	pm_render_options o;
 	const char *dir;
-	pm_input_format input;
+	cli_setup setup;      /* --rule, --config, --no-config, --input-format */
 } render_args;
 
 static bool parse_level(const char *s, unsigned *out)
@@ -88,12 +92,9 @@ static int parse_option(int c, const char *arg, render_args *a)
 		if (!parse_count(arg, &a->o.max_nodes))
 			return cli_usage("render", "invalid --max-nodes '%s' (a number from 1)", arg);
 		return -1;
-	case 'i':
-		if (!cli_parse_input_format(arg, &a->input))
-			return cli_usage("render", "invalid --input-format '%s' (auto, pmap or yaml)", arg);
-		return -1;
 	}
-	return PM_EXIT_TROUBLE;
+	int rc = cli_setup_option(&a->setup, c, arg);
+	return rc == -2 ? PM_EXIT_TROUBLE : rc;
 }
 
 /* Returns -1 to go on, or the exit status; sets *first to the first file. */
@@ -105,7 +106,7 @@ static int parse_args(int argc, char **argv, render_args *a, int *first)
 		{ "format", required_argument, NULL, 'f' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "max-nodes", required_argument, NULL, 'M' },
-		{ "input-format", required_argument, NULL, 'i' },
+		CLI_SETUP_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -124,6 +125,8 @@ static int parse_args(int argc, char **argv, render_args *a, int *first)
 		if ((rc = parse_option(c, optarg, a)) >= 0)
 			return rc;
 	}
+	if ((rc = cli_setup_done(&a->setup)) >= 0)
+		return rc;
 	if (optind >= argc)
 		return cli_usage("render", "no input files");
 	if (!a->dir)
@@ -142,30 +145,20 @@ static void print_render_diags(pm_model *m)
 	}
 }
 
-int cmd_render(int argc, char **argv)
+static int render(render_args *a, char **files, int nfiles)
 {
-	render_args a = { .o = { .levels = PM_LEVEL_ALL, .formats = PM_IMAGE_SVG } };
-	int first = 0;
-	int rc = parse_args(argc, argv, &a, &first);
-	if (rc >= 0)
-		return rc;
-	bool stream = strcmp(a.dir, "-") == 0;
-	if (stream && (a.o.formats & (a.o.formats - 1)))
+	bool stream = strcmp(a->dir, "-") == 0;
+	if (stream && (a->o.formats & (a->o.formats - 1)))
 		return cli_usage("render", "'-o -' takes one format");
-	bool io_failed;
-	pm_model *m = cli_load(argv + first, argc - first, a.input, &io_failed);
+	int setup_rc;
+	pm_model *m = cli_analyse(&a->setup, files, nfiles, &setup_rc);
 	if (!m)
-		return PM_EXIT_TROUBLE;
-	if (io_failed || pm_model_diag_count_at(m, PM_SEV_ERROR)) {
-		pm_model_write_diagnostics(m, stderr, 0);
-		pm_model_free(m);
-		return PM_EXIT_TROUBLE;
-	}
+		return setup_rc;
 	if (stream)
-		a.o.out = stdout;
+		a->o.out = stdout;
 	else
-		a.o.out_dir = a.dir;
-	pm_status st = pm_model_render(m, &a.o);
+		a->o.out_dir = a->dir;
+	pm_status st = pm_model_render(m, &a->o);
 	print_render_diags(m);
 	if (st == PM_ERR_NOMEM)
 		cli_error("out of memory");
@@ -175,4 +168,18 @@ int cmd_render(int argc, char **argv)
 	if (stream && fflush(stdout) != 0)
 		return PM_EXIT_TROUBLE;
 	return st == PM_OK ? PM_EXIT_OK : PM_EXIT_TROUBLE;
+}
+
+int cmd_render(int argc, char **argv)
+{
+	render_args a = { .o = { .levels = PM_LEVEL_ALL, .formats = PM_IMAGE_SVG } };
+	if (!cli_setup_init(&a.setup, "render", argc))
+		return PM_EXIT_TROUBLE;
+	a.setup.stop_on_errors = true;   /* a wrong model is not drawn */
+	int first = 0;
+	int rc = parse_args(argc, argv, &a, &first);
+	if (rc < 0)
+		rc = render(&a, argv + first, argc - first);
+	cli_setup_release(&a.setup);
+	return rc;
 }

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "rules.h"
+#include "suggest.h"
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
@@ -26,6 +28,15 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+const char *cli_hint(const char *word)
+{
+	static char buf[160];
+	if (!word)
+		return "";
+	snprintf(buf, sizeof buf, "; did you mean '%s'?", word);
+	return buf;
 }
 
 bool cli_parse_color(const char *arg, int *mode)
@@ -89,5 +100,152 @@ pm_model *cli_load(char **files, int nfiles, pm_input_format fmt, bool *io_faile
 oom:
 	pm_model_free(m);
 	cli_error("out of memory");
+	return NULL;
+}
+
+/* --- the setup of the commands that analyse ----------------------------------- */
+
+bool cli_setup_init(cli_setup *s, const char *cmd, int argc)
+{
+	*s = (cli_setup){ .cmd = cmd };
+	s->rules = calloc((size_t)argc + 1, sizeof *s->rules);
+	if (!s->rules)
+		cli_error("out of memory");
+	return s->rules != NULL;
+}
+
+void cli_setup_release(cli_setup *s)
+{
+	free(s->rules);
+	s->rules = NULL;
+}
+
+static bool level_ok(const char *s)
+{
+	static const char *const levels[] = { "off", "info", "warning", "error" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, levels[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Checks a --rule value before any input is read; -1 or the status of a
+ * usage error. */
+static int check_rule(const char *cmd, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return cli_usage(cmd, "invalid --rule '%s' (expected NAME=LEVEL)", arg);
+	size_t len = (size_t)(eq - arg);
+	const pm_rule_info *ri = pm_rule_find(arg, len);
+	if (!ri)
+		return cli_usage(cmd, "unknown rule '%.*s' in --rule '%s'%s", (int)len, arg, arg,
+		                 cli_hint(pm_suggest_rule(arg, len)));
+	if (!ri->analysis)
+		return cli_usage(cmd, "rule '%s' cannot be configured: only the analysis "
+		                 "rules can (see 'procmap rules')", ri->name);
+	if (!level_ok(eq + 1))
+		return cli_usage(cmd, "invalid level '%s' in --rule '%s' (off, info, warning or error)",
+		                 eq + 1, arg);
+	return -1;
+}
+
+int cli_setup_option(cli_setup *s, int c, const char *arg)
+{
+	int rc;
+	switch (c) {
+	case 'r':
+		if ((rc = check_rule(s->cmd, arg)) >= 0)
+			return rc;
+		s->rules[s->nrules++] = arg;
+		return -1;
+	case 'C':
+		s->config = arg;
+		return -1;
+	case 'N':
+		s->no_config = true;
+		return -1;
+	case 'i':
+		if (!cli_parse_input_format(arg, &s->input))
+			return cli_usage(s->cmd, "invalid --input-format '%s' (auto, pmap or yaml)%s",
+			                 arg, cli_hint(pm_suggest_list(arg, "auto\0pmap\0yaml\0")));
+		return -1;
+	}
+	return -2;
+}
+
+int cli_setup_done(const cli_setup *s)
+{
+	if (s->config && s->no_config)
+		return cli_usage(s->cmd, "--config and --no-config cannot be used together");
+	return -1;
+}
+
+/* Reads the configuration on a model of its own first, so that its
+ * mistakes are told the same way, and alone, by every command; false after
+ * telling them. */
+static bool config_valid(const cli_setup *s, const char *path)
+{
+	pm_model *probe = pm_model_new();
+	if (!probe) {
+		cli_error("out of memory");
+		return false;
+	}
+	pm_status st = pm_model_resolve(probe);
+	if (st == PM_OK)
+		st = pm_model_load_config(probe, path);
+	if (st == PM_ERR_NOMEM) {
+		cli_error("out of memory");
+	} else if (st == PM_ERR_IO) {
+		for (size_t i = 0; i < pm_model_diag_count(probe); i++)
+			cli_error("%s", pm_model_diag(probe, i)->message);
+	} else if (st != PM_OK) {
+		unsigned flags = cli_use_color(s->color, stderr) ? PM_WRITE_COLOR : 0;
+		pm_model_write_diagnostics(probe, stderr, flags);
+		cli_error("invalid configuration '%s': fix it, or pass --no-config", path);
+	}
+	pm_model_free(probe);
+	return st == PM_OK;
+}
+
+pm_model *cli_analyse(const cli_setup *s, char **files, int nfiles, int *status)
+{
+	*status = PM_EXIT_TROUBLE;
+	bool io_failed;
+	pm_model *m = cli_load(files, nfiles, s->input, &io_failed);
+	if (!m)
+		return NULL;
+	char *found = NULL;
+	const char *path = s->config;
+	if (!path && !s->no_config)
+		path = found = pm_config_find(files[0]);   /* "-": from "." */
+	pm_status st = PM_OK;
+	if (path && !config_valid(s, path))
+		goto fail;
+	if (s->stop_on_errors && (io_failed || pm_model_diag_count_at(m, PM_SEV_ERROR))) {
+		pm_model_write_diagnostics(m, stderr, 0);
+		goto fail;
+	}
+	if (path)
+		st = pm_model_load_config(m, path);
+	for (int i = 0; st == PM_OK && i < s->nrules; i++)
+		st = pm_model_set_rule(m, s->rules[i]);   /* checked by check_rule() */
+	if (st == PM_OK)
+		st = pm_model_analyze(m);
+	if (st != PM_OK) {
+		/* the configuration was valid a moment ago: memory ran out, or the
+		 * file changed under us */
+		if (st == PM_ERR_NOMEM)
+			cli_error("out of memory");
+		else
+			cli_error("cannot read '%s'", path ? path : "-");
+		goto fail;
+	}
+	free(found);
+	*status = io_failed ? PM_EXIT_TROUBLE : PM_EXIT_OK;
+	return m;
+fail:
+	free(found);
+	pm_model_free(m);
 	return NULL;
 }

@@ -5,12 +5,14 @@
 
 #include "cli.h"
 #include "model.h"   /* pm_alloc_fail_after */
+#include "suggest.h"
 
 static const pm_command commands[] = {
 	{ "check", cmd_check, "check models and report findings" },
 	{ "render", cmd_render, "draw the diagrams of a model" },
 	{ "fmt", cmd_fmt, "format .pmap files" },
 	{ "convert", cmd_convert, "convert a model between .pmap and YAML" },
+	{ "rules", cmd_rules, "list the rules, their severities and what they find" },
 };
 
 static void usage(FILE *out)
@@ -31,6 +33,17 @@ static const pm_command *find(const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+	pm_suggester s;
+	pm_suggest_start(&s, name, strlen(name));
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		pm_suggest_offer(&s, commands[i].name, strlen(commands[i].name));
+	pm_suggest_offer(&s, "help", 4);
+	return cli_usage(NULL, "'%s' is not a procmap command%s", name,
+	                 cli_hint(pm_suggest_result(&s)));
 }
 
 int main(int argc, char **argv)
@@ -59,7 +72,7 @@ int main(int argc, char **argv)
 		}
 		const pm_command *c = find(argv[2]);
 		if (!c)
-			return cli_usage(NULL, "'%s' is not a procmap command", argv[2]);
+			return unknown_command(argv[2]);
 		char *args[] = { argv[2], "--help", NULL };
 		return c->fn(2, args);
 	}
@@ -67,7 +80,7 @@ int main(int argc, char **argv)
 	if (!c) {
 		if (cmd[0] == '-')
 			return cli_usage(NULL, "unknown option '%s'", cmd);
-		return cli_usage(NULL, "'%s' is not a procmap command", cmd);
+		return unknown_command(cmd);
 	}
 	return c->fn(argc - 1, argv + 1);
 }
