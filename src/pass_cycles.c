@@ -116,20 +116,98 @@ static void related_path(pm_model *m, pm_diag_rec *r, const pm_cycle *cy, pm_kin
 	r->d.nrelated = cy->npath;
 }
 
-/* --- step-cycle ------------------------------------------------------------- */
+/* --- step-cycle and rework-loop ---------------------------------------------- */
 
-static void report_step_cycle(pm_model *m, const pm_cycle *cy)
+/* The first arrow (in written order) that leaves component c, PM_NONE for a
+ * trap. */
+static pm_ix exit_flow(const pm_actx *cx, pm_ix c)
+{
+	const pm_graph *g = &cx->steps;
+	pm_ix best = PM_NONE;
+	for (pm_ix i = cx->comp_first[c]; i < cx->comp_first[c + 1]; i++) {
+		pm_ix v = cx->step_order[i];
+		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++) {
+			pm_ix e = g->out[k];
+			if (cx->step_comp[g->to[e]] != c && (best == PM_NONE || e < best))
+				best = e;
+		}
+	}
+	return best;
+}
+
+/* The chance of going round the loop once more: the product of the chances
+ * along the loop shown (plain arrows count 1).  *chanced says whether any
+ * arrow of it has a chance. */
+static double back_chance(pm_model *m, const pm_graph *g, const pm_cycle *cy,
+                          bool *chanced)
+{
+	double q = 1;
+	*chanced = false;
+	for (uint32_t i = 0; i < cy->npath; i++) {
+		pm_ix v = cy->path[i], w = cy->path[(i + 1) % cy->npath];
+		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++) {
+			const pm_flow *f = &m->flows.v[g->out[k]];
+			if (f->to != w)
+				continue;
+			if (f->chance >= 0) {
+				q *= f->chance;
+				*chanced = true;
+			}
+			break;
+		}
+	}
+	return q;
+}
+
+static void report_trap(pm_model *m, const pm_cycle *cy)
 {
 	pm_ix proc = m->steps.v[cy->path[0]].process;
 	const pm_flow *closing = &m->flows.v[cy->back[0]];
 	pm_diag_rec *r = pm_finding_at(m, "step-cycle", PM_KIND_PROCESS, proc,
 	        arrow_loc(m, closing->arrow),
-	        "cycle %s in process '%s': the process can never finish; "
-	        "remove the arrow%s %s to break it",
+	        "cycle %s in process '%s': no arrow leaves it, so once in this loop "
+	        "the process can never finish; remove the arrow%s %s to break it",
 	        loop_text(m, cy, step_name, "steps"),
 	        pm_qualified_id(m, PM_KIND_PROCESS, proc), cy->nback > 1 ? "s" : "",
 	        arrow_list(m, cy, flow_text));
 	related_path(m, r, cy, PM_KIND_STEP);
+}
+
+static void report_rework(pm_model *m, const pm_cycle *cy, pm_ix exit,
+                          bool chanced, double rounds)
+{
+	const pm_flow *closing = &m->flows.v[cy->back[0]];
+	pm_ix proc = m->steps.v[closing->from].process;
+	const char *count = chanced
+		? pm_arena_printf(m, "about %.2f rounds", rounds)
+		: "counted as one pass; give the arrow back a chance, e.g. 30%, to "
+		  "count the rework";
+	pm_diag_rec *r = pm_finding_at(m, "rework-loop", PM_KIND_STEP, closing->from,
+	        arrow_loc(m, closing->arrow),
+	        "rework loop %s in process '%s', left by '%s': %s",
+	        loop_text(m, cy, step_name, "steps"),
+	        pm_qualified_id(m, PM_KIND_PROCESS, proc), flow_text(m, exit), count);
+	related_path(m, r, cy, PM_KIND_STEP);
+}
+
+/* Classifies loop c (found from its first-written step v), sets its rounds
+ * and reports it. */
+static void step_loop(pm_model *m, pm_actx *cx, const pm_cycle *cy, pm_ix c)
+{
+	pm_ix exit = exit_flow(cx, c);
+	if (exit == PM_NONE) {
+		cx->comp_loop[c] = PM_LOOP_TRAP;
+		cx->proc_cyclic[m->steps.v[cy->path[0]].process] = true;
+		report_trap(m, cy);
+		return;
+	}
+	bool chanced;
+	double q = back_chance(m, &cx->steps, cy, &chanced);
+	if (chanced && q >= 1)
+		chanced = false;   /* 100% back: no finite number to give */
+	cx->comp_loop[c] = PM_LOOP_REWORK;
+	cx->comp_rounds[c] = chanced ? 1.0 / (1.0 - q) : 1.0;
+	report_rework(m, cy, exit, chanced, cx->comp_rounds[c]);
 }
 
 /* Visits the cyclic components in the written order of their first node. */
@@ -156,25 +234,30 @@ static void each_cycle(pm_model *m, const pm_graph *g, const pm_ix *comp,
 
 static void step_report(pm_model *m, pm_ix start, const pm_cycle *cy, void *arg)
 {
-	(void)start;
-	(void)arg;
-	report_step_cycle(m, cy);
+	pm_actx *cx = arg;
+	step_loop(m, cx, cy, cx->step_comp[start]);
 }
 
 static void step_cycles(pm_model *m, pm_actx *cx)
 {
 	const pm_graph *g = &cx->steps;
-	pm_ix *comp = pm_scratch(m, ((size_t)g->n + 1) * sizeof *comp);
-	bool *cyclic = pm_scratch(m, (size_t)g->n + 1);
-	cx->step_order = pm_scratch(m, ((size_t)g->n + 1) * sizeof *cx->step_order);
+	size_t n = (size_t)g->n + 1;
+	cx->step_comp = pm_scratch(m, n * sizeof *cx->step_comp);
+	bool *cyclic = pm_scratch(m, n);
+	cx->step_order = pm_scratch(m, n * sizeof *cx->step_order);
 	cx->proc_cyclic = pm_scratch(m, (size_t)m->processes.n + 1);
 	memset(cx->proc_cyclic, 0, (size_t)m->processes.n + 1);
-	uint32_t ncomp = pm_graph_scc(m, g, comp, cx->step_order, cyclic);
-	for (pm_ix v = 0; v < g->n; v++)
-		if (cyclic[comp[v]])
-			cx->proc_cyclic[m->steps.v[v].process] = true;
-	if (pm_rule_on(m, "step-cycle"))
-		each_cycle(m, g, comp, cyclic, ncomp, step_report, NULL);
+	cx->ncomp = pm_graph_scc(m, g, cx->step_comp, cx->step_order, cyclic);
+	cx->comp_first = pm_scratch(m, ((size_t)cx->ncomp + 1) * sizeof *cx->comp_first);
+	for (uint32_t i = g->n; i-- > 0;)
+		cx->comp_first[cx->step_comp[cx->step_order[i]]] = i;
+	cx->comp_first[cx->ncomp] = g->n;
+	cx->comp_rounds = pm_scratch(m, ((size_t)cx->ncomp + 1) * sizeof *cx->comp_rounds);
+	for (uint32_t c = 0; c < cx->ncomp; c++)
+		cx->comp_rounds[c] = 1.0;
+	cx->comp_loop = pm_scratch(m, (size_t)cx->ncomp + 1);
+	memset(cx->comp_loop, PM_LOOP_NONE, (size_t)cx->ncomp + 1);
+	each_cycle(m, g, cx->step_comp, cyclic, cx->ncomp, step_report, cx);
 }
 
 /* --- handoff-cycle ------------------------------------------------------------ */

@@ -235,8 +235,8 @@ Test(passes, step_cycle_fires)
 	                 "  }\n"
 	                 "}\n");
 	char *got = found_rule(m, "step-cycle");
-	cr_expect_str_eq(got, "5:15: error: cycle a -> b -> c -> a in process 's.p': the "
-	                 "process can never finish; remove the arrow 'c -> a' to break it "
+	cr_expect_str_eq(got, "5:15: error: cycle a -> b -> c -> a in process 's.p': no arrow "
+	                 "leaves it, so once in this loop the process can never finish; remove the arrow 'c -> a' to break it "
 	                 "[step-cycle]\n");
 	const pm_diag *d = diag_of(m, "step-cycle", 0);
 	cr_expect_str_eq(d->subject, "s.p");
@@ -250,28 +250,90 @@ Test(passes, step_cycle_fires)
 	pm_model_free(m);
 }
 
-Test(passes, step_cycle_closing_arrow_goes_back_in_written_order)
+Test(passes, rework_loop_without_chance_counts_one_pass)
 {
 	/* entered at 'review': the arrow back to 'draft' closes the loop */
 	pm_model *m = an("process p {\n"
-	                 "  step draft; step review; step publish\n"
+	                 "  step draft { takes: 1h }; step review { takes: 1h }; step publish\n"
 	                 "  draft -> review\n"
 	                 "  review -> publish \"ok\"\n"
 	                 "  review -> draft \"changes\"\n"
 	                 "}\n");
-	char *got = found_rule(m, "step-cycle");
-	cr_expect_str_eq(got, "5:3: error: cycle draft -> review -> draft in process 'p': "
-	                 "the process can never finish; remove the arrow 'review -> draft' "
-	                 "to break it [step-cycle]\n");
-	expect_related(diag_of(m, "step-cycle", 0), "p.draft p.review");
+	cr_expect_null(diag_of(m, "step-cycle", 0));
+	char *got = found_rule(m, "rework-loop");
+	cr_expect_str_eq(got, "5:3: info: rework loop draft -> review -> draft in process 'p', "
+	                 "left by 'review -> publish': counted as one pass; give the arrow "
+	                 "back a chance, e.g. 30%, to count the rework [rework-loop]\n");
+	const pm_diag *d = diag_of(m, "rework-loop", 0);
+	cr_expect_str_eq(d->subject, "p.review");
+	expect_related(d, "p.draft p.review");
+	pm_proc_metrics *pm = &m->an.procs.v[0];
+	cr_expect_eq(pm->lead_status, PM_LEAD_OK);
+	cr_expect_eq(pm->lead_s, 7200);
+	cr_expect_eq(pm->worst_s, 7200);
 	free(got);
+	pm_model_free(m);
+}
+
+/* back 40%: rounds 1/(1 - 0.4) = 5/3; a and b weigh 5/3 × 2h = 3h20m, c
+ * after the loop is visited once: lead 3h20m + 30m = 3h50m; sam's load
+ * 5/3 × (1h + 1h) × 3 runs + 30m × 3 = 10h + 1h30m = 11.5h. */
+Test(passes, rework_loop_with_chance_hand_computed)
+{
+	pm_model *m = an("person sam\n"
+	                 "process p {\n  owner: sam\n  runs: 3/week\n"
+	                 "  step a { takes: 1h }\n  step b { takes: 1h }\n"
+	                 "  step c { takes: 30m }\n"
+	                 "  a -> b\n  b -> a \"again\" 40%\n  b -> c \"done\" 60%\n}\n");
+	char *got = found_rule(m, "rework-loop");
+	cr_expect_str_eq(got, "9:3: info: rework loop a -> b -> a in process 'p', left by "
+	                 "'b -> c': about 1.67 rounds [rework-loop]\n");
+	const pm_proc_metrics *pm = &m->an.procs.v[0];
+	cr_expect_eq(pm->lead_s, 3 * 3600 + 50 * 60);
+	cr_expect_eq(pm->work_s, 3 * 3600 + 50 * 60);
+	cr_expect_eq(pm->worst_s, 2 * 3600 + 30 * 60);
+	cr_expect_float_eq(m->an.people.v[0].load_s, 11.5 * 3600, 1e-6);
+	free(got);
+	pm_model_free(m);
+}
+
+/* a splits 30/70 into b (2h) and c (1h), both join d (1h): E = 1h + 0.3 × 3h
+ * + 0.7 × 2h = 3h18m; worst pass 4h; d is visited once (0.3 + 0.7);
+ * ann's load per run 1h + 0.3 × 2h + 0.7 × 1h + 1h = 3.3h. */
+Test(passes, choice_thirty_seventy_hand_computed)
+{
+	pm_model *m = an("person ann\n"
+	                 "process p {\n  owner: ann\n  runs: 1/week\n"
+	                 "  step a { takes: 1h }\n  step b { takes: 2h }\n"
+	                 "  step c { takes: 1h }\n  step d { takes: 1h }\n"
+	                 "  a -> b 30%\n  a -> c 70%\n  b -> d\n  c -> d\n}\n");
+	const pm_proc_metrics *pm = &m->an.procs.v[0];
+	cr_expect_eq(pm->lead_s, 3 * 3600 + 18 * 60);
+	cr_expect_eq(pm->worst_s, 4 * 3600);
+	cr_expect_float_eq(m->an.people.v[0].load_s, 3.3 * 3600, 1e-6);
+	pm_model_free(m);
+}
+
+/* plain arrows are parallel: the longest branch (b, 2h) sets the lead time
+ * 1h + 2h + 1h = 4h; every step is visited once: load 5h. */
+Test(passes, parallel_branches_hand_computed)
+{
+	pm_model *m = an("person ann\n"
+	                 "process p {\n  owner: ann\n  runs: 1/week\n"
+	                 "  step a { takes: 1h }\n  step b { takes: 2h }\n"
+	                 "  step c { takes: 1h }\n  step d { takes: 1h }\n"
+	                 "  a -> b\n  a -> c\n  b -> d\n  c -> d\n}\n");
+	const pm_proc_metrics *pm = &m->an.procs.v[0];
+	cr_expect_eq(pm->lead_s, 4 * 3600);
+	cr_expect_eq(pm->worst_s, 4 * 3600);
+	cr_expect_float_eq(m->an.people.v[0].load_s, 5.0 * 3600, 1e-6);
 	pm_model_free(m);
 }
 
 Test(passes, step_cycle_self_loop)
 {
 	expect_rule("process p {\n  step a\n  a -> a\n}\n", "step-cycle",
-	            "3:3: error: cycle a -> a in process 'p': the process can never "
+	            "3:3: error: cycle a -> a in process 'p': no arrow leaves it, so once in this loop the process can never "
 	            "finish; remove the arrow 'a -> a' to break it [step-cycle]\n");
 }
 
@@ -279,7 +341,7 @@ Test(passes, step_cycle_several_back_arrows_one_finding)
 {
 	expect_rule("process p {\n  step a; step b; step c\n"
 	            "  a -> b -> a\n  b -> c -> b\n}\n", "step-cycle",
-	            "3:8: error: cycle a -> b -> a in process 'p': the process can never "
+	            "3:8: error: cycle a -> b -> a in process 'p': no arrow leaves it, so once in this loop the process can never "
 	            "finish; remove the arrows 'b -> a' and 'c -> b' to break it "
 	            "[step-cycle]\n");
 }
@@ -290,9 +352,9 @@ Test(passes, step_cycle_two_components_two_findings)
 	                 "  a -> b -> a\n  c -> d -> c\n}\n");
 	char *got = found_rule(m, "step-cycle");
 	cr_expect_str_eq(got,
-	    "3:8: error: cycle a -> b -> a in process 'p': the process can never finish; "
+	    "3:8: error: cycle a -> b -> a in process 'p': no arrow leaves it, so once in this loop the process can never finish; "
 	    "remove the arrow 'b -> a' to break it [step-cycle]\n"
-	    "4:8: error: cycle c -> d -> c in process 'p': the process can never finish; "
+	    "4:8: error: cycle c -> d -> c in process 'p': no arrow leaves it, so once in this loop the process can never finish; "
 	    "remove the arrow 'd -> c' to break it [step-cycle]\n");
 	free(got);
 	pm_model_free(m);
@@ -306,7 +368,7 @@ Test(passes, step_cycle_long_loop_is_shortened)
 	            "  s1 -> s2 -> s3 -> s4 -> s5 -> s6 -> s7 -> s8 -> s9 -> s10 -> s1\n"
 	            "}\n", "step-cycle",
 	            "4:57: error: cycle s1 -> s2 -> s3 -> ... -> s8 -> s9 -> s10 -> s1 "
-	            "(10 steps) in process 'p': the process can never finish; remove the "
+	            "(10 steps) in process 'p': no arrow leaves it, so once in this loop the process can never finish; remove the "
 	            "arrow 's10 -> s1' to break it [step-cycle]\n");
 }
 
@@ -374,66 +436,62 @@ Test(passes, handoff_cycle_quiet_on_chain)
 
 /* --- bottleneck-step ------------------------------------------------------------------- */
 
-Test(passes, bottleneck_share_fires)
+static const char *const busy_src =
+	"person sam { capacity: 10h/week }\n"
+	"person kim { capacity: 40h/week }\n"
+	"process p {\n  runs: 3/week\n"
+	"  step a { owner: kim; takes: 2h }\n"
+	"  step b { owner: sam; takes: 1h }\n"
+	"  step c { owner: sam; takes: 2h; waits: 5d }\n"
+	"  a -> b -> c\n"
+	"}\n";
+
+/* sam: 3 × (1h + 2h) = 9h of 10h = 90%; kim 6h of 40h = 15%.  c is 6h of
+ * sam's 9h; its 5-day wait plays no part. */
+Test(passes, bottleneck_utilisation_fires)
 {
-	expect_rule("process p {\n  trigger: \"t\"\n"
-	            "  step a { takes: 1h }\n"
-	            "  step b { takes: 30m; waits: 3h }\n"
-	            "  step c { takes: 30m }\n"
-	            "}\n", "bottleneck-step",
-	            "4:3: warning: step 'p.b' holds 70% of the lead time of process 'p' "
-	            "(takes 30m and waits 3h of 5h) [bottleneck-step]\n");
+	pm_model *m = an(busy_src);
+	char *got = found_rule(m, "bottleneck-step");
+	cr_expect_str_eq(got, "7:3: warning: step 'p.c' is where work queues in process 'p': "
+	                 "its owner 'sam' is 90% utilised and this step is 67% of their "
+	                 "load [bottleneck-step]\n");
+	const pm_proc_metrics *pm = &m->an.procs.v[0];
+	cr_expect_eq(pm->bottleneck, 2);
+	cr_expect_float_eq(pm->bottleneck_share, 6.0 / 9.0, 1e-12);
+	free(got);
+	pm_model_free(m);
 }
 
-Test(passes, bottleneck_share_quiet_below_half_or_few_steps)
+Test(passes, bottleneck_utilisation_threshold)
 {
-	expect_rule("process p {\n  step a { takes: 1h }\n  step b { takes: 1h }\n"
-	            "  step c { takes: 1h }\n}\n"
-	            "process q {\n  step a { takes: 1h }\n  step b { takes: 9h }\n}\n",
+	pm_model *m = t_load(busy_src);
+	pm_analysis_init(m);
+	m->an.th.bottleneck_utilisation = 0.91;
+	cr_assert_eq(pm_model_analyze(m), PM_OK);
+	cr_expect_null(diag_of(m, "bottleneck-step", 0));
+	cr_expect_eq(m->an.procs.v[0].bottleneck, PM_NONE);
+	pm_model_free(m);
+}
+
+Test(passes, bottleneck_never_a_wait_or_an_actor)
+{
+	/* a long wait, no capacity, an actor: nothing queues */
+	expect_rule("actor client\nperson sam\n"
+	            "process p {\n  runs: 5/week\n"
+	            "  step a { owner: client; takes: 9h }\n"
+	            "  step b { owner: sam; takes: 1h; waits: 5d }\n  a -> b\n}\n",
 	            "bottleneck-step", "");
 }
 
-Test(passes, bottleneck_share_exactly_half_fires)
+Test(passes, bottleneck_one_per_process_first_on_tie)
 {
-	expect_rule("process p {\n  step a { takes: 1h }\n  step b { waits: 2h }\n"
-	            "  step c { takes: 1h }\n}\n", "bottleneck-step",
-	            "3:3: warning: step 'p.b' holds 50% of the lead time of process 'p' "
-	            "(waits 2h of 4h) [bottleneck-step]\n");
-}
-
-Test(passes, bottleneck_share_thresholds)
-{
-	const char *src = "process p {\n  step a { takes: 1h }\n  step b { takes: 2h }\n"
-	                  "  step c { takes: 1h }\n}\n";
-	pm_model *m = t_load(src);
-	pm_analysis_init(m);
-	m->an.th.bottleneck_share = 0.6;
-	cr_assert_eq(pm_model_analyze(m), PM_OK);
-	cr_expect_null(diag_of(m, "bottleneck-step", 0));
-	pm_model_free(m);
-
-	m = t_load(src);
-	pm_analysis_init(m);
-	m->an.th.bottleneck_min_steps = 4;
-	m->an.th.bottleneck_share = 0.25;
-	cr_assert_eq(pm_model_analyze(m), PM_OK);
-	cr_expect_null(diag_of(m, "bottleneck-step", 0));
-	pm_model_free(m);
-
-	m = t_load(src);
-	pm_analysis_init(m);
-	m->an.th.bottleneck_share = 0.25;
-	cr_assert_eq(pm_model_analyze(m), PM_OK);
-	char *got = found_rule(m, "bottleneck-step");
-	cr_expect_str_eq(got,
-	    "2:3: warning: step 'p.a' holds 25% of the lead time of process 'p' (takes 1h "
-	    "of 4h) [bottleneck-step]\n"
-	    "3:3: warning: step 'p.b' holds 50% of the lead time of process 'p' (takes 2h "
-	    "of 4h) [bottleneck-step]\n"
-	    "4:3: warning: step 'p.c' holds 25% of the lead time of process 'p' (takes 1h "
-	    "of 4h) [bottleneck-step]\n");
-	free(got);
-	pm_model_free(m);
+	expect_rule("person sam { capacity: 4h/week }\n"
+	            "process p {\n  owner: sam\n  runs: 1/week\n"
+	            "  step a { takes: 2h }\n  step b { takes: 2h }\n  a -> b\n}\n",
+	            "bottleneck-step",
+	            "5:3: warning: step 'p.a' is where work queues in process 'p': its owner "
+	            "'sam' is 100% utilised and this step is 50% of their load "
+	            "[bottleneck-step]\n");
 }
 
 static const char *const join_src =
@@ -442,28 +500,28 @@ static const char *const join_src =
 	"  a -> d\n  b -> d\n  c -> d\n  a -> d \"twice\"\n"
 	"}\n";
 
-Test(passes, bottleneck_join_fires)
+Test(passes, wide_join_fires)
 {
 	pm_model *m = an(join_src);
-	char *got = found_rule(m, "bottleneck-step");
-	cr_expect_str_eq(got, "2:27: warning: step 'p.d' is a join of 3 steps (a, b, c): "
+	char *got = found_rule(m, "wide-join");
+	cr_expect_str_eq(got, "2:27: info: step 'p.d' is a join of 3 steps (a, b, c): "
 	                 "it waits on all of them, so the slowest sets the pace of process "
-	                 "'p' [bottleneck-step]\n");
-	expect_related(diag_of(m, "bottleneck-step", 0), "p.a p.b p.c");
+	                 "'p' [wide-join]\n");
+	expect_related(diag_of(m, "wide-join", 0), "p.a p.b p.c");
 	free(got);
 	pm_model_free(m);
 }
 
-Test(passes, bottleneck_join_quiet_under_fan_in)
+Test(passes, wide_join_quiet_under_fan_in)
 {
 	pm_model *m = t_load(join_src);
 	pm_analysis_init(m);
 	m->an.th.join_fan_in = 4;
 	cr_assert_eq(pm_model_analyze(m), PM_OK);
-	cr_expect_null(diag_of(m, "bottleneck-step", 0));
+	cr_expect_null(diag_of(m, "wide-join", 0));
 	pm_model_free(m);
 	expect_rule("process p {\n  step a; step b; step d\n  a -> d\n  b -> d\n}\n",
-	            "bottleneck-step", "");
+	            "wide-join", "");
 }
 
 /* --- missing-duration -------------------------------------------------------------------- */
@@ -708,7 +766,7 @@ Test(passes, analyze_survives_resolve_errors)
 	cr_expect_str_eq(got,
 	    "1:1: warning: person 'a' is overloaded: load 7h/week exceeds capacity "
 	    "1h/week (700%), all of it from process 's.p' [overloaded-person]\n"
-	    "11:5: error: cycle x -> x in process 's.p': the process can never finish; "
+	    "11:5: error: cycle x -> x in process 's.p': no arrow leaves it, so once in this loop the process can never finish; "
 	    "remove the arrow 'x -> x' to break it [step-cycle]\n"
 	    "14:1: warning: process 'p2' is not inside any system [orphan-process]\n");
 	free(got);
@@ -723,7 +781,7 @@ Test(passes, absence_rules_quiet_after_syntax_error)
 	char *got = found(m);
 	cr_expect_str_eq(got,
 	    "2:1: warning: process 'p' is not inside any system [orphan-process]\n"
-	    "5:3: error: cycle a -> a in process 'p': the process can never finish; "
+	    "5:3: error: cycle a -> a in process 'p': no arrow leaves it, so once in this loop the process can never finish; "
 	    "remove the arrow 'a -> a' to break it [step-cycle]\n");
 	free(got);
 	pm_model_free(m);
@@ -845,7 +903,7 @@ Test(passes, hundred_thousand_step_cycle, .timeout = 600)
 	const pm_diag *d = diag_of(m, "step-cycle", 0);
 	cr_assert_not_null(d);
 	cr_expect_str_eq(d->message, "cycle s0 -> s1 -> s2 -> ... -> s99997 -> s99998 -> "
-	                 "s99999 -> s0 (100000 steps) in process 'p': the process can never "
+	                 "s99999 -> s0 (100000 steps) in process 'p': no arrow leaves it, so once in this loop the process can never "
 	                 "finish; remove the arrow 's99999 -> s0' to break it");
 	cr_expect_eq(d->nrelated, 100000);
 	cr_expect_str_eq(d->related[99999], "p.s99999");
