@@ -133,10 +133,10 @@ static void fake_metrics(pm_model *m)
 {
 	pm_proc_metrics *p = pm_vec_push(m, m->an.procs);
 	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_OK, .lead_s = 91800,
-	                        .work_s = 5400, .crit_first = 0, .crit_count = 2,
+	                        .work_s = 5400, .worst_s = 91800, .crit_first = 0, .crit_count = 2,
 	                        .bottleneck = 1, .bottleneck_share = 88200.0 / 91800.0 };
 	p = pm_vec_push(m, m->an.procs);
-	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_CYCLE, .lead_s = -1, .work_s = -1,
+	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_CYCLE, .lead_s = -1, .work_s = -1, .worst_s = -1,
 	                        .bottleneck = PM_NONE };
 	*pm_vec_push(m, m->an.crit_steps) = 0;
 	*pm_vec_push(m, m->an.crit_steps) = 1;
@@ -159,6 +159,7 @@ static const char small_json_metrics[] =
 	"        \"lead_time_minutes\": 1530,\n"
 	"        \"lead_time_status\": \"ok\",\n"
 	"        \"work_time_minutes\": 90,\n"
+	"        \"worst_pass_minutes\": 1530,\n"
 	"        \"critical_path\": [\n"
 	"          \"ops.p.a\",\n"
 	"          \"ops.p.b\"\n"
@@ -175,6 +176,7 @@ static const char small_json_metrics[] =
 	"        \"lead_time_minutes\": null,\n"
 	"        \"lead_time_status\": \"cycle\",\n"
 	"        \"work_time_minutes\": null,\n"
+	"        \"worst_pass_minutes\": null,\n"
 	"        \"critical_path\": [],\n"
 	"        \"bottleneck\": null,\n"
 	"        \"bottleneck_share\": null\n"
