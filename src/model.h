@@ -222,6 +222,7 @@ typedef struct pm_analysis {
 	PM_VEC(pm_proc_metrics) procs;
 	PM_VEC(pm_person_metrics) people;
 	PM_VEC(pm_ix) crit_steps;
+	uint32_t skipped_rules;     /* rules input errors kept quiet */
 	/* analysis.c internals */
 	bool inited;                /* sev[] and th hold their defaults or config */
 	bool has_config_file;       /* a config file with errors was added to */
