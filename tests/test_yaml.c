@@ -328,7 +328,40 @@ static const char *const schema_rejects[] = {
 	"processes:\n  p: { owner: Maya Okafor }\n",                      /* owner not an id */
 	"titel: Shop\n",                                                  /* typo at the top */
 	"- systems\n",                                                    /* not a mapping */
+	"flow:\n  - a -> b 40 %\n",                                        /* split chance */
+	"flow:\n  - a -> b 150%\n",                                        /* over 100% */
+	"flow:\n  - a -> b abc%\n",                                        /* no number */
+	"actors:\n  client: { capacity: 2h/week }\n",                     /* actor capacity */
+	"actors:\n  the client: {}\n",                                    /* bad actor id */
 };
+
+/* What the language allows of chances and actors, the schema allows. */
+Test(yaml, schema_accepts_chances_and_actors)
+{
+	static const char text[] =
+		"people:\n  maya: { capacity: 30h/week }\n"
+		"actors:\n  client: { name: The client, description: pays }\n  bank:\n"
+		"processes:\n  p:\n    owner: client\n"
+		"    steps: { a: , b: { owner: maya }, c: , d: }\n"
+		"    flow:\n"
+		"      - a -> b \"changes requested\" 40%\n"
+		"      - a -> c 60%  # the rest\n"
+		"      - b -> d 33.3%\n      - b -> c .5%\n      - b -> a 66.2%\n      - d -> c 100.0%\n";
+	char *dir = t_tmpdir("schema");
+	char path[4096], *out;
+	snprintf(path, sizeof path, "%s/ok.yaml", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	int st = schema_run("valid", path, &out);
+	cr_expect_eq(st, 0, "the schema refuses:\n%s", out);
+	free(out);
+	pm_model *m = y_clean(text);
+	cr_expect(m->people.v[1].actor && !m->people.v[0].actor);
+	pm_model_free(m);
+	t_rmtree(dir);
+}
 
 Test(yaml, schema_rejects_broken_models)
 {
