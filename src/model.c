@@ -764,6 +764,15 @@ size_t pm_model_count(const pm_model *m, pm_kind kind)
 	return 0;
 }
 
+double pm_model_chance(const pm_model *m, pm_kind kind, size_t i)
+{
+	if (m && kind == PM_KIND_FLOW && i < m->flows.n)
+		return m->flows.v[i].chance;
+	if (m && kind == PM_KIND_HANDOFF && i < m->handoffs.n)
+		return m->handoffs.v[i].chance;
+	return -1;
+}
+
 const char *pm_model_title(const pm_model *m)
 {
 	return m && m->title ? pm_str_get(m, m->title) : NULL;
