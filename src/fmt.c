@@ -713,7 +713,8 @@ static struct fmt_line *queue_line(fmt *f, bool flow, size_t off)
 }
 
 /* Queues a chain on one line, `a -> b "label" 40%  # comment`: the chance
- * at its end lines up with the chances of the chains around it. */
+ * at its end lines up with the chances of the chains around it, unless the
+ * chain goes past LINE_WIDTH. */
 static void queue_flow(fmt *f, const struct fmt_stmt *s, unsigned indent)
 {
 	pm_work *w = f->w;
@@ -727,6 +728,15 @@ static void queue_flow(fmt *f, const struct fmt_stmt *s, unsigned indent)
 	size_t off = w->text.n;
 	put_tokens(f, &w->text, s->start, chance ? last.start : s->end, 0);
 	size_t l0 = w->text.n - off;
+	uint32_t w0 = width_of(w->text.v + off, l0);
+	if (chance && indent + w0 > LINE_WIDTH) {
+		/* a chain this long would push the column of a whole run of
+		 * chains out: its chance follows it after one space */
+		pm_buf_putc(f->m, &w->text, ' ');
+		put_tok(f, &w->text, &last);
+		l0 = w->text.n - off;
+		chance = false;
+	}
 	if (chance)
 		put_tok(f, &w->text, &last);
 	size_t l1 = w->text.n - off - l0;
@@ -736,7 +746,7 @@ static void queue_flow(fmt *f, const struct fmt_stmt *s, unsigned indent)
 	l->len[0] = (uint32_t)l0;
 	l->len[1] = (uint32_t)l1;
 	l->len[3] = (uint32_t)(w->text.n - off - l0 - l1);
-	l->width[0] = width_of(w->text.v + off, l0);
+	l->width[0] = w0;
 	l->indent = indent;
 }
 
