@@ -14,8 +14,7 @@ void pm_analysis_init(pm_model *m)
 	/* sev[] has room for 64 rows; rules.c has far fewer */
 	for (size_t i = 0; i < pm_nrules && i < 64; i++)
 		m->an.sev[i] = pm_rules[i].severity;
-	m->an.th.bottleneck_share = 0.5;
-	m->an.th.bottleneck_min_steps = 3;
+	m->an.th.bottleneck_utilisation = 0.85;
 	m->an.th.join_fan_in = 3;
 	m->an.th.utilisation = 1.0;
 	m->an.inited = true;

@@ -535,6 +535,7 @@ void pm_model_free(pm_model *m)
 	pm_vec_free(m->an.procs);
 	pm_vec_free(m->an.people);
 	pm_vec_free(m->an.crit_steps);
+	pm_vec_free(m->an.visits);
 	pm_map_free(&m->names_top);
 	pm_map_free(&m->names_people);
 	pm_map_free(&m->names_tools);
