@@ -233,16 +233,7 @@ const char *pm_duration_str(pm_model *m, int64_t secs)
 
 const char *pm_hours_str(pm_model *m, double secs)
 {
-	char buf[64];
-	int n = snprintf(buf, sizeof buf, "%.2f", secs / 3600.0);
-	while (n > 0 && buf[n - 1] == '0')
-		n--;
-	if (n > 0 && buf[n - 1] == '.')
-		n--;
-	buf[n] = '\0';
-	if (strcmp(buf, "-0") == 0)
-		return "0h";
-	return pm_arena_printf(m, "%sh", buf);
+	return pm_arena_printf(m, "%sh", pm_decimal_str(m, secs / 3600.0));
 }
 
 /* --- the driver ---------------------------------------------------------------- */

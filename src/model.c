@@ -436,6 +436,18 @@ static const char *join_ids(pm_model *m, const pm_str *parts, unsigned n)
 	return buf;
 }
 
+const char *pm_decimal_str(pm_model *m, double v)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof buf, "%.2f", v);
+	while (n > 0 && buf[n - 1] == '0')
+		n--;
+	if (n > 0 && buf[n - 1] == '.')
+		n--;
+	buf[n] = '\0';
+	return strcmp(buf, "-0") == 0 ? "0" : pm_arena_strdup(m, buf, (size_t)n);
+}
+
 const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i)
 {
 	pm_str parts[3];

@@ -354,6 +354,9 @@ extern const pm_loc pm_noloc;
 /* --- names ---------------------------------------------------------------- */
 /* Writes the qualified id of an element ("sys.proc.step") to the arena. */
 const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i);
+/* "1.67", "2", "33.3", "0": a number with at most two decimals, trailing
+ * zeros dropped, for messages (arena). */
+const char *pm_decimal_str(pm_model *m, double v);
 
 /* --- loaders (parser.c, yaml_load.c) ------------------------------------- */
 /* Adds a file (takes ownership of data, which must be NUL-terminated). */

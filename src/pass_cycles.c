@@ -125,18 +125,6 @@ static void related_path(pm_model *m, pm_diag_rec *r, const pm_cycle *cy, pm_kin
 
 /* --- step-cycle, rework-loop ------------------------------------------------- */
 
-/* "1.67", "2", "1.5": rounds for messages (arena). */
-static const char *rounds_text(pm_model *m, double r)
-{
-	char *s = pm_arena_printf(m, "%.2f", r);
-	size_t n = strlen(s);
-	while (s[n - 1] == '0')
-		s[--n] = '\0';
-	if (s[n - 1] == '.')
-		s[--n] = '\0';
-	return s;
-}
-
 static void report_trap(pm_model *m, const pm_cycle *cy)
 {
 	pm_ix proc = m->steps.v[cy->path[0]].process;
@@ -205,7 +193,7 @@ static void report_rework(pm_model *m, const pm_cycle *cy, const char *exit,
 	const pm_flow *closing = &m->flows.v[cy->back[0]];
 	const char *how = q >= 0 && q < 1
 		? pm_arena_printf(m, "about %s rounds, each step of it counted that "
-		                  "often in lead time and load", rounds_text(m, rounds))
+		                  "often in lead time and load", pm_decimal_str(m, rounds))
 		: pm_arena_printf(m, "counted as one pass; give the arrows out of '%s' "
 		                  "chances, e.g. 30%% back into the loop, to count the rework",
 		                  step_name(m, exit_from));
@@ -231,6 +219,61 @@ static const char *handoff_exit(pm_model *m, const pm_ix *comp, pm_ix c, pm_ix *
 	return NULL;
 }
 
+/* Visits the cyclic components in the written order of their first node. */
+static void each_cycle(pm_model *m, const pm_graph *g, const pm_ix *comp,
+                       const bool *cyclic, uint32_t ncomp,
+                       void (*report)(pm_model *m, pm_ix start, const pm_cycle *cy,
+                                      void *arg),
+                       void *arg)
+{
+	bool *seen = pm_scratch(m, ncomp ? ncomp : 1);
+	memset(seen, 0, ncomp);
+	pm_cycle_ws ws;
+	pm_cycle_ws_init(m, g, &ws);
+	for (pm_ix v = 0; v < g->n; v++) {
+		pm_ix c = comp[v];
+		if (!cyclic[c] || seen[c])
+			continue;
+		seen[c] = true;
+		pm_cycle cy;
+		pm_graph_cycle(g, comp, v, &ws, &cy);
+		report(m, v, &cy, arg);
+	}
+}
+
+/* What one_loop() needs besides the loop. */
+typedef struct loops {
+	pm_actx *cx;
+	const pm_ix *cstart;    /* each component's steps in cx->step_order */
+	const bool *handoff_out;    /* per component: a hand-off leaves it */
+	bool trap_on, rework_on;
+} loops;
+
+/* A loop with a way out is rework, one without a trap. */
+static void one_loop(pm_model *m, pm_ix v, const pm_cycle *cy, void *arg)
+{
+	const loops *L = arg;
+	pm_actx *cx = L->cx;
+	const pm_graph *g = &cx->steps;
+	const pm_ix *comp = cx->step_comp;
+	pm_ix c = comp[v], from = PM_NONE;
+	const char *exit = loop_exit(m, g, comp, cx->step_order + L->cstart[c],
+	                             L->cstart[c + 1] - L->cstart[c], c, &from);
+	if (!exit && L->handoff_out[c])
+		exit = handoff_exit(m, comp, c, &from);
+	if (!exit) {
+		cx->proc_trapped[m->steps.v[v].process] = true;
+		if (L->trap_on)
+			report_trap(m, cy);
+		return;
+	}
+	double q = round_chance(m, g, cy);
+	if (q >= 0 && q < 1)
+		cx->comp_rounds[c] = 1 / (1 - q);
+	if (L->rework_on)
+		report_rework(m, cy, exit, from, q, cx->comp_rounds[c]);
+}
+
 static void step_cycles(pm_model *m, pm_actx *cx)
 {
 	const pm_graph *g = &cx->steps;
@@ -252,65 +295,14 @@ static void step_cycles(pm_model *m, pm_actx *cx)
 	for (pm_ix e = 0; e < m->handoffs.n; e++)
 		if (m->handoffs.v[e].from_step != PM_NONE)
 			handoff_out[comp[m->handoffs.v[e].from_step]] = true;
-	bool trap_on = pm_rule_on(m, "step-cycle"), rework_on = pm_rule_on(m, "rework-loop");
 	/* where each component's steps start in order[] (they are together) */
 	pm_ix *cstart = pm_scratch(m, ((size_t)ncomp + 1) * sizeof *cstart);
 	for (uint32_t i = g->n; i-- > 0;)
 		cstart[comp[cx->step_order[i]]] = i;
 	cstart[ncomp] = g->n;
-	bool *seen = pm_scratch(m, (size_t)ncomp + 1);
-	memset(seen, 0, (size_t)ncomp + 1);
-	pm_cycle_ws ws;
-	pm_cycle_ws_init(m, g, &ws);
-	/* in the written order of each loop's first step */
-	for (pm_ix v = 0; v < g->n; v++) {
-		pm_ix c = comp[v];
-		if (!cyclic[c] || seen[c])
-			continue;
-		seen[c] = true;
-		uint32_t i = cstart[c], j = i;
-		while (j < g->n && comp[cx->step_order[j]] == c)
-			j++;
-		pm_ix from = PM_NONE;
-		const char *exit = loop_exit(m, g, comp, cx->step_order + i, j - i, c, &from);
-		if (!exit && handoff_out[c])
-			exit = handoff_exit(m, comp, c, &from);
-		pm_cycle cy;
-		pm_graph_cycle(g, comp, v, &ws, &cy);
-		if (!exit) {
-			cx->proc_trapped[m->steps.v[v].process] = true;
-			if (trap_on)
-				report_trap(m, &cy);
-			continue;
-		}
-		double q = round_chance(m, g, &cy);
-		if (q >= 0 && q < 1)
-			cx->comp_rounds[c] = 1 / (1 - q);
-		if (rework_on)
-			report_rework(m, &cy, exit, from, q, cx->comp_rounds[c]);
-	}
-}
-
-/* Visits the cyclic components in the written order of their first node. */
-static void each_cycle(pm_model *m, const pm_graph *g, const pm_ix *comp,
-                       const bool *cyclic, uint32_t ncomp,
-                       void (*report)(pm_model *m, pm_ix start, const pm_cycle *cy,
-                                      void *arg),
-                       void *arg)
-{
-	bool *seen = pm_scratch(m, ncomp ? ncomp : 1);
-	memset(seen, 0, ncomp);
-	pm_cycle_ws ws;
-	pm_cycle_ws_init(m, g, &ws);
-	for (pm_ix v = 0; v < g->n; v++) {
-		pm_ix c = comp[v];
-		if (!cyclic[c] || seen[c])
-			continue;
-		seen[c] = true;
-		pm_cycle cy;
-		pm_graph_cycle(g, comp, v, &ws, &cy);
-		report(m, v, &cy, arg);
-	}
+	loops L = { cx, cstart, handoff_out, pm_rule_on(m, "step-cycle"),
+	            pm_rule_on(m, "rework-loop") };
+	each_cycle(m, g, comp, cyclic, ncomp, one_loop, &L);
 }
 
 /* --- handoff-cycle ------------------------------------------------------------ */
