@@ -197,6 +197,8 @@ typedef struct pm_proc_metrics {
 	                               cannot be computed (see lead_status) */
 	int64_t work_s;             /* expected takes on that path (so work/lead
 	                               is the flow efficiency); -1 with lead_s */
+	int64_t outside_s;          /* of lead_s, the waits of actors' steps:
+	                               outside the business's hands; -1 with lead_s */
 	int64_t worst_s;            /* the single worst pass: loops once, every
 	                               branch possible, the longest; -1 with lead_s */
 	pm_ix crit_first, crit_count;   /* worst pass: into an.crit_steps */

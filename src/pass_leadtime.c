@@ -28,6 +28,7 @@ typedef struct sweep {
 	/* per component (a step, or the steps of one loop) */
 	double *vis;            /* visits of each of its steps per run */
 	double *exp, *work;     /* expected lead time and work from it to the end */
+	double *outside;        /* expected waits of actors' steps, likewise */
 	int64_t *worst;         /* worst pass from it to the end */
 	pm_ix *next;            /* the next component on the worst pass */
 	pm_ix *idom;            /* immediate dominator, ROOT for an entry */
@@ -52,6 +53,19 @@ static int64_t takes(const pm_step *s)
 static bool has_duration(const pm_step *s)
 {
 	return s->takes_s >= 0 || s->waits_s >= 0;
+}
+
+/* An actor's step: its wait is outside the business's hands. */
+static bool outside(const pm_model *m, pm_ix s)
+{
+	pm_ix o = m->steps.v[s].eff_owner;
+	return o != PM_NONE && m->people.v[o].actor;
+}
+
+static int64_t outside_wait(const pm_model *m, pm_ix s)
+{
+	const pm_step *st = &m->steps.v[s];
+	return outside(m, s) && st->waits_s > 0 ? st->waits_s : 0;
 }
 
 static double chance_of(const pm_model *m, pm_ix flow)
@@ -114,14 +128,15 @@ static void remaining(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
 	const pm_graph *g = &cx->steps;
 	const pm_ix *order = cx->step_order, *comp = cx->step_comp;
 	for (uint32_t c = 0; c < ncomp; c++) {
-		int64_t w = 0, wt = 0, dmax = 0;
-		double pmax = -1, pmax_w = 0, psum = 0, esum = 0, wsum = 0;
+		int64_t w = 0, wt = 0, wo = 0, dmax = 0;
+		double pmax = -1, pmax_w = 0, pmax_o = 0, psum = 0, esum = 0, wsum = 0, osum = 0;
 		bool chance = false;
 		pm_ix dnext = PM_NONE;
 		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
 			pm_ix v = order[i];
 			w += weight(&m->steps.v[v]);
 			wt += takes(&m->steps.v[v]);
+			wo += outside_wait(m, v);
 			for (pm_ix j = g->out_off[v]; j < g->out_off[v + 1]; j++) {
 				pm_ix e = g->out[j], t = comp[g->to[e]];
 				if (t == c)
@@ -136,26 +151,32 @@ static void remaining(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
 					psum += p;
 					esum += p * sw->exp[t];
 					wsum += p * sw->work[t];
+					osum += p * sw->outside[t];
 				} else if (sw->exp[t] > pmax) {
 					pmax = sw->exp[t];
 					pmax_w = sw->work[t];
+					pmax_o = sw->outside[t];
 				}
 			}
 		}
-		double r = cx->comp_rounds[c], tail = 0, tail_w = 0;
+		double r = cx->comp_rounds[c], tail = 0, tail_w = 0, tail_o = 0;
 		if (chance && !cx->comp_loop[c]) {
 			tail = esum;            /* the rest of the chance hands off */
 			tail_w = wsum;
+			tail_o = osum;
 		} else if (chance && psum > 0) {
 			tail = esum / psum;     /* the loop is left by one of its exits */
 			tail_w = wsum / psum;
+			tail_o = osum / psum;
 		}
 		if (pmax > tail) {          /* plain arrows: the longest branch */
 			tail = pmax;
 			tail_w = pmax_w;
+			tail_o = pmax_o;
 		}
 		sw->exp[c] = (double)w * r + tail;
 		sw->work[c] = (double)wt * r + tail_w;
+		sw->outside[c] = (double)wo * r + tail_o;
 		sw->worst[c] = w + dmax;
 		sw->next[c] = dnext;
 	}
@@ -185,7 +206,7 @@ static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
 {
 	memset(pm, 0, sizeof *pm);
 	pm->lead_status = lead_status(m, cx, proc);
-	pm->lead_s = pm->work_s = pm->worst_s = -1;
+	pm->lead_s = pm->work_s = pm->worst_s = pm->outside_s = -1;
 	pm->bottleneck = PM_NONE;
 	pm->crit_first = m->an.crit_steps.n;
 	if (pm->lead_status != PM_LEAD_OK)
@@ -204,6 +225,7 @@ static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
 	}
 	pm->lead_s = rounded(sw->exp[best_e]);
 	pm->work_s = rounded(sw->work[best_e]);
+	pm->outside_s = rounded(sw->outside[best_e]);
 	pm->worst_s = sw->worst[best_w];
 	for (pm_ix c = best_w; c != PM_NONE; c = sw->next[c])
 		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
@@ -262,28 +284,31 @@ static int percent(double part, double whole)
 	return whole > 0 ? (int)(part / whole * 100.0 + 0.5) : 0;
 }
 
-/* A process that waits at least as long as it works: the lean figure. */
+/* A process that waits at least as long as it works, in its own steps: the
+ * lean figure.  An actor's wait (the client deciding, a carrier) is outside
+ * the business's hands and does not count towards it. */
 static void long_wait(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
 {
 	const pm_process *p = &m->processes.v[proc];
 	if (pm->lead_status != PM_LEAD_OK || pm->lead_s <= 0)
 		return;
-	int64_t waits = pm->lead_s - pm->work_s;
-	if (waits * 2 < pm->lead_s)
+	int64_t waits = pm->lead_s - pm->work_s - pm->outside_s;
+	if (waits <= 0 || waits * 2 < pm->lead_s)
 		return;
 	pm_ix longest = PM_NONE;
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
-		if (m->steps.v[s].waits_s > 0 && !pm_is_duplicate(m, PM_KIND_STEP, s) &&
+		if (m->steps.v[s].waits_s > 0 && !outside(m, s) &&
+		    !pm_is_duplicate(m, PM_KIND_STEP, s) &&
 		    (longest == PM_NONE || m->steps.v[s].waits_s > m->steps.v[longest].waits_s))
 			longest = s;
 	if (longest == PM_NONE)
 		return;
 	pm_finding(m, "long-wait", PM_KIND_STEP, longest,
-	           "process '%s' spends %d%% of its expected lead time %s waiting "
-	           "(flow efficiency %d%%: %s of work); its longest wait is step '%s' "
-	           "(waits %s)",
-	           pm_qualified_id(m, PM_KIND_PROCESS, proc), percent((double)waits,
-	           (double)pm->lead_s), pm_duration_str(m, pm->lead_s),
+	           "process '%s' spends %d%% of its expected lead time %s waiting in "
+	           "its own steps (flow efficiency %d%%: %s of work); its longest wait "
+	           "is step '%s' (waits %s)",
+	           pm_qualified_id(m, PM_KIND_PROCESS, proc),
+	           percent((double)waits, (double)pm->lead_s), pm_duration_str(m, pm->lead_s),
 	           percent((double)pm->work_s, (double)pm->lead_s),
 	           pm_duration_str(m, pm->work_s),
 	           pm_qualified_id(m, PM_KIND_STEP, longest),
@@ -332,6 +357,7 @@ void pm_pass_leadtime(pm_model *m, pm_actx *cx)
 	sw.vis = pm_scratch(m, ns * sizeof *sw.vis);
 	sw.exp = pm_scratch(m, ns * sizeof *sw.exp);
 	sw.work = pm_scratch(m, ns * sizeof *sw.work);
+	sw.outside = pm_scratch(m, ns * sizeof *sw.outside);
 	sw.worst = pm_scratch(m, ns * sizeof *sw.worst);
 	sw.next = pm_scratch(m, ns * sizeof *sw.next);
 	sw.idom = pm_scratch(m, ns * sizeof *sw.idom);

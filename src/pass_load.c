@@ -101,6 +101,9 @@ static int pct(double x)
 	return (int)(x * 100.0 + 0.5);
 }
 
+/* The least share of its owner's load a bottleneck step holds. */
+#define BOTTLENECK_MIN_SHARE 0.1
+
 static void bottleneck(pm_model *m, const tally *t, pm_ix proc)
 {
 	const pm_process *p = &m->processes.v[proc];
@@ -116,7 +119,9 @@ static void bottleneck(pm_model *m, const tally *t, pm_ix proc)
 			continue;
 		double u = t->load[o] / (double)m->people.v[o].capacity_s;
 		double w = step_work(m, s);
-		if (u < m->an.th.bottleneck_utilisation || w <= 0)
+		/* a small part of a busy week is not where its queue forms */
+		if (u < m->an.th.bottleneck_utilisation || w <= 0 ||
+		    w < BOTTLENECK_MIN_SHARE * t->load[o])
 			continue;
 		if (best == PM_NONE || u > best_u || (u == best_u && w > best_w)) {
 			best = s;

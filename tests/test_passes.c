@@ -409,6 +409,18 @@ Test(passes, bottleneck_quiet_below_utilisation_and_never_a_wait)
 	            "  step a { takes: 30h }\n}\n", "bottleneck-step", "");
 }
 
+/* ana is at 200%, but step b is 5% of her week: not where her queue forms */
+Test(passes, bottleneck_quiet_on_a_small_part_of_a_busy_week)
+{
+	expect_rule("person ana { capacity: 10h/week }\n"
+	            "process p {\n  owner: ana\n  runs: 1/week\n  step a { takes: 19h }\n}\n"
+	            "process q {\n  owner: ana\n  runs: 1/week\n  step b { takes: 1h }\n}\n",
+	            "bottleneck-step",
+	            "5:3: warning: step 'p.a' is where work queues in process 'p': its owner "
+	            "'ana' is at 200% of capacity (20h/week of 10h/week), and this step is "
+	            "95% of that load (19h/week) [bottleneck-step]\n");
+}
+
 Test(passes, bottleneck_threshold_and_one_per_process)
 {
 	pm_model *m = t_load(busy_src);
@@ -545,9 +557,13 @@ Test(passes, long_wait_gives_the_flow_efficiency)
 	/* lead 1h + 3h = 4h; waits 3h = 75%; efficiency 25% */
 	expect_rule("process p {\n  step a { takes: 1h }\n  step b { waits: 3h }\n  a -> b\n}\n",
 	            "long-wait",
-	            "3:3: info: process 'p' spends 75% of its expected lead time 4h waiting "
-	            "(flow efficiency 25%: 1h of work); its longest wait is step 'p.b' "
+	            "3:3: info: process 'p' spends 75% of its expected lead time 4h waiting in "
+	            "its own steps (flow efficiency 25%: 1h of work); its longest wait is "
+	            "step 'p.b' "
 	            "(waits 3h) [long-wait]\n");
+	/* an actor's wait is outside the business's hands: quiet */
+	expect_rule("actor client\nprocess p {\n  step a { takes: 1h }\n"
+	            "  step b { owner: client; waits: 3h }\n  a -> b\n}\n", "long-wait", "");
 	/* waits under half: quiet */
 	expect_rule("process p {\n  step a { takes: 3h }\n  step b { waits: 1h }\n  a -> b\n}\n",
 	            "long-wait", "");
