@@ -233,16 +233,7 @@ const char *pm_duration_str(pm_model *m, int64_t secs)
 
 const char *pm_hours_str(pm_model *m, double secs)
 {
-	char buf[64];
-	int n = snprintf(buf, sizeof buf, "%.2f", secs / 3600.0);
-	while (n > 0 && buf[n - 1] == '0')
-		n--;
-	if (n > 0 && buf[n - 1] == '.')
-		n--;
-	buf[n] = '\0';
-	if (strcmp(buf, "-0") == 0)
-		return "0h";
-	return pm_arena_printf(m, "%sh", buf);
+	return pm_arena_printf(m, "%sh", pm_decimal_str(m, secs / 3600.0));
 }
 
 /* --- the driver ---------------------------------------------------------------- */
@@ -321,22 +312,6 @@ static void phase_done(pm_model *m, const char *name)
 		m->an.phase_done(m, name);
 }
 
-/* The rules that report something absent: input errors keep them quiet
- * (pm_actx.input_errors), and the summary says how many that were. */
-static const char *const absence_rules[] = {
-	"unreachable-process", "disconnected-step", "missing-owner", "missing-duration",
-	"missing-rate", "empty-system", "empty-process", "unused-person", "unused-actor",
-	"unused-tool",
-};
-
-static uint32_t skipped_rules(pm_model *m)
-{
-	uint32_t n = 0;
-	for (size_t i = 0; i < sizeof absence_rules / sizeof *absence_rules; i++)
-		n += pm_rule_on(m, absence_rules[i]);
-	return n;
-}
-
 static void prepare(pm_model *m, pm_actx *cx)
 {
 	pm_graph_steps(m, &cx->steps);
@@ -345,7 +320,6 @@ static void prepare(pm_model *m, pm_actx *cx)
 	index_ignores(m, cx);
 	misplaced_ignores(m);
 	cx->input_errors = input_errors(m);
-	m->an.skipped_rules = cx->input_errors ? skipped_rules(m) : 0;
 	phase_done(m, "set-up");
 }
 
@@ -354,7 +328,6 @@ static const struct {
 	void (*run)(pm_model *m, pm_actx *cx);
 } passes[] = {
 	{ "cycles", pm_pass_cycles },
-	{ "visits", pm_pass_visits },
 	{ "orphan", pm_pass_orphan },
 	{ "reach", pm_pass_reach },
 	{ "steps", pm_pass_steps },

@@ -10,28 +10,18 @@
 #include "model.h"
 #include "rules.h"
 
-/* What a component of the step graph is. */
-enum { PM_LOOP_NONE, PM_LOOP_REWORK, PM_LOOP_TRAP };
-
 /* State the passes share while pm_model_analyze() runs (scratch memory). */
 typedef struct pm_actx {
 	pm_graph steps;         /* steps and their flows */
 	pm_graph procs;         /* processes and their hand-offs */
-	pm_ix *step_order;      /* steps grouped by loop (strongly connected
-	                           component), successors' components first
-	                           (set by pm_pass_cycles) */
-	pm_ix *step_comp;       /* per step: its component (likewise) */
-	pm_ix *comp_first;      /* component c: step_order[comp_first[c] ..
-	                           comp_first[c + 1]) */
-	uint32_t ncomp;
-	double *comp_rounds;    /* per component: expected rounds, 1 when it is
-	                           no loop or a loop without chances */
-	uint8_t *comp_loop;     /* per component: PM_LOOP_* */
-	bool *proc_cyclic;      /* per process: it has a trap (likewise) */
-	double *visits;         /* per step: expected visits per run, 0 for a
-	                           duplicate (set by pm_pass_visits) */
-	bool *comp_entry;       /* per component: no arrow leads into it
-	                           from outside (likewise) */
+	pm_ix *step_order;      /* steps component by component, successors'
+	                           components first (set by pm_pass_cycles) */
+	pm_ix *step_comp;       /* per step: its strongly connected component */
+	bool *comp_loop;        /* per component: a loop (two steps or more, or
+	                           an arrow back to itself) */
+	double *comp_rounds;    /* per component: expected rounds of a rework
+	                           loop, 1 for a loop without chances or a step */
+	bool *proc_trapped;     /* per process: it holds a trap (step-cycle) */
 	pm_ix *ig_head[5];      /* per element kind: first ignore of an element */
 	pm_ix *ig_next;         /* next ignore of the same element */
 	/* The input has syntax or reference errors: a statement that failed may
@@ -91,15 +81,18 @@ const char *pm_hours_str(pm_model *m, double secs);
 
 /* The passes, in the order pm_model_analyze() runs them.  pm_pass_cycles
  * comes first: it fills cx->step_order and cx->proc_cyclic. */
-void pm_pass_cycles(pm_model *m, pm_actx *cx);     /* step-cycle, rework-loop, handoff-cycle */
-void pm_pass_visits(pm_model *m, pm_actx *cx);     /* (expected visits) */
+void pm_pass_cycles(pm_model *m, pm_actx *cx);     /* step-cycle, rework-loop,
+                                                      handoff-cycle */
 void pm_pass_orphan(pm_model *m, pm_actx *cx);     /* orphan-process */
 void pm_pass_reach(pm_model *m, pm_actx *cx);      /* unreachable-process */
 void pm_pass_steps(pm_model *m, pm_actx *cx);      /* disconnected-step */
-void pm_pass_leadtime(pm_model *m, pm_actx *cx);   /* missing-duration, long-wait, wide-join */
-void pm_pass_load(pm_model *m, pm_actx *cx);       /* overloaded-person, bottleneck-step, missing-rate */
+void pm_pass_leadtime(pm_model *m, pm_actx *cx);   /* visits; long-wait, wide-join,
+                                                      missing-duration */
+void pm_pass_load(pm_model *m, pm_actx *cx);       /* overloaded-person,
+                                                      bottleneck-step, missing-rate */
 void pm_pass_owner(pm_model *m, pm_actx *cx);      /* missing-owner */
 void pm_pass_empty(pm_model *m, pm_actx *cx);      /* empty-system, empty-process */
-void pm_pass_unused(pm_model *m, pm_actx *cx);     /* unused-person, unused-actor, unused-tool */
+void pm_pass_unused(pm_model *m, pm_actx *cx);     /* unused-person, unused-actor,
+                                                      unused-tool */
 
 #endif

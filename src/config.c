@@ -5,7 +5,7 @@
  *       step-cycle: warning
  *       unused-tool: off
  *     thresholds:
- *       bottleneck-utilisation: 0.85
+ *       bottleneck-utilisation: 0.9
  *       join-fan-in: 4
  *       utilisation: 0.9
  *
@@ -342,23 +342,14 @@ static void cfg_rules(cfg *c, yaml_node_t *map)
 
 /* --- thresholds: ----------------------------------------------------------------------- */
 
-enum { TH_SHARE, TH_MIN_STEPS, TH_BN_UTIL, TH_FAN_IN, TH_UTIL, TH_COUNT };
+enum { TH_BOTTLENECK, TH_FAN_IN, TH_UTIL, TH_SHARE, TH_MIN_STEPS, TH_COUNT };
 
+/* The last two were bottleneck-step's before it measured utilisation: a
+ * configuration that sets them still loads, with a warning. */
 static const char *const th_names[TH_COUNT] = {
-	"bottleneck-share", "bottleneck-min-steps", "bottleneck-utilisation",
-	"join-fan-in", "utilisation",
+	"bottleneck-utilisation", "join-fan-in", "utilisation",
+	"bottleneck-share", "bottleneck-min-steps",
 };
-
-/* A threshold of the old bottleneck-step (a share of the lead time): the
- * file still loads, and says what replaced it. */
-static void old_threshold(cfg *c, int which, yaml_node_t *val)
-{
-	cfg_file(c);
-	pm_diag_add(c->m, PM_SEV_WARNING, "config",
-	            cfg_loc(c, clamp(val->start_mark.line + 1), clamp(val->start_mark.column + 1)),
-	            "threshold '%s' is no longer used; bottleneck-step uses "
-	            "bottleneck-utilisation", th_names[which]);
-}
 
 static void set_threshold(cfg *c, int which, yaml_node_t *val)
 {
@@ -369,14 +360,19 @@ static void set_threshold(cfg *c, int which, yaml_node_t *val)
 	switch (which) {
 	case TH_SHARE:
 	case TH_MIN_STEPS:
-		old_threshold(c, which, val);
+		pm_diag_add(c->m, PM_SEV_WARNING, "config",
+		            cfg_loc(c, clamp(val->start_mark.line + 1),
+		                    clamp(val->start_mark.column + 1)),
+		            "threshold '%s' is no longer used: bottleneck-step now finds "
+		            "the step whose owner is busiest; set 'bottleneck-utilisation' "
+		            "(default 0.85) instead", th_names[which]);
 		break;
-	case TH_BN_UTIL:
+	case TH_BOTTLENECK:
 		if (num && v > 0 && v <= 100)
 			th->bottleneck_utilisation = v;
 		else
 			cfg_error(c, val, "threshold 'bottleneck-utilisation' must be a number "
-			          "above 0 (1 is full capacity), not %s", shown(c, val));
+			          "above 0 (0.85 is 85%% of capacity), not %s", shown(c, val));
 		break;
 	case TH_FAN_IN:
 		if (whole && v >= 2 && v <= 1e9)

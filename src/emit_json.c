@@ -122,12 +122,12 @@ static void write_process(pm_json *j, const pm_model *m, pm_ix i)
 	p->runs_per_week >= 0 ? pm_json_number(j, p->runs_per_week) : pm_json_null(j);
 	PM_JSON_LKEY(j, "lead_time_minutes");
 	write_minutes(j, pm != NULL, pm ? pm->lead_s : -1);
+	PM_JSON_LKEY(j, "worst_pass_minutes");
+	write_minutes(j, pm != NULL, pm ? pm->worst_s : -1);
 	PM_JSON_LKEY(j, "lead_time_status");
 	pm ? pm_json_string(j, lead_status(pm->lead_status)) : pm_json_null(j);
 	PM_JSON_LKEY(j, "work_time_minutes");
 	write_minutes(j, pm != NULL, pm ? pm->work_s : -1);
-	PM_JSON_LKEY(j, "worst_pass_minutes");
-	write_minutes(j, pm != NULL, pm ? pm->worst_s : -1);
 	PM_JSON_LKEY(j, "critical_path");
 	pm_json_array(j);
 	for (pm_ix k = 0; pm && pm->lead_status == PM_LEAD_OK && k < pm->crit_count; k++)

@@ -1,38 +1,53 @@
-/* pass_leadtime.c — expected lead time, worst pass, critical path and work
- * per process; missing-duration, long-wait and wide-join.
+/* pass_leadtime.c — expected visits, lead time, worst pass and work per
+ * process; long-wait, wide-join and missing-duration.
  *
- * One sweep over the loops (strongly connected components) of the step
- * graph from the end, successors first.  A component costs the takes and
- * waits of its steps times its rounds; after it comes the longest of its
- * plain successors (parallel branches: the slowest sets the pace) or the
- * chance-weighted mean of its alternatives, whichever is longer:
- *     E(c) = rounds(c) × Σ weight + max(max plain E(t), Σ p·E(t) / Σ p)
- * Takes and waits are carried separately along the same choice, so work ÷
- * lead time is the flow efficiency.  The worst pass passes each loop once
- * and takes the longest successor, chance or not.  The critical path
- * follows the slowest plain successor or the likeliest alternative.  Ties
- * go to the first written arrow.  A process with a trap (pm_pass_cycles)
- * gets no lead time: there is no honest number to give. */
-#include <math.h>
+ * The steps of a process, with each loop taken as one node (the strongly
+ * connected components of pm_pass_cycles), form a DAG; two sweeps over it
+ * give the figures (docs/rules.md works an example through):
+ *
+ * - Visits, in topological order.  An entry (nothing leads into it) is
+ *   visited once a run.  Any other node gets the sum over the arrows into
+ *   it of visits(from) × chance (1 for a plain arrow), but never more than
+ *   its immediate dominator, so parallel branches that join again count the
+ *   join once, and alternatives that merge add back up to their split.  A
+ *   rework loop's steps are visited that many times × its rounds.
+ * - Expected lead time E, from the end: E(v) = weight(v) × rounds +
+ *   max E(next) over plain arrows, or Σ chance × E(next) over alternatives
+ *   (an alternative that hands off to another process adds nothing).  Out
+ *   of a loop the exits' chances are taken relative to each other.  The
+ *   worst pass is the longest path with every loop passed once.
+ *
+ * A step weighs takes + waits (absent = 0).  Ties go to the first written
+ * step and arrow.  A process holding a trap gets no lead time
+ * (PM_LEAD_CYCLE). */
 #include <string.h>
 
 #include "analysis.h"
 
 typedef struct sweep {
-	double *takes, *waits;  /* expected, from the component to the end */
-	int64_t *worst;         /* worst pass from the component to the end */
-	pm_ix *next;            /* the next component on the critical path */
-	pm_ix *mark;            /* pred dedup for joins */
+	/* per component (a step, or the steps of one loop) */
+	double *vis;            /* visits of each of its steps per run */
+	double *exp, *work;     /* expected lead time and work from it to the end */
+	double *outside;        /* expected waits of actors' steps, likewise */
+	int64_t *worst;         /* worst pass from it to the end */
+	pm_ix *next;            /* the next component on the worst pass */
+	pm_ix *idom;            /* immediate dominator, ROOT for an entry */
+	pm_ix *pos;             /* place in topological order */
+	pm_ix *cstart;          /* its steps: order[cstart[c] .. cstart[c + 1]) */
+	pm_ix *mark;            /* pred dedup for joins (per step) */
+	uint8_t *entry;         /* nothing outside it leads into it */
 } sweep;
 
-static int64_t pos(int64_t v)
-{
-	return v > 0 ? v : 0;
-}
+#define ROOT ((pm_ix)0xfffffffeu)
 
 static int64_t weight(const pm_step *s)
 {
-	return pos(s->takes_s) + pos(s->waits_s);
+	return (s->takes_s > 0 ? s->takes_s : 0) + (s->waits_s > 0 ? s->waits_s : 0);
+}
+
+static int64_t takes(const pm_step *s)
+{
+	return s->takes_s > 0 ? s->takes_s : 0;
 }
 
 static bool has_duration(const pm_step *s)
@@ -40,86 +55,130 @@ static bool has_duration(const pm_step *s)
 	return s->takes_s >= 0 || s->waits_s >= 0;
 }
 
-/* The best successor of component c in each sense. */
-typedef struct succ {
-	pm_ix plain, likely, worst;
-	double plain_e, likely_p, psum, ptakes, pwaits;
-	int64_t worst_w;
-} succ;
+/* An actor's step: its wait is outside the business's hands. */
+static bool outside(const pm_model *m, pm_ix s)
+{
+	pm_ix o = m->steps.v[s].eff_owner;
+	return o != PM_NONE && m->people.v[o].actor;
+}
 
-static void successors(const pm_model *m, const pm_actx *cx, const sweep *sw,
-                       pm_ix c, succ *x)
+static int64_t outside_wait(const pm_model *m, pm_ix s)
+{
+	const pm_step *st = &m->steps.v[s];
+	return outside(m, s) && st->waits_s > 0 ? st->waits_s : 0;
+}
+
+static double chance_of(const pm_model *m, pm_ix flow)
+{
+	double p = m->flows.v[flow].chance;
+	return p >= 0 ? p : 1;
+}
+
+/* The nearest common dominator of components a and b. */
+static pm_ix intersect(const sweep *sw, pm_ix a, pm_ix b)
+{
+	while (a != b) {
+		if (a == ROOT || b == ROOT)
+			return ROOT;
+		if (sw->pos[a] > sw->pos[b])
+			a = sw->idom[a];
+		else
+			b = sw->idom[b];
+	}
+	return a;
+}
+
+/* Components in topological order (pm_graph_scc numbers them in reverse). */
+static void visits(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
 {
 	const pm_graph *g = &cx->steps;
-	memset(x, 0, sizeof *x);
-	x->plain = x->likely = x->worst = PM_NONE;
-	for (pm_ix i = cx->comp_first[c]; i < cx->comp_first[c + 1]; i++) {
-		pm_ix v = cx->step_order[i];
-		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++) {
-			pm_ix e = g->out[k], t = cx->step_comp[g->to[e]];
-			if (t == c)
-				continue;
-			double p = m->flows.v[e].chance, et = sw->takes[t] + sw->waits[t];
-			if (x->worst == PM_NONE || sw->worst[t] > x->worst_w) {
-				x->worst = t;
-				x->worst_w = sw->worst[t];
-			}
-			if (p < 0) {
-				if (x->plain == PM_NONE || et > x->plain_e) {
-					x->plain = t;
-					x->plain_e = et;
-				}
-				continue;
-			}
-			x->psum += p;
-			x->ptakes += p * sw->takes[t];
-			x->pwaits += p * sw->waits[t];
-			if (x->likely == PM_NONE || p > x->likely_p) {
-				x->likely = t;
-				x->likely_p = p;
+	const pm_ix *order = cx->step_order, *comp = cx->step_comp;
+	uint32_t k = 0;
+	for (uint32_t c = ncomp; c-- > 0;) {
+		sw->pos[c] = k++;
+		double in = 0;
+		pm_ix dom = PM_NONE;
+		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
+			pm_ix v = order[i];
+			for (pm_ix j = g->in_off[v]; j < g->in_off[v + 1]; j++) {
+				pm_ix e = g->in[j], u = comp[g->from[e]];
+				if (u == c)
+					continue;
+				in += sw->vis[u] * chance_of(m, e);
+				dom = dom == PM_NONE ? u : intersect(sw, dom, u);
 			}
 		}
-	}
-}
-
-static void sweep_component(const pm_model *m, const pm_actx *cx, sweep *sw, pm_ix c)
-{
-	double takes = 0, waits = 0, r = cx->comp_rounds[c];
-	int64_t once = 0;
-	for (pm_ix i = cx->comp_first[c]; i < cx->comp_first[c + 1]; i++) {
-		pm_ix v = cx->step_order[i];
-		if (cx->visits[v] == 0)
-			continue;   /* a duplicate */
-		const pm_step *st = &m->steps.v[v];
-		takes += (double)pos(st->takes_s);
-		waits += (double)pos(st->waits_s);
-		once += weight(st);
-	}
-	succ x;
-	successors(m, cx, sw, c, &x);
-	double at = 0, aw = 0;
-	sw->next[c] = x.plain;
-	if (x.plain != PM_NONE) {
-		at = sw->takes[x.plain];
-		aw = sw->waits[x.plain];
-	}
-	if (x.psum > 0 && (x.ptakes + x.pwaits) / x.psum > at + aw) {
-		at = x.ptakes / x.psum;
-		aw = x.pwaits / x.psum;
-		sw->next[c] = x.likely;
-	}
-	sw->takes[c] = takes * r + at;
-	sw->waits[c] = waits * r + aw;
-	sw->worst[c] = once + (x.worst != PM_NONE ? x.worst_w : 0);
-}
-
-static void expected_times(pm_model *m, const pm_actx *cx, sweep *sw)
-{
-	for (pm_ix c = 0; c < cx->ncomp; c++) {
-		pm_ix v = cx->step_order[cx->comp_first[c]];
-		if (cx->proc_cyclic[m->steps.v[v].process])
+		double r = cx->comp_rounds[c];
+		sw->entry[c] = dom == PM_NONE;
+		if (dom == PM_NONE) {
+			sw->idom[c] = ROOT;
+			sw->vis[c] = r;
 			continue;
-		sweep_component(m, cx, sw, c);
+		}
+		sw->idom[c] = dom;
+		/* a dominating loop is left once per time it is entered */
+		double cap = dom == ROOT ? 1 : sw->vis[dom] / cx->comp_rounds[dom];
+		sw->vis[c] = (in < cap ? in : cap) * r;
+	}
+}
+
+/* From the end: expected lead time and work, worst pass. */
+static void remaining(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
+{
+	const pm_graph *g = &cx->steps;
+	const pm_ix *order = cx->step_order, *comp = cx->step_comp;
+	for (uint32_t c = 0; c < ncomp; c++) {
+		int64_t w = 0, wt = 0, wo = 0, dmax = 0;
+		double pmax = -1, pmax_w = 0, pmax_o = 0, psum = 0, esum = 0, wsum = 0, osum = 0;
+		bool chance = false;
+		pm_ix dnext = PM_NONE;
+		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
+			pm_ix v = order[i];
+			w += weight(&m->steps.v[v]);
+			wt += takes(&m->steps.v[v]);
+			wo += outside_wait(m, v);
+			for (pm_ix j = g->out_off[v]; j < g->out_off[v + 1]; j++) {
+				pm_ix e = g->out[j], t = comp[g->to[e]];
+				if (t == c)
+					continue;
+				if (dnext == PM_NONE || sw->worst[t] > dmax) {
+					dmax = sw->worst[t];
+					dnext = t;
+				}
+				double p = m->flows.v[e].chance;
+				if (p >= 0) {
+					chance = true;
+					psum += p;
+					esum += p * sw->exp[t];
+					wsum += p * sw->work[t];
+					osum += p * sw->outside[t];
+				} else if (sw->exp[t] > pmax) {
+					pmax = sw->exp[t];
+					pmax_w = sw->work[t];
+					pmax_o = sw->outside[t];
+				}
+			}
+		}
+		double r = cx->comp_rounds[c], tail = 0, tail_w = 0, tail_o = 0;
+		if (chance && !cx->comp_loop[c]) {
+			tail = esum;            /* the rest of the chance hands off */
+			tail_w = wsum;
+			tail_o = osum;
+		} else if (chance && psum > 0) {
+			tail = esum / psum;     /* the loop is left by one of its exits */
+			tail_w = wsum / psum;
+			tail_o = osum / psum;
+		}
+		if (pmax > tail) {          /* plain arrows: the longest branch */
+			tail = pmax;
+			tail_w = pmax_w;
+			tail_o = pmax_o;
+		}
+		sw->exp[c] = (double)w * r + tail;
+		sw->work[c] = (double)wt * r + tail_w;
+		sw->outside[c] = (double)wo * r + tail_o;
+		sw->worst[c] = w + dmax;
+		sw->next[c] = dnext;
 	}
 }
 
@@ -128,52 +187,18 @@ static pm_lead_status lead_status(pm_model *m, const pm_actx *cx, pm_ix proc)
 	const pm_process *p = &m->processes.v[proc];
 	if (p->step_count == 0)
 		return PM_LEAD_EMPTY;
-	if (cx->proc_cyclic[proc])
+	if (cx->proc_trapped[proc])
 		return PM_LEAD_CYCLE;
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
-		if (has_duration(&m->steps.v[s]) && cx->visits[s] > 0)
+		if (has_duration(&m->steps.v[s]))
 			return PM_LEAD_OK;
 	return PM_LEAD_NO_DATA;
 }
 
-/* The entry component with the longest expected time (first written). */
-static pm_ix path_start(const pm_actx *cx, const sweep *sw, const pm_process *p)
+/* Expected times to the whole minute: "23h4m", not "23h4m24s". */
+static int64_t rounded(double x)
 {
-	pm_ix best = PM_NONE;
-	double best_e = 0;
-	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
-		pm_ix c = cx->step_comp[s];
-		double e = sw->takes[c] + sw->waits[c];
-		if (cx->visits[s] > 0 && cx->comp_entry[c] && (best == PM_NONE || e > best_e)) {
-			best = c;
-			best_e = e;
-		}
-	}
-	return best;
-}
-
-static int64_t worst_start(const pm_actx *cx, const sweep *sw, const pm_process *p)
-{
-	int64_t w = 0;
-	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
-		pm_ix c = cx->step_comp[s];
-		if (cx->visits[s] > 0 && cx->comp_entry[c] && sw->worst[c] > w)
-			w = sw->worst[c];
-	}
-	return w;
-}
-
-/* The steps of component c onto the critical path, in the order the search
- * found them. */
-static void push_component(pm_model *m, const pm_actx *cx, pm_ix c, pm_proc_metrics *pm)
-{
-	for (pm_ix i = cx->comp_first[c + 1]; i-- > cx->comp_first[c];) {
-		pm_ix v = cx->step_order[i];
-		if (cx->visits[v] == 0)
-			continue;
-		*pm_vec_push(m, m->an.crit_steps) = v;
-		pm->crit_count++;
-	}
+	return (int64_t)(x / 60 + 0.5) * 60;
 }
 
 static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
@@ -181,18 +206,32 @@ static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
 {
 	memset(pm, 0, sizeof *pm);
 	pm->lead_status = lead_status(m, cx, proc);
-	pm->lead_s = pm->work_s = pm->worst_s = -1;
+	pm->lead_s = pm->work_s = pm->worst_s = pm->outside_s = -1;
 	pm->bottleneck = PM_NONE;
 	pm->crit_first = m->an.crit_steps.n;
 	if (pm->lead_status != PM_LEAD_OK)
 		return;
+	/* entries start together: the longest sets the lead time */
 	const pm_process *p = &m->processes.v[proc];
-	pm_ix c = path_start(cx, sw, p);
-	pm->lead_s = llround(sw->takes[c] + sw->waits[c]);
-	pm->work_s = llround(sw->takes[c]);
-	pm->worst_s = worst_start(cx, sw, p);
-	for (; c != PM_NONE; c = sw->next[c])
-		push_component(m, cx, c, pm);
+	pm_ix best_e = PM_NONE, best_w = PM_NONE;
+	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
+		pm_ix c = cx->step_comp[s];
+		if (!sw->entry[c])
+			continue;
+		if (best_e == PM_NONE || sw->exp[c] > sw->exp[best_e])
+			best_e = c;
+		if (best_w == PM_NONE || sw->worst[c] > sw->worst[best_w])
+			best_w = c;
+	}
+	pm->lead_s = rounded(sw->exp[best_e]);
+	pm->work_s = rounded(sw->work[best_e]);
+	pm->outside_s = rounded(sw->outside[best_e]);
+	pm->worst_s = sw->worst[best_w];
+	for (pm_ix c = best_w; c != PM_NONE; c = sw->next[c])
+		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
+			*pm_vec_push(m, m->an.crit_steps) = cx->step_order[i];
+			pm->crit_count++;
+		}
 }
 
 /* --- findings ------------------------------------------------------------------ */
@@ -240,16 +279,51 @@ static void join_finding(pm_model *m, const pm_actx *cx, sweep *sw, pm_ix s,
 	r->d.nrelated = n;
 }
 
-static void missing_durations(pm_model *m, const pm_actx *cx, pm_ix proc,
-                              const pm_proc_metrics *pm)
+static int percent(double part, double whole)
+{
+	return whole > 0 ? (int)(part / whole * 100.0 + 0.5) : 0;
+}
+
+/* A process that waits at least as long as it works, in its own steps: the
+ * lean figure.  An actor's wait (the client deciding, a carrier) is outside
+ * the business's hands and does not count towards it. */
+static void long_wait(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
 {
 	const pm_process *p = &m->processes.v[proc];
-	/* without a lead time there is nothing to understate; a loop is
+	if (pm->lead_status != PM_LEAD_OK || pm->lead_s <= 0)
+		return;
+	int64_t waits = pm->lead_s - pm->work_s - pm->outside_s;
+	if (waits <= 0 || waits * 2 < pm->lead_s)
+		return;
+	pm_ix longest = PM_NONE;
+	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
+		if (m->steps.v[s].waits_s > 0 && !outside(m, s) &&
+		    !pm_is_duplicate(m, PM_KIND_STEP, s) &&
+		    (longest == PM_NONE || m->steps.v[s].waits_s > m->steps.v[longest].waits_s))
+			longest = s;
+	if (longest == PM_NONE)
+		return;
+	pm_finding(m, "long-wait", PM_KIND_STEP, longest,
+	           "process '%s' spends %d%% of its expected lead time %s waiting in "
+	           "its own steps (flow efficiency %d%%: %s of work); its longest wait "
+	           "is step '%s' (waits %s)",
+	           pm_qualified_id(m, PM_KIND_PROCESS, proc),
+	           percent((double)waits, (double)pm->lead_s), pm_duration_str(m, pm->lead_s),
+	           percent((double)pm->work_s, (double)pm->lead_s),
+	           pm_duration_str(m, pm->work_s),
+	           pm_qualified_id(m, PM_KIND_STEP, longest),
+	           pm_duration_str(m, m->steps.v[longest].waits_s));
+}
+
+static void missing_durations(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
+{
+	const pm_process *p = &m->processes.v[proc];
+	/* without a lead time there is nothing to understate; a trap is
 	 * reported (step-cycle) and comes first */
 	if (pm->lead_status != PM_LEAD_OK)
 		return;
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
-		if (!has_duration(&m->steps.v[s]) && cx->visits[s] > 0)
+		if (!has_duration(&m->steps.v[s]))
 			pm_finding(m, "missing-duration", PM_KIND_STEP, s,
 			           "step '%s' has no takes or waits, so the lead time of "
 			           "process '%s' is understated",
@@ -266,62 +340,51 @@ static void alloc_metrics(pm_model *m)
 	m->an.crit_steps.v = pm_xmalloc(m, ns * sizeof *m->an.crit_steps.v);
 	m->an.crit_steps.cap = (uint32_t)ns;
 	m->an.crit_steps.n = 0;
-}
-
-/* long-wait: waits are at least half of the expected lead time; the
- * subject is the step that waits longest (first written on a tie). */
-static void long_wait(pm_model *m, const pm_actx *cx, pm_ix proc, const pm_proc_metrics *pm)
-{
-	if (pm->lead_status != PM_LEAD_OK || pm->lead_s <= 0 ||
-	    2 * (pm->lead_s - pm->work_s) < pm->lead_s)
-		return;
-	const pm_process *p = &m->processes.v[proc];
-	pm_ix best = PM_NONE;
-	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
-		if (cx->visits[s] > 0 && m->steps.v[s].waits_s > 0 &&
-		    (best == PM_NONE || m->steps.v[s].waits_s > m->steps.v[best].waits_s))
-			best = s;
-	if (best == PM_NONE)
-		return;
-	int eff = (int)floor(100.0 * (double)pm->work_s / (double)pm->lead_s + 0.5);
-	pm_finding(m, "long-wait", PM_KIND_STEP, best,
-	           "process '%s' spends %s of its expected lead time %s waiting "
-	           "(flow efficiency %d%%); the longest wait is step '%s' (%s)",
-	           pm_qualified_id(m, PM_KIND_PROCESS, proc),
-	           pm_duration_str(m, pm->lead_s - pm->work_s),
-	           pm_duration_str(m, pm->lead_s), eff,
-	           pm_qualified_id(m, PM_KIND_STEP, best),
-	           pm_duration_str(m, m->steps.v[best].waits_s));
-}
-
-static void alloc_sweep(pm_model *m, const pm_actx *cx, sweep *sw)
-{
-	size_t nc = (size_t)cx->ncomp + 1, ns = (size_t)m->steps.n + 1;
-	sw->takes = pm_scratch(m, nc * sizeof *sw->takes);
-	sw->waits = pm_scratch(m, nc * sizeof *sw->waits);
-	sw->worst = pm_scratch(m, nc * sizeof *sw->worst);
-	sw->next = pm_scratch(m, nc * sizeof *sw->next);
-	sw->mark = pm_scratch(m, ns * sizeof *sw->mark);
-	memset(sw->mark, 0xff, ns * sizeof *sw->mark);
+	m->an.visits.v = pm_xmalloc(m, ns * sizeof *m->an.visits.v);
+	m->an.visits.cap = (uint32_t)ns;
+	m->an.visits.n = m->steps.n;
 }
 
 void pm_pass_leadtime(pm_model *m, pm_actx *cx)
 {
+	size_t ns = (size_t)m->steps.n + 1;
+	const pm_graph *g = &cx->steps;
+	uint32_t ncomp = g->n ? cx->step_comp[cx->step_order[0]] + 1 : 0;
+	for (uint32_t i = 0; i < g->n; i++)
+		if (cx->step_comp[i] + 1 > ncomp)
+			ncomp = cx->step_comp[i] + 1;
 	sweep sw;
-	alloc_sweep(m, cx, &sw);
-	pm_ix *preds = pm_scratch(m, ((size_t)m->steps.n + 1) * sizeof *preds);
+	sw.vis = pm_scratch(m, ns * sizeof *sw.vis);
+	sw.exp = pm_scratch(m, ns * sizeof *sw.exp);
+	sw.work = pm_scratch(m, ns * sizeof *sw.work);
+	sw.outside = pm_scratch(m, ns * sizeof *sw.outside);
+	sw.worst = pm_scratch(m, ns * sizeof *sw.worst);
+	sw.next = pm_scratch(m, ns * sizeof *sw.next);
+	sw.idom = pm_scratch(m, ns * sizeof *sw.idom);
+	sw.pos = pm_scratch(m, ns * sizeof *sw.pos);
+	sw.cstart = pm_scratch(m, (ns + 1) * sizeof *sw.cstart);
+	sw.mark = pm_scratch(m, ns * sizeof *sw.mark);
+	sw.entry = pm_scratch(m, ns);
+	pm_ix *preds = pm_scratch(m, ns * sizeof *preds);
+	memset(sw.mark, 0xff, ns * sizeof *sw.mark);
+	for (uint32_t i = g->n; i-- > 0;)
+		sw.cstart[cx->step_comp[cx->step_order[i]]] = i;
+	sw.cstart[ncomp] = g->n;
 	alloc_metrics(m);
-	expected_times(m, cx, &sw);
-	bool waits = pm_rule_on(m, "long-wait");
+	visits(m, cx, &sw, ncomp);
+	remaining(m, cx, &sw, ncomp);
+	for (pm_ix s = 0; s < m->steps.n; s++)
+		m->an.visits.v[s] = cx->proc_trapped[m->steps.v[s].process] ? 1
+		                    : sw.vis[cx->step_comp[s]];
+	bool wait_on = pm_rule_on(m, "long-wait");
 	for (pm_ix p = 0; p < m->processes.n; p++) {
 		pm_proc_metrics *pm = &m->an.procs.v[p];
 		measure(m, cx, &sw, p, pm);
+		if (wait_on)
+			long_wait(m, p, pm);
 		if (!cx->input_errors)
-			missing_durations(m, cx, p, pm);
-		if (waits)
-			long_wait(m, cx, p, pm);
+			missing_durations(m, p, pm);
 	}
-	bool joins = pm_rule_on(m, "wide-join");
-	for (pm_ix s = 0; joins && s < m->steps.n; s++)
+	for (pm_ix s = 0; pm_rule_on(m, "wide-join") && s < m->steps.n; s++)
 		join_finding(m, cx, &sw, s, preds);
 }

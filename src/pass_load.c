@@ -1,13 +1,19 @@
-/* pass_load.c — weekly load per person; overloaded-person, bottleneck-step
- * and missing-rate.
+/* pass_load.c — weekly load per person; overloaded-person, bottleneck-step,
+ * missing-rate.
  *
  * Load = Σ over the steps a person owns (directly or by inheritance) of
- * takes × expected visits per run (pass_visits.c) × the process's runs per
- * week (value.c: a day is 7/week, a month 12/52 week).  An actor's steps
- * count for nobody.  `waits` is not work, and a process without `runs` adds
- * nothing: there is no rate to multiply by.  Steps are grouped by process,
- * so one sweep also finds the process that adds the most to each person,
- * which the message names as the place to start. */
+ * takes × expected visits per run (pass_leadtime.c) × the process's runs
+ * per week (value.c: a day is 7/week, a month 12/52 week).  `waits` is not
+ * work, an actor's steps are nobody's load, and a process without `runs`
+ * adds nothing: there is no rate to multiply by (missing-rate says so).
+ * Steps are grouped by process, so one sweep also finds the process that
+ * adds the most to each person, which the message names as the place to
+ * start.
+ *
+ * bottleneck-step: in each process, among the owners whose utilisation
+ * (load ÷ capacity) reaches the bottleneck-utilisation threshold, the most
+ * utilised one's step with the most expected work: that is where work
+ * queues.  One per process at most; a wait is never one. */
 #include <string.h>
 
 #include "analysis.h"
@@ -19,22 +25,15 @@ typedef struct tally {
 	uint32_t *nprocs;           /* processes adding load */
 } tally;
 
-/* Whether a step's work counts towards its owner's load (runs aside). */
-static bool counted(const pm_model *m, const pm_actx *cx, pm_ix s)
+/* A step's expected work per week: takes × visits × runs. */
+static double step_work(const pm_model *m, pm_ix s)
 {
 	const pm_step *st = &m->steps.v[s];
-	return st->eff_owner != PM_NONE && st->takes_s > 0 && cx->visits[s] > 0 &&
-	       !m->people.v[st->eff_owner].actor;
+	double runs = m->processes.v[st->process].runs_per_week;
+	return (double)st->takes_s * m->an.visits.v[s] * runs;
 }
 
-/* Expected seconds of work a week at step s. */
-static double work(const pm_model *m, const pm_actx *cx, pm_ix s)
-{
-	const pm_step *st = &m->steps.v[s];
-	return (double)st->takes_s * cx->visits[s] * m->processes.v[st->process].runs_per_week;
-}
-
-static void tally_process(pm_model *m, const pm_actx *cx, tally *t, pm_ix proc)
+static void tally_process(pm_model *m, tally *t, pm_ix proc)
 {
 	const pm_process *p = &m->processes.v[proc];
 	if (p->runs_per_week < 0)
@@ -42,13 +41,14 @@ static void tally_process(pm_model *m, const pm_actx *cx, tally *t, pm_ix proc)
 	uint32_t n = 0;
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
 		const pm_step *st = &m->steps.v[s];
-		if (!counted(m, cx, s))
+		if (st->eff_owner == PM_NONE || st->takes_s <= 0 ||
+		    m->people.v[st->eff_owner].actor)
 			continue;
 		if (!t->in_part[st->eff_owner]) {
 			t->in_part[st->eff_owner] = 1;
 			t->touched[n++] = st->eff_owner;
 		}
-		t->part[st->eff_owner] += work(m, cx, s);
+		t->part[st->eff_owner] += step_work(m, s);
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		pm_ix o = t->touched[i];
@@ -96,55 +96,83 @@ static void *zeroed(pm_model *m, size_t n)
 	return p;
 }
 
-/* bottleneck-step: among the process's counted steps, the owner with the
- * highest utilisation; at or above the threshold, that owner's step with
- * the most expected work (first written on a tie). */
-static void bottleneck(pm_model *m, const pm_actx *cx, pm_ix proc)
+static int pct(double x)
 {
-	const pm_process *p = &m->processes.v[proc];
-	const pm_person_metrics *pm = m->an.people.v;
-	pm_ix top = PM_NONE, best = PM_NONE;
-	if (p->runs_per_week <= 0)
-		return;
-	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
-		pm_ix o = m->steps.v[s].eff_owner;
-		if (counted(m, cx, s) && pm[o].utilisation >= 0 &&
-		    (top == PM_NONE || pm[o].utilisation > pm[top].utilisation))
-			top = o;
-	}
-	if (top == PM_NONE || pm[top].utilisation < m->an.th.bottleneck_utilisation)
-		return;
-	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
-		if (counted(m, cx, s) && m->steps.v[s].eff_owner == top &&
-		    (best == PM_NONE || work(m, cx, s) > work(m, cx, best)))
-			best = s;
-	pm_proc_metrics *pr = &m->an.procs.v[proc];
-	pr->bottleneck = best;
-	pr->bottleneck_share = work(m, cx, best) / pm[top].load_s;
-	pm_finding(m, "bottleneck-step", PM_KIND_STEP, best,
-	           "step '%s' is where work queues in process '%s': its owner '%s' "
-	           "is %d%% utilised and this step is %d%% of their load",
-	           pm_qualified_id(m, PM_KIND_STEP, best),
-	           pm_qualified_id(m, PM_KIND_PROCESS, proc),
-	           pm_str_get(m, m->people.v[top].id),
-	           (int)(pm[top].utilisation * 100.0 + 0.5),
-	           (int)(pr->bottleneck_share * 100.0 + 0.5));
+	return (int)(x * 100.0 + 0.5);
 }
 
-/* missing-rate: owned, timed work with a capacity to load, but no runs. */
-static void missing_rate(pm_model *m, const pm_actx *cx, pm_ix proc)
+/* The least share of its owner's load a bottleneck step holds. */
+#define BOTTLENECK_MIN_SHARE 0.1
+
+static void bottleneck(pm_model *m, const tally *t, pm_ix proc)
+{
+	const pm_process *p = &m->processes.v[proc];
+	if (p->runs_per_week < 0 || m->an.procs.v[proc].lead_status == PM_LEAD_CYCLE)
+		return;
+	pm_ix best = PM_NONE;
+	double best_u = 0, best_w = 0;
+	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
+		const pm_step *st = &m->steps.v[s];
+		pm_ix o = st->eff_owner;
+		if (o == PM_NONE || st->takes_s <= 0 || m->people.v[o].actor ||
+		    m->people.v[o].capacity_s <= 0 || pm_is_duplicate(m, PM_KIND_STEP, s))
+			continue;
+		double u = t->load[o] / (double)m->people.v[o].capacity_s;
+		double w = step_work(m, s);
+		/* a small part of a busy week is not where its queue forms */
+		if (u < m->an.th.bottleneck_utilisation || w <= 0 ||
+		    w < BOTTLENECK_MIN_SHARE * t->load[o])
+			continue;
+		if (best == PM_NONE || u > best_u || (u == best_u && w > best_w)) {
+			best = s;
+			best_u = u;
+			best_w = w;
+		}
+	}
+	if (best == PM_NONE)
+		return;
+	pm_ix o = m->steps.v[best].eff_owner;
+	const pm_person *pe = &m->people.v[o];
+	pm_proc_metrics *pm = &m->an.procs.v[proc];
+	pm->bottleneck = best;
+	pm->bottleneck_share = best_w / t->load[o];
+	pm_finding(m, "bottleneck-step", PM_KIND_STEP, best,
+	           "step '%s' is where work queues in process '%s': its owner '%s' "
+	           "is at %d%% of capacity (%s/week of %s/week), and this step is "
+	           "%d%% of that load (%s/week)",
+	           pm_qualified_id(m, PM_KIND_STEP, best),
+	           pm_qualified_id(m, PM_KIND_PROCESS, proc), pm_str_get(m, pe->id),
+	           pct(best_u), pm_hours_str(m, t->load[o]),
+	           pm_hours_str(m, (double)pe->capacity_s), pct(pm->bottleneck_share),
+	           pm_hours_str(m, best_w));
+}
+
+/* Timed work owned by someone with a capacity, in a process without runs. */
+static void missing_rate(pm_model *m, pm_ix proc)
 {
 	const pm_process *p = &m->processes.v[proc];
 	if (p->runs_per_week >= 0 || pm_is_duplicate(m, PM_KIND_PROCESS, proc))
 		return;
-	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
-		if (counted(m, cx, s) && m->people.v[m->steps.v[s].eff_owner].capacity_s >= 0) {
-			pm_finding(m, "missing-rate", PM_KIND_PROCESS, proc,
-			           "process '%s' has owned work but no runs, so its load counts "
-			           "as zero; say how often it runs, e.g. `runs: 10/week`",
-			           pm_qualified_id(m, PM_KIND_PROCESS, proc));
-			return;
-		}
+	double per_run = 0;
+	pm_ix who = PM_NONE;
+	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
+		const pm_step *st = &m->steps.v[s];
+		pm_ix o = st->eff_owner;
+		if (o == PM_NONE || st->takes_s <= 0 || m->people.v[o].actor ||
+		    m->people.v[o].capacity_s < 0)
+			continue;
+		per_run += (double)st->takes_s * m->an.visits.v[s];
+		if (who == PM_NONE)
+			who = o;
+	}
+	if (who == PM_NONE)
+		return;
+	pm_finding(m, "missing-rate", PM_KIND_PROCESS, proc,
+	           "process '%s' has no runs, so its work (%s a run, first owner "
+	           "'%s') counts as zero in everyone's load; add how often it runs, "
+	           "e.g. 'runs: 2/week'",
+	           pm_qualified_id(m, PM_KIND_PROCESS, proc), pm_hours_str(m, per_run),
+	           pm_str_get(m, m->people.v[who].id));
 }
 
 void pm_pass_load(pm_model *m, pm_actx *cx)
@@ -159,7 +187,7 @@ void pm_pass_load(pm_model *m, pm_actx *cx)
 	t.in_part = zeroed(m, n);
 	t.nprocs = zeroed(m, n * sizeof(uint32_t));
 	for (pm_ix p = 0; p < m->processes.n; p++)
-		tally_process(m, cx, &t, p);
+		tally_process(m, &t, p);
 	m->an.people.v = pm_xmalloc(m, n * sizeof *m->an.people.v);
 	m->an.people.cap = (uint32_t)n;
 	m->an.people.n = m->people.n;
@@ -177,8 +205,8 @@ void pm_pass_load(pm_model *m, pm_actx *cx)
 	bool bn = pm_rule_on(m, "bottleneck-step"), rate = pm_rule_on(m, "missing-rate");
 	for (pm_ix p = 0; p < m->processes.n; p++) {
 		if (bn)
-			bottleneck(m, cx, p);
+			bottleneck(m, &t, p);
 		if (rate && !cx->input_errors)
-			missing_rate(m, cx, p);
+			missing_rate(m, p);
 	}
 }

@@ -1,7 +1,5 @@
-/* pass_owner.c — missing-owner: a system nobody owns, and a step nobody
- * answers for, even after inheriting the owner of its process and system
- * (an actor answers too).  When no step of a process has an owner, one
- * finding on the process stands for them all.  Quiet when the input has
+/* pass_owner.c — missing-owner: a step nobody answers for, even after
+ * inheriting the owner of its process and system.  Quiet when the input has
  * errors: the owner may be in the statement that failed. */
 #include "analysis.h"
 
@@ -14,8 +12,8 @@ static const char *chain_text(pm_model *m, const pm_process *p, pm_ix proc)
 	                       pid, pm_str_get(m, m->systems.v[p->system].id));
 }
 
-/* Whether no (non-duplicate) step of the process has an owner. */
-static bool none_owned(pm_model *m, const pm_process *p)
+/* Every step of the process lacks an owner: one finding for all of them. */
+static bool none_owned(const pm_model *m, const pm_process *p)
 {
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
 		if (m->steps.v[s].eff_owner != PM_NONE)
@@ -23,37 +21,33 @@ static bool none_owned(pm_model *m, const pm_process *p)
 	return p->step_count > 1;
 }
 
-static void process_owners(pm_model *m, pm_ix proc)
+void pm_pass_owner(pm_model *m, pm_actx *cx)
 {
-	const pm_process *p = &m->processes.v[proc];
-	if (p->step_count == 0 || pm_is_duplicate(m, PM_KIND_PROCESS, proc))
+	if (!pm_rule_on(m, "missing-owner") || cx->input_errors)
 		return;
-	const char *chain = NULL;
-	if (none_owned(m, p)) {
-		pm_finding(m, "missing-owner", PM_KIND_PROCESS, proc,
-		           "no step of process '%s' has an owner: %s; give the process "
-		           "an owner, or its steps", pm_qualified_id(m, PM_KIND_PROCESS, proc),
-		           p->system == PM_NONE ? "it names none" : "neither it nor its system names one");
-		return;
-	}
-	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
-		if (m->steps.v[s].eff_owner == PM_NONE && !pm_is_duplicate(m, PM_KIND_STEP, s)) {
+	for (pm_ix sys = 0; sys < m->systems.n; sys++)
+		if (m->systems.v[sys].owner.name == 0 && !pm_is_duplicate(m, PM_KIND_SYSTEM, sys))
+			pm_finding(m, "missing-owner", PM_KIND_SYSTEM, sys,
+			           "system '%s' has no owner: nobody answers for its processes "
+			           "as a whole; give it one with 'owner:'",
+			           pm_str_get(m, m->systems.v[sys].id));
+	for (pm_ix proc = 0; proc < m->processes.n; proc++) {
+		const pm_process *p = &m->processes.v[proc];
+		const char *chain = NULL;
+		if (none_owned(m, p)) {
+			pm_finding(m, "missing-owner", PM_KIND_PROCESS, proc,
+			           "none of the %u steps of process '%s' has an owner: %s",
+			           p->step_count, pm_qualified_id(m, PM_KIND_PROCESS, proc),
+			           chain_text(m, p, proc));
+			continue;
+		}
+		for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
+			if (m->steps.v[s].eff_owner != PM_NONE)
+				continue;
 			if (!chain)
 				chain = chain_text(m, p, proc);
 			pm_finding(m, "missing-owner", PM_KIND_STEP, s, "step '%s' has no owner: %s",
 			           pm_qualified_id(m, PM_KIND_STEP, s), chain);
 		}
-}
-
-void pm_pass_owner(pm_model *m, pm_actx *cx)
-{
-	if (!pm_rule_on(m, "missing-owner") || cx->input_errors)
-		return;
-	for (pm_ix i = 0; i < m->systems.n; i++)
-		if (m->systems.v[i].owner.target == PM_NONE && !pm_is_duplicate(m, PM_KIND_SYSTEM, i))
-			pm_finding(m, "missing-owner", PM_KIND_SYSTEM, i,
-			           "system '%s' has no owner, so its processes and steps "
-			           "inherit none", pm_str_get(m, m->systems.v[i].id));
-	for (pm_ix proc = 0; proc < m->processes.n; proc++)
-		process_owners(m, proc);
+	}
 }

@@ -21,13 +21,15 @@ static void unused_people(pm_model *m, uint8_t *used)
 		mark(used, m->processes.v[i].owner.target);
 	for (pm_ix i = 0; i < m->steps.n; i++)
 		mark(used, m->steps.v[i].owner.target);
+	bool person = pm_rule_on(m, "unused-person"), actor = pm_rule_on(m, "unused-actor");
 	for (pm_ix i = 0; i < m->people.n; i++) {
-		bool actor = m->people.v[i].actor;
-		if (!used[i] && !pm_is_duplicate(m, PM_KIND_PERSON, i))
-			pm_finding(m, actor ? "unused-actor" : "unused-person", PM_KIND_PERSON, i,
-			           "%s '%s' is never referenced: they own no system, "
-			           "process or step", actor ? "actor" : "person",
-			           pm_str_get(m, m->people.v[i].id));
+		const pm_person *pe = &m->people.v[i];
+		if (used[i] || pm_is_duplicate(m, PM_KIND_PERSON, i) ||
+		    !(pe->actor ? actor : person))
+			continue;
+		pm_finding(m, pe->actor ? "unused-actor" : "unused-person", PM_KIND_PERSON, i,
+		           "%s '%s' is never referenced: they own no system, process or step",
+		           pe->actor ? "actor" : "person", pm_str_get(m, pe->id));
 	}
 }
 
@@ -37,7 +39,7 @@ static void unused_tools(pm_model *m, uint8_t *used)
 	for (pm_ix i = 0; i < m->uses.n; i++)
 		mark(used, m->uses.v[i].target);
 	for (pm_ix i = 0; i < m->tools.n; i++)
-		if (!used[i] && !pm_is_duplicate(m, PM_KIND_TOOL, i))
+		if (!used[i])
 			pm_finding(m, "unused-tool", PM_KIND_TOOL, i,
 			           "tool '%s' is never used: no step lists it in 'uses'",
 			           pm_str_get(m, m->tools.v[i].id));
