@@ -312,6 +312,22 @@ static void phase_done(pm_model *m, const char *name)
 		m->an.phase_done(m, name);
 }
 
+/* The rules that report something absent: input errors keep them quiet
+ * (pm_actx.input_errors), and the summary says how many that were. */
+static const char *const absence_rules[] = {
+	"unreachable-process", "disconnected-step", "missing-owner", "missing-duration",
+	"missing-rate", "empty-system", "empty-process", "unused-person", "unused-actor",
+	"unused-tool",
+};
+
+static uint32_t skipped_rules(pm_model *m)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < sizeof absence_rules / sizeof *absence_rules; i++)
+		n += pm_rule_on(m, absence_rules[i]);
+	return n;
+}
+
 static void prepare(pm_model *m, pm_actx *cx)
 {
 	pm_graph_steps(m, &cx->steps);
@@ -320,6 +336,7 @@ static void prepare(pm_model *m, pm_actx *cx)
 	index_ignores(m, cx);
 	misplaced_ignores(m);
 	cx->input_errors = input_errors(m);
+	m->an.skipped_rules = cx->input_errors ? skipped_rules(m) : 0;
 	phase_done(m, "set-up");
 }
 

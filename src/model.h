@@ -225,6 +225,7 @@ typedef struct pm_analysis {
 	PM_VEC(pm_proc_metrics) procs;
 	PM_VEC(pm_person_metrics) people;
 	PM_VEC(pm_ix) crit_steps;
+	uint32_t skipped_rules;     /* rules that input errors kept quiet */
 	PM_VEC(double) visits;      /* per step: expected visits per run */
 	/* analysis.c internals */
 	bool inited;                /* sev[] and th hold their defaults or config */

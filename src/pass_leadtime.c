@@ -385,6 +385,7 @@ void pm_pass_leadtime(pm_model *m, pm_actx *cx)
 		if (!cx->input_errors)
 			missing_durations(m, p, pm);
 	}
-	for (pm_ix s = 0; pm_rule_on(m, "wide-join") && s < m->steps.n; s++)
+	bool joins = pm_rule_on(m, "wide-join");   /* once, not per step */
+	for (pm_ix s = 0; joins && s < m->steps.n; s++)
 		join_finding(m, cx, &sw, s, preds);
 }

@@ -31,6 +31,7 @@ pm_status pm_model_write_report(pm_model *m, FILE *out, pm_report_format fmt,
 void pm_report_count(const pm_model *m, pm_report_counts *c)
 {
 	memset(c, 0, sizeof *c);
+	c->skipped = m->an.done ? m->an.skipped_rules : 0;
 	for (uint32_t i = 0; i < m->diags.n; i++) {
 		const pm_diag *d = &m->diags.v[i].d;
 		if (d->suppressed)
@@ -48,6 +49,9 @@ void pm_report_summary(FILE *out, const pm_report_counts *c)
 	        w, w == 1 ? "" : "s", i, i == 1 ? "" : "s");
 	if (c->suppressed)
 		fprintf(out, " (%zu suppressed)", c->suppressed);
+	if (c->skipped)
+		fprintf(out, " (%zu rule%s skipped: the model has input errors)", c->skipped,
+		        c->skipped == 1 ? "" : "s");
 	fputc('\n', out);
 }
 

@@ -23,10 +23,12 @@ void pm_emit_markdown(pm_model *m, FILE *out);
 typedef struct pm_report_counts {
 	size_t at[4];
 	size_t suppressed;
+	size_t skipped;         /* rules that input errors kept quiet */
 } pm_report_counts;
 
 void pm_report_count(const pm_model *m, pm_report_counts *c);
-/* "1 error, 2 warnings, 0 infos", plus " (3 suppressed)" when some are. */
+/* "1 error, 2 warnings, 0 infos", plus " (3 suppressed)" when some are and
+ * " (8 rules skipped: the model has input errors)" when rules were. */
 void pm_report_summary(FILE *out, const pm_report_counts *c);
 
 /* The parts of an element's qualified id (system, process, step), in

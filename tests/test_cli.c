@@ -294,7 +294,8 @@ Test(cli, unreadable_input)
 	cr_expect_eq(r.status, 2);
 	/* diagnostics without a file come after those with one */
 	cr_expect(strstr(r.out, " ^\nerror: cannot read 'nope.pmap': No such file or directory [io]\n"
-	                 "1 error, 1 warning, 0 infos\n") != NULL, "%s", r.out);
+	                 "1 error, 1 warning, 0 infos (10 rules skipped: the model has input "
+	                 "errors)\n") != NULL, "%s", r.out);
 	cr_expect_str_empty(r.err);
 	done(&r);
 	/* a report that does not show on the terminal: the reason goes to stderr */
