@@ -301,17 +301,54 @@ static void parse_uses(parser *p, scope *sc)
 	m->steps.v[sc->idx].uses_count = m->uses.n - m->steps.v[sc->idx].uses_first;
 }
 
+/* The end of a value written with spaces ("2 hours", "10 hours/week"): the
+ * rest of the statement on this line, up to a ';', '}', ',', '#' or a
+ * string.  Lexing those bytes would report each '/' on its own. */
+static size_t value_end(const parser *p, const pm_token *t)
+{
+	const char *s = p->lx.src;
+	size_t e = t->start + t->len, last = e;
+	if (p->has_ahead)
+		return last;
+	for (;; e++) {
+		unsigned char c = (unsigned char)s[e];
+		if (c == '\0' || c == '\n' || c == '\r' || c == ';' || c == '}' ||
+		    c == ',' || c == '#' || c == '"' || c == '{' || c >= 0x80)
+			break;
+		if (c != ' ' && c != '\t')
+			last = e + 1;
+	}
+	return last;
+}
+
+/* Moves the lexer to byte `end` of the current line and reads on there. */
+static void skip_to(parser *p, size_t end)
+{
+	p->lx.pos = end;
+	next(p);
+}
+
 static void parse_measure(parser *p, scope *sc, enum key k)
 {
 	pm_model *m = p->m;
 	const char *key = key_names[k];
-	if (!expect_value(p, PM_T_WORD, key,
+	if (p->tok.kind == PM_T_STRING && !p->tok.has_escape && !p->tok.bad &&
+	    p->tok.len > 2 && p->tok.len < 40) {
+		pm_error(m, "bad-value", p->tok.loc, "bad %s %.*s: values take no quotes: "
+		         "write '%.*s'", key, (int)p->tok.len, p->lx.src + p->tok.start,
+		         (int)p->tok.len - 2, p->lx.src + p->tok.start + 1);
+		next(p);
+		return;
+	}
+	if (p->tok.kind != PM_T_IDENT &&
+	    !expect_value(p, PM_T_WORD, key,
 	                  k == K_RUNS ? "a rate such as 5/week" :
 	                  k == K_CAPACITY ? "a capacity such as 30h/week" :
 	                  "a duration such as 1h30m"))
 		return;
 	const char *s = p->lx.src + p->tok.start;
-	size_t n = p->tok.len;
+	size_t end = value_end(p, &p->tok);
+	size_t n = end - p->tok.start;
 	const char *why = NULL;
 	bool ok;
 	int64_t secs = 0;
@@ -323,9 +360,11 @@ static void parse_measure(parser *p, scope *sc, enum key k)
 	else
 		ok = pm_parse_duration(s, n, &secs, &why);
 	if (!ok) {
-		pm_error(m, "bad-value", p->tok.loc, "bad %s %s: %s", key,
-		         tok_desc(p, &p->tok), why);
-		next(p);
+		why = pm_value_advice(m, k == K_RUNS ? 'r' : k == K_CAPACITY ? 'c' : 'd',
+		                      s, n, why);
+		pm_error(m, "bad-value", p->tok.loc, "bad %s '%.*s%s': %s", key,
+		         (int)(n > 40 ? 40 : n), s, n > 40 ? "..." : "", why);
+		skip_to(p, end);
 		return;
 	}
 	pm_str text = pm_lex_intern(&p->lx, &p->tok);
@@ -367,16 +406,22 @@ static void parse_string_attr(parser *p, scope *sc, enum key k)
 	next(p);
 }
 
+/* The attribute key the token names, or -1. */
+static int key_index(const parser *p, const pm_token *t)
+{
+	for (int i = 0; i < K_COUNT; i++)
+		if (tok_is(p, t, key_names[i]))
+			return i;
+	return -1;
+}
+
 /* attribute -> KEY ':' value { ',' value }   (title also without ':') */
 static void parse_attribute(parser *p, scope *sc)
 {
 	pm_model *m = p->m;
 	pm_token key = p->tok;
 	const char *name = p->lx.src + key.start;
-	int k = -1;
-	for (int i = 0; i < K_COUNT && k < 0; i++)
-		if (tok_is(p, &key, key_names[i]))
-			k = i;
+	int k = key_index(p, &key);
 	next(p);
 	if (p->tok.kind == PM_T_COLON)
 		next(p);
@@ -432,6 +477,12 @@ static void parse_attribute(parser *p, scope *sc)
 	default:
 		parse_measure(p, sc, k);
 		break;
+	}
+	if (p->tok.kind == PM_T_COMMA && key_index(p, peek(p)) >= 0) {
+		/* "takes: 1h, waits: 2h": the comma stands for a ';' */
+		pm_error(m, "syntax", p->tok.loc, "separate attributes with ';' or a new line");
+		next(p);
+		return;
 	}
 	if (p->tok.kind == PM_T_COMMA) {
 		pm_error(m, "bad-value", p->tok.loc, "'%s' takes one value", key_names[k]);
@@ -629,6 +680,22 @@ static void close_element(pm_model *m, const scope *sc)
 			m->steps.n - m->processes.v[sc->idx].step_first;
 }
 
+/* A label written without quotes ("step draft Draft post {"): the words
+ * up to the '{' or the end of the line, reported once and kept. */
+static pm_str bare_label(parser *p)
+{
+	pm_token first = p->tok, last = p->tok;
+	while (p->tok.kind == PM_T_IDENT || p->tok.kind == PM_T_WORD) {
+		last = p->tok;
+		next(p);
+	}
+	const char *s = p->lx.src + first.start;
+	int n = (int)(last.start + last.len - first.start);
+	pm_error(p->m, "syntax", first.loc, "%s: \"%.*s\"", memchr(s, ' ', (size_t)n) ?
+	         "a label with spaces needs quotes" : "a label needs quotes", n, s);
+	return pm_intern(p->m, s, (size_t)n);
+}
+
 /* decl -> KIND ID [STRING] ['{' body '}'] */
 static void parse_decl(parser *p, scope *parent, int kind_index)
 {
@@ -648,7 +715,9 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 	}
 	next(p);
 	pm_str label = 0;
-	if (p->tok.kind == PM_T_STRING) {
+	if (placed && (p->tok.kind == PM_T_IDENT || p->tok.kind == PM_T_WORD))
+		label = bare_label(p);
+	else if (p->tok.kind == PM_T_STRING) {
 		if (placed)
 			label = pm_lex_string(&p->lx, &p->tok);
 		next(p);

@@ -884,6 +884,8 @@ static void measure_value(loader *L, frame *f, const ev *e)
 	          f->vkey == Y_CAPACITY ? pm_parse_capacity(e->val, e->len, &secs, &why) :
 	          pm_parse_duration(e->val, e->len, &secs, &why);
 	if (!ok) {
+		why = pm_value_advice(m, f->vkey == Y_RUNS ? 'r' : f->vkey == Y_CAPACITY ? 'c' : 'd',
+		                      e->val, e->len, why);
 		pm_error(m, "bad-value", ev_loc(L, e), "bad %s %s: %s", key,
 		         node_desc(L, e), why);
 		return;
