@@ -20,18 +20,22 @@ static const char *const scope_names[] = {
 	"an actor",
 };
 
-typedef struct scope {
+typedef struct scope scope;
+struct scope {
 	scope_kind kind;
 	pm_ix idx;
+	const scope *parent;  /* NULL at the top level */
 	unsigned seen;       /* attribute bits given so far */
 	uint64_t ignored;    /* rules (bit = index in pm_rules) given an ignore */
-} scope;
+};
 
 typedef struct parser {
 	pm_model *m;
 	pm_lexer lx;
 	pm_token tok, ahead;
 	bool has_ahead;
+	bool bol;            /* tok is the first token of its line */
+	uint32_t indent;     /* column of the first token of tok's line */
 } parser;
 
 enum key {
@@ -75,12 +79,15 @@ static const unsigned decls_allowed[S_ACTOR + 1] = {   /* zero: holds nothing */
 
 static void next(parser *p)
 {
+	p->bol = p->tok.kind == PM_T_NEWLINE;
 	if (p->has_ahead) {
 		p->tok = p->ahead;
 		p->has_ahead = false;
 	} else {
 		pm_lex_next(&p->lx, &p->tok);
 	}
+	if (p->bol)
+		p->indent = p->tok.loc.col;
 }
 
 static const pm_token *peek(parser *p)
@@ -592,7 +599,15 @@ static void parse_flow(parser *p, scope *sc)
 
 /* --- declarations -------------------------------------------------------------- */
 
-static void parse_body(parser *p, scope *sc, const pm_token *open, const char *what);
+/* An open '{': where it is, the indentation of its line, and whether the
+ * lines of the block are indented deeper (1), not (-1) or not seen yet. */
+typedef struct block {
+	pm_token open;
+	uint32_t indent;
+	int deeper;
+} block;
+
+static bool parse_body(parser *p, scope *sc, block *open, const char *what);
 
 static void skip_block(parser *p)
 {
@@ -729,11 +744,15 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 		return;
 	}
 	pm_str id = pm_lex_intern(&p->lx, &idt);
-	scope sc = { k, new_element(p, k, id, label ? label : id, kw.loc, parent), 0, 0 };
+	scope sc = { k, new_element(p, k, id, label ? label : id, kw.loc, parent),
+	             parent, 0, 0 };
 	if (p->tok.kind == PM_T_LBRACE) {
-		pm_token open = p->tok;
+		block b = { p->tok, p->indent, 0 };
 		next(p);
-		parse_body(p, &sc, &open, kind_words[kind_index]);
+		if (!parse_body(p, &sc, &b, kind_words[kind_index])) {
+			close_element(m, &sc);
+			return;
+		}
 	}
 	close_element(m, &sc);
 	expect_end(p);
@@ -796,12 +815,77 @@ static void parse_statement(parser *p, scope *sc)
 	skip_statement(p);
 }
 
+/* The id of the element a scope declares. */
+static const char *scope_id(const parser *p, const scope *sc)
+{
+	const pm_model *m = p->m;
+	switch (sc->kind) {
+	case S_SYSTEM: return pm_str_get(m, m->systems.v[sc->idx].id);
+	case S_PROCESS: return pm_str_get(m, m->processes.v[sc->idx].id);
+	case S_STEP: return pm_str_get(m, m->steps.v[sc->idx].id);
+	case S_TOOL: return pm_str_get(m, m->tools.v[sc->idx].id);
+	default: return pm_str_get(m, m->people.v[sc->idx].id);
+	}
+}
+
+static void never_closed(parser *p, const scope *sc, const block *b, const char *what,
+                         uint32_t before)
+{
+	pm_loc l = b->open.loc;
+	if (before)
+		pm_error(p->m, "syntax", l, "'{' of %s '%s' (line %u) is never closed; the "
+		         "block seems to end before line %u", what, scope_id(p, sc),
+		         (unsigned)l.line, (unsigned)before);
+	else
+		pm_error(p->m, "syntax", l, "'{' of %s '%s' (line %u) is never closed", what,
+		         scope_id(p, sc), (unsigned)l.line);
+}
+
+/* Whether the current token shows that the open block has ended without its
+ * '}': a line that starts at or left of the opening line's indentation, in
+ * a block whose lines are indented deeper; in any block, such a line that
+ * starts a declaration only an enclosing block may hold, or an arrow in a
+ * block that holds none.  Deeper, it is a misplaced declaration. */
+static bool block_ended(parser *p, const scope *sc, block *b)
+{
+	const pm_token *t = &p->tok;
+	if (t->kind == PM_T_NEWLINE || t->kind == PM_T_SEMI || t->kind == PM_T_EOF)
+		return false;
+	if (p->bol && t->loc.line != b->open.loc.line) {
+		bool closer = t->kind == PM_T_RBRACE;
+		if (b->deeper == 0 && !closer)
+			b->deeper = t->loc.col > b->indent ? 1 : -1;
+		/* "} }" closes two blocks; a '}' alone left of the indentation
+		 * closes the enclosing block, not this one */
+		if (b->deeper > 0 && (closer ? t->loc.col < b->indent &&
+		                      peek(p)->kind != PM_T_RBRACE : t->loc.col <= b->indent))
+			return true;
+	}
+	if (!p->bol || t->loc.col > b->indent || t->kind != PM_T_IDENT)
+		return false;
+	if (decls_allowed[sc->kind] == 0 && peek(p)->kind == PM_T_ARROW)
+		return true;
+	int k = kind_keyword(p, t);
+	if (k < 0 || (decls_allowed[sc->kind] & B(kind_scopes[k])) ||
+	    peek(p)->kind != PM_T_IDENT)
+		return false;
+	for (const scope *up = sc->parent; up; up = up->parent)
+		if (decls_allowed[up->kind] & B(kind_scopes[k]))
+			return true;
+	return false;
+}
+
 /* body -> { stmt (NEWLINE | ';') } '}'   (at the top level: up to EOF) */
-static void parse_body(parser *p, scope *sc, const pm_token *open, const char *what)
+/* False when the block ended without its '}' (reported). */
+static bool parse_body(parser *p, scope *sc, block *open, const char *what)
 {
 	for (;;) {
 		if (p->m->stop)
-			return;
+			return true;
+		if (open && block_ended(p, sc, open)) {
+			never_closed(p, sc, open, what, p->tok.loc.line);
+			return false;
+		}
 		switch (p->tok.kind) {
 		case PM_T_NEWLINE:
 		case PM_T_SEMI:
@@ -809,13 +893,12 @@ static void parse_body(parser *p, scope *sc, const pm_token *open, const char *w
 			break;
 		case PM_T_EOF:
 			if (open)
-				pm_error(p->m, "syntax", open->loc,
-				         "'{' of this %s is never closed", what);
-			return;
+				never_closed(p, sc, open, what, 0);
+			return !open;
 		case PM_T_RBRACE:
 			if (open) {
 				next(p);
-				return;
+				return true;
 			}
 			error_at(p, "syntax", &p->tok, "unexpected '}'%s%s", "", "");
 			next(p);
@@ -845,7 +928,9 @@ pm_status pm_parse_pmap(pm_model *m, uint32_t file)
 	uint32_t errors = m->nerrors;
 	pm_lexer_init(&p.lx, m, file);
 	next(&p);
-	scope top = { S_TOP, PM_NONE, m->title ? B(K_TITLE) : 0, 0 };
+	scope top = { S_TOP, PM_NONE, NULL, m->title ? B(K_TITLE) : 0, 0 };
+	p.bol = true;
+	p.indent = p.tok.loc.col;
 	parse_body(&p, &top, NULL, "file");
 	return m->nerrors > errors || m->stop ? PM_ERR_INPUT : PM_OK;
 }

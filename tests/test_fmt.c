@@ -146,7 +146,7 @@ Test(fmt, syntax_errors_are_refused)
 	cr_expect_eq(st, PM_ERR_INPUT);
 	cr_expect_null(out);
 	cr_expect_str_eq(diags,
-	                 "1:11: error: '{' of this process is never closed [syntax]\n"
+	                 "1:11: error: '{' of process 'p' (line 1) is never closed [syntax]\n"
 	                 "2:19: error: bad takes '5q': expected a duration such as 45m, "
 	                 "1h30m, 2d or 1w (units: m h d w; d = 24 h) [bad-value]\n");
 	free(diags);
