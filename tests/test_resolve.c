@@ -270,3 +270,54 @@ Test(resolve, owner_may_name_an_actor)
 	cr_assert_eq(m->steps.v[1].owner.target, 0);
 	pm_model_free(m);
 }
+
+Test(resolve, dotted_path_relative_to_the_system)
+{
+	/* inside system delivery, booking.followup is delivery.booking.followup */
+	pm_model *m = t_load_clean(
+		"system delivery {\n"
+		"  process booking { step confirm; step followup }\n"
+		"  process revisions { step revise }\n"
+		"  booking.followup -> revisions\n"
+		"}\n");
+	cr_assert_eq(m->handoffs.n, 1);
+	cr_assert_eq(m->handoffs.v[0].from_step, t_step(m, "delivery.booking.followup"));
+	cr_assert_eq(m->handoffs.v[0].to_proc, t_process(m, "delivery.revisions"));
+	pm_model_free(m);
+}
+
+Test(resolve, dotted_path_falls_back_to_the_top)
+{
+	pm_model *m = t_load_clean(
+		"process refunds { step approve }\n"
+		"system s {\n  process p { step a }\n  p.a -> refunds.approve\n}\n");
+	cr_assert_eq(m->handoffs.n, 1);
+	cr_assert_eq(m->handoffs.v[0].to_step, t_step(m, "refunds.approve"));
+	pm_model_free(m);
+}
+
+Test(resolve, dotted_path_ambiguous_under_both_readings)
+{
+	pm_model *m = t_load(
+		"process p { step a }\n"
+		"system s {\n  process p { step a; step b }\n  p.b -> p.a\n}\n");
+	char *d = t_diags(m);
+	cr_assert_str_eq(d, "4:10: error: 'p.a' is ambiguous: 's.p.a' (in this system) "
+	                 "or 'p.a' (from the top) [bad-reference]\n");
+	free(d);
+	pm_model_free(m);
+}
+
+Test(resolve, name_declared_elsewhere_gets_its_path)
+{
+	pm_model *m = t_load(
+		"system d {\n  process booking { step followup }\n"
+		"  process revisions { step revise }\n}\n"
+		"process q {\n  step x\n  x -> revise\n}\n");
+	char *d = t_diags(m);
+	cr_assert_str_eq(d, "7:8: error: unknown step or process 'revise'; 'revise' is a step "
+	                 "of process 'd.revisions': write 'd.revisions.revise' "
+	                 "[unknown-reference]\n");
+	free(d);
+	pm_model_free(m);
+}
