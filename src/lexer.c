@@ -350,6 +350,12 @@ static bool lex_habit(pm_lexer *lx, pm_token *t, unsigned char c)
 		t->bad = true;
 		return true;
 	}
+	if (c == '=' && s[pos + 1] != '>' && s[pos + 1] != '=') {
+		lex_error(lx, pos, "attributes take ':', not '='%s", "");
+		lx->pos++;
+		t->kind = PM_T_COLON;
+		return true;
+	}
 	bool fat = c == '=' && s[pos + 1] == '>';
 	bool unicode = memcmp(s + pos, "\xE2\x86\x92", 3) == 0;
 	if (fat || unicode) {
@@ -365,7 +371,7 @@ static bool lex_habit(pm_lexer *lx, pm_token *t, unsigned char c)
 static bool is_habit(const char *s, unsigned char c)
 {
 	return c == '[' || c == ']' || c == '`' || c == '\'' ||
-	       (c == '=' && s[1] == '>') || memcmp(s, "\xE2\x86\x92", 3) == 0;
+	       (c == '=' && s[1] != '=') || memcmp(s, "\xE2\x86\x92", 3) == 0;
 }
 
 /* Writes each field of *t in place: building a token on the stack and

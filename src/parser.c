@@ -413,6 +413,24 @@ static void parse_string_attr(parser *p, scope *sc, enum key k)
 	next(p);
 }
 
+/* "'a', 'b' or 'c'": the words whose bit is set in `allowed` (arena). */
+static const char *word_list(pm_model *m, const char *const *words, size_t n,
+                             unsigned allowed)
+{
+	const char *out = "";
+	size_t left = 0;
+	for (size_t i = 0; i < n; i++)
+		left += (allowed >> i) & 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!((allowed >> i) & 1))
+			continue;
+		left--;
+		out = pm_arena_printf(m, "%s%s'%s'", out, !*out ? "" : left ? ", " : " or ",
+		                      words[i]);
+	}
+	return out;
+}
+
 /* The attribute key the token names, or -1. */
 static int key_index(const parser *p, const pm_token *t)
 {
@@ -441,8 +459,12 @@ static void parse_attribute(parser *p, scope *sc)
 	}
 	if (k < 0 || !(keys_allowed[sc->kind] & B(k))) {
 		char *kn = pm_arena_strdup(m, name, key.len);
-		const char *hint = k < 0 ? pm_suggest_hint(m, pm_suggest_word(kn, key.len, key_names,
-		                           K_COUNT, keys_allowed[sc->kind])) : "";
+		const char *near = k < 0 ? pm_suggest_word(kn, key.len, key_names, K_COUNT,
+		                                           keys_allowed[sc->kind]) : NULL;
+		const char *hint = near ? pm_suggest_hint(m, near) :
+		                   pm_arena_printf(m, " (%s takes %s)", scope_names[sc->kind],
+		                                   word_list(m, key_names, K_COUNT,
+		                                             keys_allowed[sc->kind]));
 		pm_error(m, "unknown-attribute", key.loc, "%s attribute '%s' for %s%s",
 		         k < 0 ? "unknown" : "no", kn, scope_names[sc->kind], hint);
 		skip_statement(p);
@@ -729,6 +751,11 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 		placed = false;
 	}
 	next(p);
+	if (placed && p->tok.kind == PM_T_COLON) {
+		error_at(p, "syntax", &p->tok, "a declaration takes no ':': write '%s %s'",
+		         kind_words[kind_index], pm_arena_strdup(m, p->lx.src + idt.start, idt.len));
+		next(p);
+	}
 	pm_str label = 0;
 	if (placed && (p->tok.kind == PM_T_IDENT || p->tok.kind == PM_T_WORD))
 		label = bare_label(p);
@@ -809,8 +836,14 @@ static void parse_statement(parser *p, scope *sc)
 		error_at(p, "syntax", ahead, "unexpected %s after '%s'; expected ':' or '->'",
 		         tok_desc(p, ahead), word);
 	} else {
-		error_at(p, "unknown-keyword", &p->tok, "unknown keyword '%s'%s", word,
-		         pm_suggest_hint(p->m, hint));
+		unsigned decls = decls_allowed[sc->kind] >> 1;
+		const char *tail = hint ? pm_suggest_hint(p->m, hint) : decls ?
+		        pm_arena_printf(p->m, " (%s holds %s declarations, attributes and "
+		                        "arrows)", scope_names[sc->kind],
+		                        word_list(p->m, kind_words, NKINDS, decls)) :
+		        pm_arena_printf(p->m, " (%s takes %s)", scope_names[sc->kind],
+		                        word_list(p->m, key_names, K_COUNT, keys_allowed[sc->kind]));
+		error_at(p, "unknown-keyword", &p->tok, "unknown keyword '%s'%s", word, tail);
 	}
 	skip_statement(p);
 }
