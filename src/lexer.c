@@ -281,6 +281,12 @@ static void lex_bad_char(pm_lexer *lx, unsigned char c)
 	}
 }
 
+/* "→" at s, reading no byte past a NUL. */
+static bool is_unicode_arrow(const char *s)
+{
+	return s[0] == '\xE2' && s[1] == '\x86' && s[2] == '\x92';
+}
+
 /* The offset of the first `c` after pos on this line, or 0. */
 static size_t find_on_line(const pm_lexer *lx, size_t pos, char c)
 {
@@ -357,7 +363,7 @@ static bool lex_habit(pm_lexer *lx, pm_token *t, unsigned char c)
 		return true;
 	}
 	bool fat = c == '=' && s[pos + 1] == '>';
-	bool unicode = memcmp(s + pos, "\xE2\x86\x92", 3) == 0;
+	bool unicode = is_unicode_arrow(s + pos);
 	if (fat || unicode) {
 		lex_error(lx, pos, "arrows are '->', not '%s'", fat ? "=>" : "\xE2\x86\x92");
 		lx->pos += fat ? 2 : 3;
@@ -371,7 +377,7 @@ static bool lex_habit(pm_lexer *lx, pm_token *t, unsigned char c)
 static bool is_habit(const char *s, unsigned char c)
 {
 	return c == '[' || c == ']' || c == '`' || c == '\'' ||
-	       (c == '=' && s[1] != '=') || memcmp(s, "\xE2\x86\x92", 3) == 0;
+	       (c == '=' && s[1] != '=') || is_unicode_arrow(s);
 }
 
 /* Writes each field of *t in place: building a token on the stack and
