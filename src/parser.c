@@ -35,6 +35,7 @@ typedef struct parser {
 	pm_token tok, ahead;
 	bool has_ahead;
 	bool bol;            /* tok is the first token of its line */
+	pm_tok prev;         /* the kind of the token before tok */
 	uint32_t indent;     /* column of the first token of tok's line */
 } parser;
 
@@ -80,6 +81,7 @@ static const unsigned decls_allowed[S_ACTOR + 1] = {   /* zero: holds nothing */
 static void next(parser *p)
 {
 	p->bol = p->tok.kind == PM_T_NEWLINE;
+	p->prev = p->tok.kind;
 	if (p->has_ahead) {
 		p->tok = p->ahead;
 		p->has_ahead = false;
@@ -630,6 +632,7 @@ typedef struct block {
 } block;
 
 static bool parse_body(parser *p, scope *sc, block *open, const char *what);
+static bool next_line(const parser *p, const pm_token *t, uint32_t *line, uint32_t *col);
 
 static void skip_block(parser *p)
 {
@@ -739,6 +742,7 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 	pm_model *m = p->m;
 	scope_kind k = kind_scopes[kind_index];
 	pm_token kw = p->tok;
+	bool kw_first = p->bol;
 	next(p);
 	pm_token idt = p->tok;
 	bool placed = decls_allowed[parent->kind] & B(k);
@@ -757,9 +761,11 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 		next(p);
 	}
 	pm_str label = 0;
+	pm_token last = idt;
 	if (placed && (p->tok.kind == PM_T_IDENT || p->tok.kind == PM_T_WORD))
 		label = bare_label(p);
 	else if (p->tok.kind == PM_T_STRING) {
+		last = p->tok;
 		if (placed)
 			label = pm_lex_string(&p->lx, &p->tok);
 		next(p);
@@ -771,9 +777,23 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 		return;
 	}
 	pm_str id = pm_lex_intern(&p->lx, &idt);
+	uint32_t line, col;
+	bool open_missing = kw_first && p->tok.kind == PM_T_NEWLINE && k != S_PERSON &&
+	                    k != S_TOOL && k != S_ACTOR && next_line(p, &last, &line, &col) &&
+	                    col > kw.loc.col;
 	scope sc = { k, new_element(p, k, id, label ? label : id, kw.loc, parent),
 	             parent, 0, 0 };
-	if (p->tok.kind == PM_T_LBRACE) {
+	if (open_missing) {
+		/* "process social" and its block on the lines below, deeper */
+		pm_error(m, "syntax", last.loc, "'{' missing after %s '%s': its block seems to "
+		         "start on line %u", kind_words[kind_index], pm_str_get(m, id),
+		         (unsigned)line);
+		block b = { last, p->indent, 1 };
+		if (!parse_body(p, &sc, &b, kind_words[kind_index])) {
+			close_element(m, &sc);
+			return;
+		}
+	} else if (p->tok.kind == PM_T_LBRACE) {
 		block b = { p->tok, p->indent, 0 };
 		next(p);
 		if (!parse_body(p, &sc, &b, kind_words[kind_index])) {
@@ -908,6 +928,56 @@ static bool block_ended(parser *p, const scope *sc, block *b)
 	return false;
 }
 
+/* The line after token t's that holds more than blanks or a comment, when
+ * nothing follows t on its line: its number and the column of its first
+ * character (0 for a '}'), or false. */
+static bool next_line(const parser *p, const pm_token *t, uint32_t *line, uint32_t *col)
+{
+	const char *s = p->lx.src;
+	size_t i = t->start + t->len;
+	uint32_t n = t->loc.line;
+	while (s[i] && s[i] != '\n' && s[i] != '\r') {
+		if (s[i] == '#')
+			break;
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;   /* more on this line */
+		i++;
+	}
+	for (;;) {
+		while (s[i] && s[i] != '\n' && s[i] != '\r')
+			i++;
+		if (!s[i])
+			return false;
+		i += s[i] == '\r' && s[i + 1] == '\n' ? 2 : 1;
+		n++;
+		uint32_t c = 1;
+		while (s[i] == ' ' || s[i] == '\t') {
+			i++;
+			c++;
+		}
+		if (s[i] && s[i] != '\n' && s[i] != '\r' && s[i] != '#') {
+			*line = n;
+			*col = s[i] == '}' ? 0 : c;
+			return true;
+		}
+	}
+}
+
+/* "} }" where the block goes on, deeper indented, on the next line: the
+ * second '}' is one too many (reported; the block stays open). */
+static bool extra_close(parser *p, const scope *sc, const block *b, const char *what)
+{
+	uint32_t line, col;
+	if (p->prev != PM_T_RBRACE || p->bol || b->deeper <= 0 || !next_line(p, &p->tok, &line, &col) ||
+	    col <= b->indent)
+		return false;
+	pm_error(p->m, "syntax", p->tok.loc, "unexpected '}': the block of %s '%s' (line %u) "
+	         "goes on at line %u", what, scope_id(p, sc), (unsigned)b->open.loc.line,
+	         (unsigned)line);
+	next(p);
+	return true;
+}
+
 /* body -> { stmt (NEWLINE | ';') } '}'   (at the top level: up to EOF) */
 /* False when the block ended without its '}' (reported). */
 static bool parse_body(parser *p, scope *sc, block *open, const char *what)
@@ -929,6 +999,8 @@ static bool parse_body(parser *p, scope *sc, block *open, const char *what)
 				never_closed(p, sc, open, what, 0);
 			return !open;
 		case PM_T_RBRACE:
+			if (open && extra_close(p, sc, open, what))
+				break;
 			if (open) {
 				next(p);
 				return true;
