@@ -415,24 +415,6 @@ static void parse_string_attr(parser *p, scope *sc, enum key k)
 	next(p);
 }
 
-/* "'a', 'b' or 'c'": the words whose bit is set in `allowed` (arena). */
-static const char *word_list(pm_model *m, const char *const *words, size_t n,
-                             unsigned allowed)
-{
-	const char *out = "";
-	size_t left = 0;
-	for (size_t i = 0; i < n; i++)
-		left += (allowed >> i) & 1;
-	for (size_t i = 0; i < n; i++) {
-		if (!((allowed >> i) & 1))
-			continue;
-		left--;
-		out = pm_arena_printf(m, "%s%s'%s'", out, !*out ? "" : left ? ", " : " or ",
-		                      words[i]);
-	}
-	return out;
-}
-
 /* The attribute key the token names, or -1. */
 static int key_index(const parser *p, const pm_token *t)
 {
@@ -465,7 +447,7 @@ static void parse_attribute(parser *p, scope *sc)
 		                                           keys_allowed[sc->kind]) : NULL;
 		const char *hint = near ? pm_suggest_hint(m, near) :
 		                   pm_arena_printf(m, " (%s takes %s)", scope_names[sc->kind],
-		                                   word_list(m, key_names, K_COUNT,
+		                                   pm_suggest_choices(m, key_names, K_COUNT,
 		                                             keys_allowed[sc->kind]));
 		pm_error(m, "unknown-attribute", key.loc, "%s attribute '%s' for %s%s",
 		         k < 0 ? "unknown" : "no", kn, scope_names[sc->kind], hint);
@@ -860,9 +842,9 @@ static void parse_statement(parser *p, scope *sc)
 		const char *tail = hint ? pm_suggest_hint(p->m, hint) : decls ?
 		        pm_arena_printf(p->m, " (%s holds %s declarations, attributes and "
 		                        "arrows)", scope_names[sc->kind],
-		                        word_list(p->m, kind_words, NKINDS, decls)) :
+		                        pm_suggest_choices(p->m, kind_words, NKINDS, decls)) :
 		        pm_arena_printf(p->m, " (%s takes %s)", scope_names[sc->kind],
-		                        word_list(p->m, key_names, K_COUNT, keys_allowed[sc->kind]));
+		                        pm_suggest_choices(p->m, key_names, K_COUNT, keys_allowed[sc->kind]));
 		error_at(p, "unknown-keyword", &p->tok, "unknown keyword '%s'%s", word, tail);
 	}
 	skip_statement(p);

@@ -1245,11 +1245,15 @@ static void unknown_key(loader *L, frame *f, const ev *e, int k)
 		         scope_names[f->ekind]);
 	else if (e->len == 2 && memcmp(e->val, "<<", 2) == 0)
 		pm_error(m, "unknown-attribute", at, "YAML merge keys ('<<') are not supported");
-	else
+	else {
+		const char *near = pm_suggest_word(e->val, e->len, key_names, Y_COUNT,
+		                                   keys_allowed[f->ekind]);
 		pm_error(m, "unknown-attribute", at, "unknown attribute %s for %s%s", name,
-		         scope_names[f->ekind],
-		         pm_suggest_hint(m, pm_suggest_word(e->val, e->len, key_names, Y_COUNT,
+		         scope_names[f->ekind], near ? pm_suggest_hint(m, near) :
+		         pm_arena_printf(m, " (%s takes %s)", scope_names[f->ekind],
+		                         pm_suggest_choices(m, key_names, Y_COUNT,
 		                                            keys_allowed[f->ekind])));
+	}
 }
 
 static void elem_key(loader *L, frame *f, const ev *e)
