@@ -144,6 +144,13 @@ typedef enum pm_kind {
 /** Number of elements of a kind. */
 PM_EXPORT size_t pm_model_count(const pm_model *m, pm_kind kind);
 
+/** The chance of flow or hand-off `i` (kind PM_KIND_FLOW or
+ * PM_KIND_HANDOFF, 0 <= i < pm_model_count(m, kind)), after resolve: 0..1
+ * (0.4 for `a -> b 40%`) when the arrow is one of the alternatives out of
+ * its step, exactly one of which is taken; -1 for a plain arrow, always
+ * followed.  Also -1 for any other kind or an index out of range. */
+PM_EXPORT double pm_model_chance(const pm_model *m, pm_kind kind, size_t i);
+
 /** The model's `title`, or NULL when none was given. */
 PM_EXPORT const char *pm_model_title(const pm_model *m);
 

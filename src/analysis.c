@@ -14,8 +14,7 @@ void pm_analysis_init(pm_model *m)
 	/* sev[] has room for 64 rows; rules.c has far fewer */
 	for (size_t i = 0; i < pm_nrules && i < 64; i++)
 		m->an.sev[i] = pm_rules[i].severity;
-	m->an.th.bottleneck_share = 0.5;
-	m->an.th.bottleneck_min_steps = 3;
+	m->an.th.bottleneck_utilisation = 0.85;
 	m->an.th.join_fan_in = 3;
 	m->an.th.utilisation = 1.0;
 	m->an.inited = true;
@@ -234,16 +233,7 @@ const char *pm_duration_str(pm_model *m, int64_t secs)
 
 const char *pm_hours_str(pm_model *m, double secs)
 {
-	char buf[64];
-	int n = snprintf(buf, sizeof buf, "%.2f", secs / 3600.0);
-	while (n > 0 && buf[n - 1] == '0')
-		n--;
-	if (n > 0 && buf[n - 1] == '.')
-		n--;
-	buf[n] = '\0';
-	if (strcmp(buf, "-0") == 0)
-		return "0h";
-	return pm_arena_printf(m, "%sh", buf);
+	return pm_arena_printf(m, "%sh", pm_decimal_str(m, secs / 3600.0));
 }
 
 /* --- the driver ---------------------------------------------------------------- */

@@ -14,9 +14,14 @@
 typedef struct pm_actx {
 	pm_graph steps;         /* steps and their flows */
 	pm_graph procs;         /* processes and their hand-offs */
-	pm_ix *step_order;      /* steps, successors before predecessors within
-	                           every acyclic process (set by pm_pass_cycles) */
-	bool *proc_cyclic;      /* per process: its steps form a cycle (likewise) */
+	pm_ix *step_order;      /* steps component by component, successors'
+	                           components first (set by pm_pass_cycles) */
+	pm_ix *step_comp;       /* per step: its strongly connected component */
+	bool *comp_loop;        /* per component: a loop (two steps or more, or
+	                           an arrow back to itself) */
+	double *comp_rounds;    /* per component: expected rounds of a rework
+	                           loop, 1 for a loop without chances or a step */
+	bool *proc_trapped;     /* per process: it holds a trap (step-cycle) */
 	pm_ix *ig_head[5];      /* per element kind: first ignore of an element */
 	pm_ix *ig_next;         /* next ignore of the same element */
 	/* The input has syntax or reference errors: a statement that failed may
@@ -76,14 +81,18 @@ const char *pm_hours_str(pm_model *m, double secs);
 
 /* The passes, in the order pm_model_analyze() runs them.  pm_pass_cycles
  * comes first: it fills cx->step_order and cx->proc_cyclic. */
-void pm_pass_cycles(pm_model *m, pm_actx *cx);     /* step-cycle, handoff-cycle */
+void pm_pass_cycles(pm_model *m, pm_actx *cx);     /* step-cycle, rework-loop,
+                                                      handoff-cycle */
 void pm_pass_orphan(pm_model *m, pm_actx *cx);     /* orphan-process */
 void pm_pass_reach(pm_model *m, pm_actx *cx);      /* unreachable-process */
 void pm_pass_steps(pm_model *m, pm_actx *cx);      /* disconnected-step */
-void pm_pass_leadtime(pm_model *m, pm_actx *cx);   /* bottleneck-step, missing-duration */
-void pm_pass_load(pm_model *m, pm_actx *cx);       /* overloaded-person */
+void pm_pass_leadtime(pm_model *m, pm_actx *cx);   /* visits; long-wait, wide-join,
+                                                      missing-duration */
+void pm_pass_load(pm_model *m, pm_actx *cx);       /* overloaded-person,
+                                                      bottleneck-step, missing-rate */
 void pm_pass_owner(pm_model *m, pm_actx *cx);      /* missing-owner */
 void pm_pass_empty(pm_model *m, pm_actx *cx);      /* empty-system, empty-process */
-void pm_pass_unused(pm_model *m, pm_actx *cx);     /* unused-person, unused-tool */
+void pm_pass_unused(pm_model *m, pm_actx *cx);     /* unused-person, unused-actor,
+                                                      unused-tool */
 
 #endif

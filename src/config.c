@@ -5,8 +5,7 @@
  *       step-cycle: warning
  *       unused-tool: off
  *     thresholds:
- *       bottleneck-share: 0.6
- *       bottleneck-min-steps: 3
+ *       bottleneck-utilisation: 0.9
  *       join-fan-in: 4
  *       utilisation: 0.9
  *
@@ -343,10 +342,13 @@ static void cfg_rules(cfg *c, yaml_node_t *map)
 
 /* --- thresholds: ----------------------------------------------------------------------- */
 
-enum { TH_SHARE, TH_MIN_STEPS, TH_FAN_IN, TH_UTIL, TH_COUNT };
+enum { TH_BOTTLENECK, TH_FAN_IN, TH_UTIL, TH_SHARE, TH_MIN_STEPS, TH_COUNT };
 
+/* The last two were bottleneck-step's before it measured utilisation: a
+ * configuration that sets them still loads, with a warning. */
 static const char *const th_names[TH_COUNT] = {
-	"bottleneck-share", "bottleneck-min-steps", "join-fan-in", "utilisation",
+	"bottleneck-utilisation", "join-fan-in", "utilisation",
+	"bottleneck-share", "bottleneck-min-steps",
 };
 
 static void set_threshold(cfg *c, int which, yaml_node_t *val)
@@ -357,23 +359,28 @@ static void set_threshold(cfg *c, int which, yaml_node_t *val)
 	bool whole = num && !strchr((const char *)val->data.scalar.value, '.');
 	switch (which) {
 	case TH_SHARE:
-		if (num && v > 0 && v <= 1)
-			th->bottleneck_share = v;
-		else
-			cfg_error(c, val, "threshold 'bottleneck-share' must be a number "
-			          "above 0 and at most 1, not %s", shown(c, val));
-		break;
 	case TH_MIN_STEPS:
-	case TH_FAN_IN: {
-		double min = which == TH_FAN_IN ? 2 : 1;
-		if (whole && v >= min && v <= 1e9)
-			*(which == TH_FAN_IN ? &th->join_fan_in : &th->bottleneck_min_steps) =
-				(uint32_t)v;
-		else
-			cfg_error(c, val, "threshold '%s' must be a whole number of at least "
-			          "%d, not %s", th_names[which], (int)min, shown(c, val));
+		pm_diag_add(c->m, PM_SEV_WARNING, "config",
+		            cfg_loc(c, clamp(val->start_mark.line + 1),
+		                    clamp(val->start_mark.column + 1)),
+		            "threshold '%s' is no longer used: bottleneck-step now finds "
+		            "the step whose owner is busiest; set 'bottleneck-utilisation' "
+		            "(default 0.85) instead", th_names[which]);
 		break;
-	}
+	case TH_BOTTLENECK:
+		if (num && v > 0 && v <= 100)
+			th->bottleneck_utilisation = v;
+		else
+			cfg_error(c, val, "threshold 'bottleneck-utilisation' must be a number "
+			          "above 0 (0.85 is 85%% of capacity), not %s", shown(c, val));
+		break;
+	case TH_FAN_IN:
+		if (whole && v >= 2 && v <= 1e9)
+			th->join_fan_in = (uint32_t)v;
+		else
+			cfg_error(c, val, "threshold 'join-fan-in' must be a whole number of at "
+			          "least 2, not %s", shown(c, val));
+		break;
 	default:
 		if (num && v > 0 && v <= 100)
 			th->utilisation = v;

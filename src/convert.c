@@ -347,7 +347,9 @@ static int group_kind(const char *s)
 	for (int k = PM_AK_SYSTEM; k <= PM_AK_TOOL; k++)
 		if (strcmp(s, group_names[k]) == 0)
 			return k;
-	return -1;
+	/* actors are people: one counter, as m->people holds both in the
+	 * order they are written */
+	return strcmp(s, "actors") == 0 ? PM_AK_PERSON : -1;
 }
 
 static pm_str elem_id(const pm_model *m, pm_anchor_kind ak, pm_ix i)

@@ -122,6 +122,8 @@ static void write_process(pm_json *j, const pm_model *m, pm_ix i)
 	p->runs_per_week >= 0 ? pm_json_number(j, p->runs_per_week) : pm_json_null(j);
 	PM_JSON_LKEY(j, "lead_time_minutes");
 	write_minutes(j, pm != NULL, pm ? pm->lead_s : -1);
+	PM_JSON_LKEY(j, "worst_pass_minutes");
+	write_minutes(j, pm != NULL, pm ? pm->worst_s : -1);
 	PM_JSON_LKEY(j, "lead_time_status");
 	pm ? pm_json_string(j, lead_status(pm->lead_status)) : pm_json_null(j);
 	PM_JSON_LKEY(j, "work_time_minutes");

@@ -118,6 +118,10 @@ static void chains(pemit *p, uint32_t first, uint32_t n)
 				put(p, " ");
 				put_string(p, a->label);
 			}
+			if (a->chance_text) {
+				put(p, " ");
+				put_str(p, a->chance_text);
+			}
 		}
 		end_line(p, PM_AK_CHAIN, a0, PM_SLOT_STMT);
 		k += len;
@@ -129,7 +133,7 @@ static void decl(pemit *p, pm_anchor_kind ak, pm_ix i)
 	pm_elem e;
 	pm_elem_get(p->m, p->w, ak, i, &e);
 	before(p, ak, i, PM_SLOT_STMT, false);
-	put(p, kind_words[ak]);
+	put(p, ak == PM_AK_PERSON && p->m->people.v[i].actor ? "actor" : kind_words[ak]);
 	put(p, " ");
 	put_str(p, e.id);
 	if (e.label != e.id) {

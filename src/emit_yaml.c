@@ -1,7 +1,7 @@
 /* emit_yaml.c — a model as YAML, in the form the YAML loader reads, with
  * the comments of its source where YAML can hold them (docs/fmt.md).
  *
- * Layout: the keys of a model in a fixed order (title, people, tools,
+ * Layout: the keys of a model in a fixed order (title, people, actors, tools,
  * systems, processes, flow), of an element in its kind's attribute order
  * (name first, the groups it holds last).  A step, person or tool with no
  * comment inside is one flow mapping `id: { name: …, … }`; anything else is
@@ -19,7 +19,15 @@ typedef struct yemit {
 	bool printed;             /* the current mapping has printed a line */
 	bool want_blank;
 	uint32_t key_width;       /* one-line elements of a group: `id:` padded to it */
+	bool actors;              /* the group of people being written is `actors:` */
 } yemit;
+
+/* People and actors share m->people; `people:` and `actors:` each take
+ * theirs. */
+static bool in_group(const yemit *y, pm_anchor_kind ak, pm_ix i)
+{
+	return ak != PM_AK_PERSON || y->m->people.v[i].actor == y->actors;
+}
 
 /* --- scalars -------------------------------------------------------------------- */
 
@@ -336,6 +344,8 @@ static uint32_t group_key_width(yemit *y, pm_anchor_kind ak, pm_ix first, pm_ix 
 		return 0;
 	for (pm_ix k = 0; k < count; k++) {
 		pm_elem e;
+		if (!in_group(y, ak, first + k))
+			continue;
 		pm_elem_get(y->m, y->w, ak, first + k, &e);
 		if (!pm_trivia_inside(y->m, y->w, ak, first + k) && key_len(y, e.id) > w)
 			w = key_len(y, e.id);
@@ -348,17 +358,22 @@ static uint32_t group_key_width(yemit *y, pm_anchor_kind ak, pm_ix first, pm_ix 
 static void emit_group(yemit *y, const char *key, pm_anchor_kind ak,
                        pm_ix first, pm_ix count, unsigned indent)
 {
-	if (!count)
+	pm_ix lead = 0;
+	while (lead < count && !in_group(y, ak, first + lead))
+		lead++;
+	if (lead == count)
 		return;
-	before(y, ak, first, PM_SLOT_STMT, indent);
+	before(y, ak, first + lead, PM_SLOT_STMT, indent);
 	line(y, indent);
 	pm_buf_puts(y->m, y->out, key);
 	pm_buf_put(y->m, y->out, ":\n", 2);
 	y->printed = false;
 	uint32_t width = group_key_width(y, ak, first, count);
-	for (pm_ix k = 0; k < count; k++) {
+	for (pm_ix k = lead; k < count; k++) {
+		if (!in_group(y, ak, first + k))
+			continue;
 		y->key_width = width;
-		emit_elem(y, ak, first + k, indent + 2, k == 0);
+		emit_elem(y, ak, first + k, indent + 2, k == lead);
 	}
 	y->key_width = 0;
 	y->printed = true;
@@ -380,6 +395,10 @@ static void chain_text(yemit *y, uint32_t at, uint32_t len)
 		if (a->label) {
 			pm_buf_putc(m, b, ' ');
 			pm_buf_pmap_string(m, b, pm_str_get(m, a->label), pm_str_len(m, a->label));
+		}
+		if (a->chance_text) {
+			pm_buf_putc(m, b, ' ');
+			pm_buf_puts(m, b, pm_str_get(m, a->chance_text));
 		}
 	}
 }
@@ -534,7 +553,7 @@ static void emit_top_processes(yemit *y)
 
 void pm_emit_yaml(pm_model *m, pm_work *w)
 {
-	yemit y = { m, w, &w->out, false, false, 0 };
+	yemit y = { m, w, &w->out, false, false, 0, false };
 	pm_collect_trivia(m, w);
 	pm_group_arrows(m, w);
 	pm_group_ignores(m, w);
@@ -546,6 +565,9 @@ void pm_emit_yaml(pm_model *m, pm_work *w)
 		end_line(&y, PM_AK_TOP, 0, PM_SLOT_KEY + PM_KEY_TITLE, 0);
 	}
 	emit_group(&y, "people", PM_AK_PERSON, 0, m->people.n, 0);
+	y.actors = true;
+	emit_group(&y, "actors", PM_AK_PERSON, 0, m->people.n, 0);
+	y.actors = false;
 	emit_group(&y, "tools", PM_AK_TOOL, 0, m->tools.n, 0);
 	emit_group(&y, "systems", PM_AK_SYSTEM, 0, m->systems.n, 0);
 	emit_top_processes(&y);

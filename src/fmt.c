@@ -24,9 +24,18 @@
 #define MAX_DEPTH 4
 
 /* Body scopes; a declaration's scope is its kind word's index + 1. */
-enum { SC_TOP, SC_SYSTEM, SC_PROCESS, SC_STEP, SC_PERSON, SC_TOOL };
+enum { SC_TOP, SC_SYSTEM, SC_PROCESS, SC_STEP, SC_PERSON, SC_TOOL, SC_ACTOR };
 
-static const char *const kind_words[] = { "system", "process", "step", "person", "tool" };
+static const char *const kind_words[] = {
+	"system", "process", "step", "person", "tool", "actor",
+};
+
+/* Actors are people (m->people, in written order among them): the comment
+ * table and the attribute order treat them as persons. */
+static pm_anchor_kind scope_ak(unsigned scope)
+{
+	return scope == SC_ACTOR ? PM_AK_PERSON : (pm_anchor_kind)scope;
+}
 
 const char *const pm_key_names[PM_KEY_COUNT] = {
 	"title", "owner", "description", "runs", "trigger", "capacity", "uses",
@@ -248,7 +257,7 @@ static int word_index(const fmt *f, const pm_token *t, const char *const *words,
 
 static int kind_word(const fmt *f, const pm_token *t)
 {
-	return word_index(f, t, kind_words, 5);
+	return word_index(f, t, kind_words, (int)(sizeof kind_words / sizeof *kind_words));
 }
 
 static int key_of(const fmt *f, const pm_token *t)
@@ -345,7 +354,7 @@ static void scan_stmt(const fmt *f, cursor *c, struct fmt_stmt *s, uint8_t scope
 	s->rank = UINT8_MAX;
 	if (same_line && key >= 0 && (ahead.t.kind == PM_T_COLON ||
 	    (key == PM_KEY_TITLE && ahead.t.kind == PM_T_STRING))) {
-		int r = scope <= SC_TOOL ? pm_key_rank((pm_anchor_kind)scope, (pm_attr)key) : -1;
+		int r = scope <= SC_ACTOR ? pm_key_rank(scope_ak(scope), (pm_attr)key) : -1;
 		s->kind = ST_ATTR;
 		s->key = (uint8_t)key;
 		s->rank = (uint8_t)(r < 0 ? UINT8_MAX - 1 : r);
@@ -471,14 +480,16 @@ static void sort_body(fmt *f, const body *b)
 
 /* --- printing ------------------------------------------------------------------- */
 
-/* A line waiting in the queue, so that a run of one-line declarations can
- * be aligned: its parts are in w->text from `off`. */
+/* A line waiting in the queue, so that a run of one-line declarations, or
+ * of arrow chains, can be aligned: its parts are in w->text from `off`. */
 struct fmt_line {
 	size_t off;
-	uint32_t len[4];          /* kind and id, label, body, trailing comment */
+	uint32_t len[4];          /* kind and id, label, body, trailing comment;
+	                             a chain: its arrows, its last chance */
 	uint32_t width[2];        /* of the first two, in code points */
 	uint32_t indent;
 	bool text;                /* a comment line, printed as it is (len[0]) */
+	bool flow;                /* an arrow chain */
 };
 
 static uint32_t width_of(const char *s, size_t n)
@@ -677,6 +688,68 @@ static void put_tok(fmt *f, pm_buf *d, const pm_token *t)
 	pm_buf_put(f->m, d, f->src + t->start, t->len);
 }
 
+/* Before a line is queued: declarations and chains align apart, so a run
+ * of one kind ends where the other starts. */
+static void queue_begin(fmt *f, bool flow)
+{
+	before_line(f);
+	pm_work *w = f->w;
+	for (uint32_t i = w->queue.n; i-- > 0;) {
+		if (w->queue.v[i].text)
+			continue;
+		if (w->queue.v[i].flow != flow)
+			flush_queue(f);
+		return;
+	}
+}
+
+static struct fmt_line *queue_line(fmt *f, bool flow, size_t off)
+{
+	struct fmt_line *l = pm_vec_push(f->m, f->w->queue);
+	memset(l, 0, sizeof *l);
+	l->off = off;
+	l->flow = flow;
+	return l;
+}
+
+/* Queues a chain on one line, `a -> b "label" 40%  # comment`: the chance
+ * at its end lines up with the chances of the chains around it, unless the
+ * chain goes past LINE_WIDTH. */
+static void queue_flow(fmt *f, const struct fmt_stmt *s, unsigned indent)
+{
+	pm_work *w = f->w;
+	queue_begin(f, true);
+	cursor c;
+	pm_token last = { 0 };
+	for (cur_seek(f, &c, s->start); c.t.kind != PM_T_EOF && c.t.start < s->end; adv(&c))
+		last = c.t;
+	bool chance = last.kind == PM_T_WORD && f->src[last.start + last.len - 1] == '%' &&
+	              last.start > s->start;
+	size_t off = w->text.n;
+	put_tokens(f, &w->text, s->start, chance ? last.start : s->end, 0);
+	size_t l0 = w->text.n - off;
+	uint32_t w0 = width_of(w->text.v + off, l0);
+	if (chance && indent + w0 > LINE_WIDTH) {
+		/* a chain this long would push the column of a whole run of
+		 * chains out: its chance follows it after one space */
+		pm_buf_putc(f->m, &w->text, ' ');
+		put_tok(f, &w->text, &last);
+		l0 = w->text.n - off;
+		chance = false;
+	}
+	if (chance)
+		put_tok(f, &w->text, &last);
+	size_t l1 = w->text.n - off - l0;
+	if (s->trail != NONE)
+		put_comment(f, &w->text, s->trail);
+	struct fmt_line *l = queue_line(f, true, off);
+	l->len[0] = (uint32_t)l0;
+	l->len[1] = (uint32_t)l1;
+	l->len[3] = (uint32_t)(w->text.n - off - l0 - l1);
+	l->width[0] = w0;
+	l->indent = indent;
+}
+
 /* Queues `KIND ID ["Label"] [{ a; b }]  [# comment]`; with a body, only
  * when it fits in LINE_WIDTH (without the comment).  Returns false when it
  * does not fit, and queues nothing then. */
@@ -684,7 +757,7 @@ static bool queue_one_line(fmt *f, const struct fmt_stmt *s, const header *h,
                            const body *b, unsigned indent)
 {
 	pm_work *w = f->w;
-	before_line(f);
+	queue_begin(f, false);
 	size_t off = w->text.n;
 	put_tok(f, &w->text, &h->kind);
 	pm_buf_putc(f->m, &w->text, ' ');
@@ -713,9 +786,7 @@ static bool queue_one_line(fmt *f, const struct fmt_stmt *s, const header *h,
 	}
 	if (s->trail != NONE)
 		put_comment(f, &w->text, s->trail);
-	struct fmt_line *l = pm_vec_push(f->m, w->queue);
-	memset(l, 0, sizeof *l);
-	l->off = off;
+	struct fmt_line *l = queue_line(f, false, off);
 	l->len[0] = (uint32_t)l0;
 	l->len[1] = (uint32_t)l1;
 	l->len[2] = (uint32_t)l2;
@@ -790,6 +861,8 @@ static void print_body(fmt *f, const body *b, unsigned indent)
 		print_trivia(f, s->lead, s->nlead, indent);
 		if (s->kind == ST_DECL)
 			print_decl(f, b->first + i, indent);
+		else if (s->kind == ST_FLOW && !s->inner)
+			queue_flow(f, s, indent);
 		else
 			print_simple(f, s, indent);
 	}
@@ -839,7 +912,7 @@ void pm_fmt_text(pm_model *m, pm_work *w, const char *src, size_t len,
  * kind in the only file of a model is element n of that kind. */
 typedef struct collect {
 	fmt f;
-	pm_ix next[6];            /* per scope: the next element index */
+	pm_ix next[SC_TOOL + 1];  /* per element kind: the next element index */
 	pm_ix arrows, ignores;
 } collect;
 
@@ -884,8 +957,8 @@ static void collect_body(collect *k, const body *b, pm_anchor_kind ak, pm_ix ele
 
 static void collect_decl(collect *k, const struct fmt_stmt *s)
 {
-	pm_anchor_kind ak = (pm_anchor_kind)s->scope;
-	pm_ix elem = k->next[s->scope]++;
+	pm_anchor_kind ak = scope_ak(s->scope);
+	pm_ix elem = k->next[ak]++;
 	add_trivs(k, ak, elem, PM_SLOT_STMT, s->lead, s->nlead);
 	if (s->trail != NONE)
 		add_triv(k, ak, elem, PM_SLOT_STMT, true, s->trail);

@@ -436,6 +436,18 @@ static const char *join_ids(pm_model *m, const pm_str *parts, unsigned n)
 	return buf;
 }
 
+const char *pm_decimal_str(pm_model *m, double v)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof buf, "%.2f", v);
+	while (n > 0 && buf[n - 1] == '0')
+		n--;
+	if (n > 0 && buf[n - 1] == '.')
+		n--;
+	buf[n] = '\0';
+	return strcmp(buf, "-0") == 0 ? "0" : pm_arena_strdup(m, buf, (size_t)n);
+}
+
 const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i)
 {
 	pm_str parts[3];
@@ -535,6 +547,7 @@ void pm_model_free(pm_model *m)
 	pm_vec_free(m->an.procs);
 	pm_vec_free(m->an.people);
 	pm_vec_free(m->an.crit_steps);
+	pm_vec_free(m->an.visits);
 	pm_map_free(&m->names_top);
 	pm_map_free(&m->names_people);
 	pm_map_free(&m->names_tools);
@@ -762,6 +775,15 @@ size_t pm_model_count(const pm_model *m, pm_kind kind)
 	case PM_KIND_HANDOFF: return m->handoffs.n;
 	}
 	return 0;
+}
+
+double pm_model_chance(const pm_model *m, pm_kind kind, size_t i)
+{
+	if (m && kind == PM_KIND_FLOW && i < m->flows.n)
+		return m->flows.v[i].chance;
+	if (m && kind == PM_KIND_HANDOFF && i < m->handoffs.n)
+		return m->handoffs.v[i].chance;
+	return -1;
 }
 
 const char *pm_model_title(const pm_model *m)

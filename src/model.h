@@ -182,7 +182,8 @@ typedef struct pm_strtab {
 /* Why a process has no lead time (pm_proc_metrics.lead_status). */
 typedef enum pm_lead_status {
 	PM_LEAD_OK,                 /* lead_s, work_s and the critical path are set */
-	PM_LEAD_CYCLE,              /* its steps form a cycle (step-cycle) */
+	PM_LEAD_CYCLE,              /* its steps hold a trap: a loop no arrow
+	                               leaves (step-cycle) */
 	PM_LEAD_NO_DATA,            /* no step has takes or waits */
 	PM_LEAD_EMPTY               /* the process has no steps */
 } pm_lead_status;
@@ -190,13 +191,19 @@ typedef enum pm_lead_status {
 /* Per process, filled by the lead-time pass. */
 typedef struct pm_proc_metrics {
 	pm_lead_status lead_status;
-	int64_t lead_s;             /* critical path of takes + waits; -1 when it
+	int64_t lead_s;             /* expected lead time: takes + waits weighted
+	                               by visits, alternatives by their chance,
+	                               parallel branches the longest; -1 when it
 	                               cannot be computed (see lead_status) */
-	int64_t work_s;             /* Σ takes along the critical path (so
-	                               work/lead is the flow efficiency); -1 with lead_s */
-	pm_ix crit_first, crit_count;   /* critical path: into an.crit_steps */
-	pm_ix bottleneck;           /* the step holding the largest share, PM_NONE */
-	double bottleneck_share;    /* of lead_s, 0..1 */
+	int64_t work_s;             /* expected takes on that path (so work/lead
+	                               is the flow efficiency); -1 with lead_s */
+	int64_t outside_s;          /* of lead_s, the waits of actors' steps:
+	                               outside the business's hands; -1 with lead_s */
+	int64_t worst_s;            /* the single worst pass: loops once, every
+	                               branch possible, the longest; -1 with lead_s */
+	pm_ix crit_first, crit_count;   /* worst pass: into an.crit_steps */
+	pm_ix bottleneck;           /* the bottleneck-step, PM_NONE */
+	double bottleneck_share;    /* its share of its owner's load, 0..1 */
 } pm_proc_metrics;
 
 /* Per person, filled by the load pass. */
@@ -206,8 +213,7 @@ typedef struct pm_person_metrics {
 } pm_person_metrics;
 
 typedef struct pm_thresholds {
-	double bottleneck_share;    /* default 0.5 */
-	uint32_t bottleneck_min_steps;  /* default 3 */
+	double bottleneck_utilisation;  /* default 0.85: owner's load/capacity */
 	uint32_t join_fan_in;       /* default 3 */
 	double utilisation;         /* default 1.0: load above capacity */
 } pm_thresholds;
@@ -219,6 +225,7 @@ typedef struct pm_analysis {
 	PM_VEC(pm_proc_metrics) procs;
 	PM_VEC(pm_person_metrics) people;
 	PM_VEC(pm_ix) crit_steps;
+	PM_VEC(double) visits;      /* per step: expected visits per run */
 	/* analysis.c internals */
 	bool inited;                /* sev[] and th hold their defaults or config */
 	bool has_config_file;       /* a config file with errors was added to */
@@ -349,6 +356,9 @@ extern const pm_loc pm_noloc;
 /* --- names ---------------------------------------------------------------- */
 /* Writes the qualified id of an element ("sys.proc.step") to the arena. */
 const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i);
+/* "1.67", "2", "33.3", "0": a number with at most two decimals, trailing
+ * zeros dropped, for messages (arena). */
+const char *pm_decimal_str(pm_model *m, double v);
 
 /* --- loaders (parser.c, yaml_load.c) ------------------------------------- */
 /* Adds a file (takes ownership of data, which must be NUL-terminated). */

@@ -1,4 +1,11 @@
-/* pass_cycles.c — step-cycle and handoff-cycle.
+/* pass_cycles.c — step-cycle, rework-loop and handoff-cycle.
+ *
+ * A loop of steps that some arrow leaves (a flow to a step outside it, or a
+ * hand-off to another process) is a rework loop: work goes round it and
+ * comes out.  Its expected rounds are 1 / (1 - q), q the chance of going
+ * round once (the product of the chances along the loop shown); without
+ * chances procmap counts one pass and says so.  A loop that no arrow leaves
+ * is a trap (step-cycle): once in it the process never finishes.
  *
  * Tarjan's SCCs over the step graph (flows) and over the process graph
  * (hand-offs; a step-level hand-off is an edge between the two processes).
@@ -116,9 +123,9 @@ static void related_path(pm_model *m, pm_diag_rec *r, const pm_cycle *cy, pm_kin
 	r->d.nrelated = cy->npath;
 }
 
-/* --- step-cycle ------------------------------------------------------------- */
+/* --- step-cycle, rework-loop ------------------------------------------------- */
 
-static void report_step_cycle(pm_model *m, const pm_cycle *cy)
+static void report_trap(pm_model *m, const pm_cycle *cy)
 {
 	pm_ix proc = m->steps.v[cy->path[0]].process;
 	const pm_flow *closing = &m->flows.v[cy->back[0]];
@@ -130,6 +137,86 @@ static void report_step_cycle(pm_model *m, const pm_cycle *cy)
 	        pm_qualified_id(m, PM_KIND_PROCESS, proc), cy->nback > 1 ? "s" : "",
 	        arrow_list(m, cy, flow_text));
 	related_path(m, r, cy, PM_KIND_STEP);
+}
+
+/* The way out of component c: a flow to another component, else a hand-off
+ * from one of its steps; its text, or NULL when there is none (a trap).
+ * *from gets the step it leaves from. */
+static const char *loop_exit(pm_model *m, const pm_graph *g, const pm_ix *comp,
+                             const pm_ix *members, uint32_t n, pm_ix c, pm_ix *from)
+{
+	pm_ix best = PM_NONE;
+	for (uint32_t i = 0; i < n; i++) {
+		pm_ix v = members[i];
+		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++)
+			if (comp[g->to[g->out[k]]] != c && (best == PM_NONE || g->out[k] < best))
+				best = g->out[k];
+	}
+	if (best != PM_NONE) {
+		*from = m->flows.v[best].from;
+		return flow_text(m, best);
+	}
+	return NULL;
+}
+
+/* The first flow from a to b, PM_NONE when none. */
+static pm_ix flow_between(const pm_graph *g, pm_ix a, pm_ix b)
+{
+	for (pm_ix k = g->out_off[a]; k < g->out_off[a + 1]; k++)
+		if (g->to[g->out[k]] == b)
+			return g->out[k];
+	return PM_NONE;
+}
+
+/* q, the chance of going round the loop shown once: the product of the
+ * chances along it; -1 when no arrow of it has a chance. */
+static double round_chance(const pm_model *m, const pm_graph *g, const pm_cycle *cy)
+{
+	double q = 1;
+	bool any = false;
+	for (uint32_t i = 0; i < cy->npath; i++) {
+		pm_ix e = i + 1 < cy->npath ? flow_between(g, cy->path[i], cy->path[i + 1])
+		                            : cy->back[0];
+		double p = e == PM_NONE ? -1 : m->flows.v[e].chance;
+		if (p >= 0) {
+			q *= p;
+			any = true;
+		}
+	}
+	return any ? q : -1;
+}
+
+static void report_rework(pm_model *m, const pm_cycle *cy, const char *exit,
+                          pm_ix exit_from, double q, double rounds)
+{
+	pm_ix proc = m->steps.v[cy->path[0]].process;
+	const pm_flow *closing = &m->flows.v[cy->back[0]];
+	const char *how = q >= 0 && q < 1
+		? pm_arena_printf(m, "about %s rounds, each step of it counted that "
+		                  "often in lead time and load", pm_decimal_str(m, rounds))
+		: pm_arena_printf(m, "counted as one pass; give the arrows out of '%s' "
+		                  "chances, e.g. 30%% back into the loop, to count the rework",
+		                  step_name(m, exit_from));
+	pm_diag_rec *r = pm_finding_at(m, "rework-loop", PM_KIND_PROCESS, proc,
+	        arrow_loc(m, closing->arrow),
+	        "rework loop %s in process '%s', left by '%s': %s",
+	        loop_text(m, cy, step_name, "steps"),
+	        pm_qualified_id(m, PM_KIND_PROCESS, proc), exit, how);
+	related_path(m, r, cy, PM_KIND_STEP);
+}
+
+/* A hand-off out of one of the component's steps, as text. */
+static const char *handoff_exit(pm_model *m, const pm_ix *comp, pm_ix c, pm_ix *from)
+{
+	for (pm_ix e = 0; e < m->handoffs.n; e++) {
+		const pm_handoff *h = &m->handoffs.v[e];
+		if (h->from_step != PM_NONE && comp[h->from_step] == c) {
+			*from = h->from_step;
+			return pm_arena_printf(m, "%s -> %s", step_name(m, h->from_step),
+			                       handoff_end(m, h->to_proc, h->to_step));
+		}
+	}
+	return NULL;
 }
 
 /* Visits the cyclic components in the written order of their first node. */
@@ -154,27 +241,68 @@ static void each_cycle(pm_model *m, const pm_graph *g, const pm_ix *comp,
 	}
 }
 
-static void step_report(pm_model *m, pm_ix start, const pm_cycle *cy, void *arg)
+/* What one_loop() needs besides the loop. */
+typedef struct loops {
+	pm_actx *cx;
+	const pm_ix *cstart;    /* each component's steps in cx->step_order */
+	const bool *handoff_out;    /* per component: a hand-off leaves it */
+	bool trap_on, rework_on;
+} loops;
+
+/* A loop with a way out is rework, one without a trap. */
+static void one_loop(pm_model *m, pm_ix v, const pm_cycle *cy, void *arg)
 {
-	(void)start;
-	(void)arg;
-	report_step_cycle(m, cy);
+	const loops *L = arg;
+	pm_actx *cx = L->cx;
+	const pm_graph *g = &cx->steps;
+	const pm_ix *comp = cx->step_comp;
+	pm_ix c = comp[v], from = PM_NONE;
+	const char *exit = loop_exit(m, g, comp, cx->step_order + L->cstart[c],
+	                             L->cstart[c + 1] - L->cstart[c], c, &from);
+	if (!exit && L->handoff_out[c])
+		exit = handoff_exit(m, comp, c, &from);
+	if (!exit) {
+		cx->proc_trapped[m->steps.v[v].process] = true;
+		if (L->trap_on)
+			report_trap(m, cy);
+		return;
+	}
+	double q = round_chance(m, g, cy);
+	if (q >= 0 && q < 1)
+		cx->comp_rounds[c] = 1 / (1 - q);
+	if (L->rework_on)
+		report_rework(m, cy, exit, from, q, cx->comp_rounds[c]);
 }
 
 static void step_cycles(pm_model *m, pm_actx *cx)
 {
 	const pm_graph *g = &cx->steps;
-	pm_ix *comp = pm_scratch(m, ((size_t)g->n + 1) * sizeof *comp);
-	bool *cyclic = pm_scratch(m, (size_t)g->n + 1);
-	cx->step_order = pm_scratch(m, ((size_t)g->n + 1) * sizeof *cx->step_order);
-	cx->proc_cyclic = pm_scratch(m, (size_t)m->processes.n + 1);
-	memset(cx->proc_cyclic, 0, (size_t)m->processes.n + 1);
+	size_t n1 = (size_t)g->n + 1;
+	pm_ix *comp = pm_scratch(m, n1 * sizeof *comp);
+	bool *cyclic = pm_scratch(m, n1);
+	cx->step_order = pm_scratch(m, n1 * sizeof *cx->step_order);
+	cx->step_comp = comp;
+	cx->comp_loop = cyclic;
+	cx->comp_rounds = pm_scratch(m, n1 * sizeof *cx->comp_rounds);
+	cx->proc_trapped = pm_scratch(m, (size_t)m->processes.n + 1);
+	memset(cx->proc_trapped, 0, (size_t)m->processes.n + 1);
 	uint32_t ncomp = pm_graph_scc(m, g, comp, cx->step_order, cyclic);
-	for (pm_ix v = 0; v < g->n; v++)
-		if (cyclic[comp[v]])
-			cx->proc_cyclic[m->steps.v[v].process] = true;
-	if (pm_rule_on(m, "step-cycle"))
-		each_cycle(m, g, comp, cyclic, ncomp, step_report, NULL);
+	for (uint32_t c = 0; c < ncomp; c++)
+		cx->comp_rounds[c] = 1;
+	/* components with a hand-off out of them, without a quadratic search */
+	bool *handoff_out = pm_scratch(m, (size_t)ncomp + 1);
+	memset(handoff_out, 0, (size_t)ncomp + 1);
+	for (pm_ix e = 0; e < m->handoffs.n; e++)
+		if (m->handoffs.v[e].from_step != PM_NONE)
+			handoff_out[comp[m->handoffs.v[e].from_step]] = true;
+	/* where each component's steps start in order[] (they are together) */
+	pm_ix *cstart = pm_scratch(m, ((size_t)ncomp + 1) * sizeof *cstart);
+	for (uint32_t i = g->n; i-- > 0;)
+		cstart[comp[cx->step_order[i]]] = i;
+	cstart[ncomp] = g->n;
+	loops L = { cx, cstart, handoff_out, pm_rule_on(m, "step-cycle"),
+	            pm_rule_on(m, "rework-loop") };
+	each_cycle(m, g, comp, cyclic, ncomp, one_loop, &L);
 }
 
 /* --- handoff-cycle ------------------------------------------------------------ */

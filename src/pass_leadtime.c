@@ -1,27 +1,53 @@
-/* pass_leadtime.c — lead time, critical path and work time per process;
- * bottleneck-step and missing-duration.
+/* pass_leadtime.c — expected visits, lead time, worst pass and work per
+ * process; long-wait, wide-join and missing-duration.
  *
- * A step weighs takes + waits (absent = 0).  The lead time is the heaviest
- * path through the process's step graph (its critical path), found by one
- * dynamic-programming sweep over pm_pass_cycles' order, in which every
- * step comes after its successors: down[v] = weight(v) + max down[succ].
- * Ties go to the first written step and the first written arrow.  A process
- * whose steps loop gets no lead time (PM_LEAD_CYCLE): there is no honest
- * number to give. */
-#include <assert.h>
+ * The steps of a process, with each loop taken as one node (the strongly
+ * connected components of pm_pass_cycles), form a DAG; two sweeps over it
+ * give the figures (docs/rules.md works an example through):
+ *
+ * - Visits, in topological order.  An entry (nothing leads into it) is
+ *   visited once a run.  Any other node gets the sum over the arrows into
+ *   it of visits(from) × chance (1 for a plain arrow), but never more than
+ *   its immediate dominator, so parallel branches that join again count the
+ *   join once, and alternatives that merge add back up to their split.  A
+ *   rework loop's steps are visited that many times × its rounds.
+ * - Expected lead time E, from the end: E(v) = weight(v) × rounds +
+ *   max E(next) over plain arrows, or Σ chance × E(next) over alternatives
+ *   (an alternative that hands off to another process adds nothing).  Out
+ *   of a loop the exits' chances are taken relative to each other.  The
+ *   worst pass is the longest path with every loop passed once.
+ *
+ * A step weighs takes + waits (absent = 0).  Ties go to the first written
+ * step and arrow.  A process holding a trap gets no lead time
+ * (PM_LEAD_CYCLE). */
 #include <string.h>
 
 #include "analysis.h"
 
 typedef struct sweep {
-	int64_t *down;          /* heaviest path from the step to the end */
-	pm_ix *next;            /* its next step on that path, PM_NONE at the end */
-	pm_ix *mark;            /* pred dedup for joins */
+	/* per component (a step, or the steps of one loop) */
+	double *vis;            /* visits of each of its steps per run */
+	double *exp, *work;     /* expected lead time and work from it to the end */
+	double *outside;        /* expected waits of actors' steps, likewise */
+	int64_t *worst;         /* worst pass from it to the end */
+	pm_ix *next;            /* the next component on the worst pass */
+	pm_ix *idom;            /* immediate dominator, ROOT for an entry */
+	pm_ix *pos;             /* place in topological order */
+	pm_ix *cstart;          /* its steps: order[cstart[c] .. cstart[c + 1]) */
+	pm_ix *mark;            /* pred dedup for joins (per step) */
+	uint8_t *entry;         /* nothing outside it leads into it */
 } sweep;
+
+#define ROOT ((pm_ix)0xfffffffeu)
 
 static int64_t weight(const pm_step *s)
 {
 	return (s->takes_s > 0 ? s->takes_s : 0) + (s->waits_s > 0 ? s->waits_s : 0);
+}
+
+static int64_t takes(const pm_step *s)
+{
+	return s->takes_s > 0 ? s->takes_s : 0;
 }
 
 static bool has_duration(const pm_step *s)
@@ -29,24 +55,130 @@ static bool has_duration(const pm_step *s)
 	return s->takes_s >= 0 || s->waits_s >= 0;
 }
 
-static void longest_paths(pm_model *m, const pm_actx *cx, sweep *sw)
+/* An actor's step: its wait is outside the business's hands. */
+static bool outside(const pm_model *m, pm_ix s)
+{
+	pm_ix o = m->steps.v[s].eff_owner;
+	return o != PM_NONE && m->people.v[o].actor;
+}
+
+static int64_t outside_wait(const pm_model *m, pm_ix s)
+{
+	const pm_step *st = &m->steps.v[s];
+	return outside(m, s) && st->waits_s > 0 ? st->waits_s : 0;
+}
+
+static double chance_of(const pm_model *m, pm_ix flow)
+{
+	double p = m->flows.v[flow].chance;
+	return p >= 0 ? p : 1;
+}
+
+/* The nearest common dominator of components a and b. */
+static pm_ix intersect(const sweep *sw, pm_ix a, pm_ix b)
+{
+	while (a != b) {
+		if (a == ROOT || b == ROOT)
+			return ROOT;
+		if (sw->pos[a] > sw->pos[b])
+			a = sw->idom[a];
+		else
+			b = sw->idom[b];
+	}
+	return a;
+}
+
+/* Components in topological order (pm_graph_scc numbers them in reverse). */
+static void visits(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
 {
 	const pm_graph *g = &cx->steps;
-	for (uint32_t i = 0; i < g->n; i++) {
-		pm_ix v = cx->step_order[i];
-		if (cx->proc_cyclic[m->steps.v[v].process])
-			continue;
-		int64_t best = 0;
-		pm_ix nx = PM_NONE;
-		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++) {
-			pm_ix t = g->to[g->out[k]];
-			if (nx == PM_NONE || sw->down[t] > best) {
-				best = sw->down[t];
-				nx = t;
+	const pm_ix *order = cx->step_order, *comp = cx->step_comp;
+	uint32_t k = 0;
+	for (uint32_t c = ncomp; c-- > 0;) {
+		sw->pos[c] = k++;
+		double in = 0;
+		pm_ix dom = PM_NONE;
+		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
+			pm_ix v = order[i];
+			for (pm_ix j = g->in_off[v]; j < g->in_off[v + 1]; j++) {
+				pm_ix e = g->in[j], u = comp[g->from[e]];
+				if (u == c)
+					continue;
+				in += sw->vis[u] * chance_of(m, e);
+				dom = dom == PM_NONE ? u : intersect(sw, dom, u);
 			}
 		}
-		sw->down[v] = weight(&m->steps.v[v]) + best;
-		sw->next[v] = nx;
+		double r = cx->comp_rounds[c];
+		sw->entry[c] = dom == PM_NONE;
+		if (dom == PM_NONE) {
+			sw->idom[c] = ROOT;
+			sw->vis[c] = r;
+			continue;
+		}
+		sw->idom[c] = dom;
+		/* a dominating loop is left once per time it is entered */
+		double cap = dom == ROOT ? 1 : sw->vis[dom] / cx->comp_rounds[dom];
+		sw->vis[c] = (in < cap ? in : cap) * r;
+	}
+}
+
+/* From the end: expected lead time and work, worst pass. */
+static void remaining(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
+{
+	const pm_graph *g = &cx->steps;
+	const pm_ix *order = cx->step_order, *comp = cx->step_comp;
+	for (uint32_t c = 0; c < ncomp; c++) {
+		int64_t w = 0, wt = 0, wo = 0, dmax = 0;
+		double pmax = -1, pmax_w = 0, pmax_o = 0, psum = 0, esum = 0, wsum = 0, osum = 0;
+		bool chance = false;
+		pm_ix dnext = PM_NONE;
+		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
+			pm_ix v = order[i];
+			w += weight(&m->steps.v[v]);
+			wt += takes(&m->steps.v[v]);
+			wo += outside_wait(m, v);
+			for (pm_ix j = g->out_off[v]; j < g->out_off[v + 1]; j++) {
+				pm_ix e = g->out[j], t = comp[g->to[e]];
+				if (t == c)
+					continue;
+				if (dnext == PM_NONE || sw->worst[t] > dmax) {
+					dmax = sw->worst[t];
+					dnext = t;
+				}
+				double p = m->flows.v[e].chance;
+				if (p >= 0) {
+					chance = true;
+					psum += p;
+					esum += p * sw->exp[t];
+					wsum += p * sw->work[t];
+					osum += p * sw->outside[t];
+				} else if (sw->exp[t] > pmax) {
+					pmax = sw->exp[t];
+					pmax_w = sw->work[t];
+					pmax_o = sw->outside[t];
+				}
+			}
+		}
+		double r = cx->comp_rounds[c], tail = 0, tail_w = 0, tail_o = 0;
+		if (chance && !cx->comp_loop[c]) {
+			tail = esum;            /* the rest of the chance hands off */
+			tail_w = wsum;
+			tail_o = osum;
+		} else if (chance && psum > 0) {
+			tail = esum / psum;     /* the loop is left by one of its exits */
+			tail_w = wsum / psum;
+			tail_o = osum / psum;
+		}
+		if (pmax > tail) {          /* plain arrows: the longest branch */
+			tail = pmax;
+			tail_w = pmax_w;
+			tail_o = pmax_o;
+		}
+		sw->exp[c] = (double)w * r + tail;
+		sw->work[c] = (double)wt * r + tail_w;
+		sw->outside[c] = (double)wo * r + tail_o;
+		sw->worst[c] = w + dmax;
+		sw->next[c] = dnext;
 	}
 }
 
@@ -55,7 +187,7 @@ static pm_lead_status lead_status(pm_model *m, const pm_actx *cx, pm_ix proc)
 	const pm_process *p = &m->processes.v[proc];
 	if (p->step_count == 0)
 		return PM_LEAD_EMPTY;
-	if (cx->proc_cyclic[proc])
+	if (cx->proc_trapped[proc])
 		return PM_LEAD_CYCLE;
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
 		if (has_duration(&m->steps.v[s]))
@@ -63,15 +195,10 @@ static pm_lead_status lead_status(pm_model *m, const pm_actx *cx, pm_ix proc)
 	return PM_LEAD_NO_DATA;
 }
 
-/* The critical path starts at the heaviest step without predecessors. */
-static pm_ix path_start(const pm_actx *cx, const sweep *sw, const pm_process *p)
+/* Expected times to the whole minute: "23h4m", not "23h4m24s". */
+static int64_t rounded(double x)
 {
-	pm_ix best = PM_NONE;
-	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
-		if (pm_graph_indeg(&cx->steps, s) == 0 &&
-		    (best == PM_NONE || sw->down[s] > sw->down[best]))
-			best = s;
-	return best;
+	return (int64_t)(x / 60 + 0.5) * 60;
 }
 
 static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
@@ -79,121 +206,35 @@ static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
 {
 	memset(pm, 0, sizeof *pm);
 	pm->lead_status = lead_status(m, cx, proc);
-	pm->lead_s = pm->work_s = -1;
+	pm->lead_s = pm->work_s = pm->worst_s = pm->outside_s = -1;
 	pm->bottleneck = PM_NONE;
 	pm->crit_first = m->an.crit_steps.n;
 	if (pm->lead_status != PM_LEAD_OK)
 		return;
-	pm_ix s = path_start(cx, sw, &m->processes.v[proc]);
-	pm->lead_s = sw->down[s];
-	pm->work_s = 0;
-	int64_t heaviest = 0;
-	for (; s != PM_NONE; s = sw->next[s]) {
-		const pm_step *st = &m->steps.v[s];
-		*pm_vec_push(m, m->an.crit_steps) = s;
-		pm->crit_count++;
-		pm->work_s += st->takes_s > 0 ? st->takes_s : 0;
-		if (weight(st) > heaviest) {
-			heaviest = weight(st);
-			pm->bottleneck = s;
-		}
+	/* entries start together: the longest sets the lead time */
+	const pm_process *p = &m->processes.v[proc];
+	pm_ix best_e = PM_NONE, best_w = PM_NONE;
+	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
+		pm_ix c = cx->step_comp[s];
+		if (!sw->entry[c])
+			continue;
+		if (best_e == PM_NONE || sw->exp[c] > sw->exp[best_e])
+			best_e = c;
+		if (best_w == PM_NONE || sw->worst[c] > sw->worst[best_w])
+			best_w = c;
 	}
-	if (pm->lead_s > 0 && pm->bottleneck != PM_NONE)
-		pm->bottleneck_share = (double)heaviest / (double)pm->lead_s;
+	pm->lead_s = rounded(sw->exp[best_e]);
+	pm->work_s = rounded(sw->work[best_e]);
+	pm->outside_s = rounded(sw->outside[best_e]);
+	pm->worst_s = sw->worst[best_w];
+	for (pm_ix c = best_w; c != PM_NONE; c = sw->next[c])
+		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
+			*pm_vec_push(m, m->an.crit_steps) = cx->step_order[i];
+			pm->crit_count++;
+		}
 }
 
 /* --- findings ------------------------------------------------------------------ */
-
-/* A message from its pieces, in the arena.  A big model has a hundred
- * thousand bottleneck steps, and printf was most of the time they took. */
-typedef struct piece {
-	const char *s;
-	size_t n;
-} piece;
-
-#define MAX_PIECES 16   /* share_message() uses 15 at most */
-
-typedef struct message {
-	piece p[MAX_PIECES];
-	size_t n, len;
-} message;
-
-static void add_n(message *msg, const char *s, size_t n)
-{
-	assert(msg->n < MAX_PIECES);
-	msg->p[msg->n].s = s;
-	msg->p[msg->n].n = n;
-	msg->n++;
-	msg->len += n;
-}
-
-static void add(message *msg, const char *s)
-{
-	add_n(msg, s, strlen(s));
-}
-
-static const char *message_text(pm_model *m, const message *msg)
-{
-	char *buf = pm_arena_alloc(m, msg->len + 1), *o = buf;
-	for (size_t i = 0; i < msg->n; i++) {
-		memcpy(o, msg->p[i].s, msg->p[i].n);
-		o += msg->p[i].n;
-	}
-	*o = '\0';
-	return buf;
-}
-
-/* "step 'ID' holds N% of the lead time of process 'P' (takes T and waits W
- * of L)", the detail naming only the parts the step has. */
-static const char *share_message(pm_model *m, const char *sid, pm_ix proc,
-                                 const pm_step *s, int pct, int64_t lead)
-{
-	char num[24], of[PM_DURATION_BUF], takes[PM_DURATION_BUF],
-	     waits[PM_DURATION_BUF];
-	message msg = { .n = 0, .len = 0 };
-	add(&msg, "step '");
-	add(&msg, sid);
-	add(&msg, "' holds ");
-	add_n(&msg, num, (size_t)(pm_put_decimal(num, pct > 0 ? (uint64_t)pct : 0) - num));
-	add(&msg, "% of the lead time of process '");
-	add(&msg, pm_qualified_id(m, PM_KIND_PROCESS, proc));
-	add(&msg, "' (");
-	bool both = s->takes_s > 0 && s->waits_s > 0;
-	if (both || s->waits_s <= 0) {
-		add(&msg, "takes ");
-		add_n(&msg, takes, pm_duration_fmt(takes, s->takes_s));
-	}
-	if (both)
-		add(&msg, " and ");
-	if (s->waits_s > 0) {
-		add(&msg, "waits ");
-		add_n(&msg, waits, pm_duration_fmt(waits, s->waits_s));
-	}
-	add(&msg, " of ");
-	add_n(&msg, of, pm_duration_fmt(of, lead));
-	add(&msg, ")");
-	return message_text(m, &msg);
-}
-
-static void share_findings(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
-{
-	const pm_process *p = &m->processes.v[proc];
-	if (pm->lead_status != PM_LEAD_OK || pm->lead_s <= 0 ||
-	    p->step_count < m->an.th.bottleneck_min_steps)
-		return;
-	for (pm_ix i = pm->crit_first; i < pm->crit_first + pm->crit_count; i++) {
-		pm_ix s = m->an.crit_steps.v[i];
-		const pm_step *st = &m->steps.v[s];
-		double share = (double)weight(st) / (double)pm->lead_s;
-		if (weight(st) == 0 || share < m->an.th.bottleneck_share)
-			continue;
-		/* the subject is the step's id, which the message quotes */
-		const char *sid = pm_qualified_id(m, PM_KIND_STEP, s);
-		pm_finding_msg(m, "bottleneck-step", PM_KIND_STEP, s, sid,
-		               share_message(m, sid, proc, st, (int)(share * 100.0),
-		                             pm->lead_s));
-	}
-}
 
 /* Distinct predecessors of s, written into preds; returns how many. */
 static uint32_t predecessors(const pm_actx *cx, sweep *sw, pm_ix s, pm_ix *preds)
@@ -224,7 +265,7 @@ static void join_finding(pm_model *m, const pm_actx *cx, sweep *sw, pm_ix s,
 		names = pm_arena_printf(m, "%s, %s", names, pm_str_get(m, m->steps.v[preds[i]].id));
 	if (n > 5)
 		names = pm_arena_printf(m, "%s and %u more", names, n - 5);
-	pm_diag_rec *r = pm_finding(m, "bottleneck-step", PM_KIND_STEP, s,
+	pm_diag_rec *r = pm_finding(m, "wide-join", PM_KIND_STEP, s,
 	        "step '%s' is a join of %u steps (%s): it waits on all of them, "
 	        "so the slowest sets the pace of process '%s'",
 	        pm_qualified_id(m, PM_KIND_STEP, s), n, names,
@@ -238,10 +279,46 @@ static void join_finding(pm_model *m, const pm_actx *cx, sweep *sw, pm_ix s,
 	r->d.nrelated = n;
 }
 
+static int percent(double part, double whole)
+{
+	return whole > 0 ? (int)(part / whole * 100.0 + 0.5) : 0;
+}
+
+/* A process that waits at least as long as it works, in its own steps: the
+ * lean figure.  An actor's wait (the client deciding, a carrier) is outside
+ * the business's hands and does not count towards it. */
+static void long_wait(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
+{
+	const pm_process *p = &m->processes.v[proc];
+	if (pm->lead_status != PM_LEAD_OK || pm->lead_s <= 0)
+		return;
+	int64_t waits = pm->lead_s - pm->work_s - pm->outside_s;
+	if (waits <= 0 || waits * 2 < pm->lead_s)
+		return;
+	pm_ix longest = PM_NONE;
+	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
+		if (m->steps.v[s].waits_s > 0 && !outside(m, s) &&
+		    !pm_is_duplicate(m, PM_KIND_STEP, s) &&
+		    (longest == PM_NONE || m->steps.v[s].waits_s > m->steps.v[longest].waits_s))
+			longest = s;
+	if (longest == PM_NONE)
+		return;
+	pm_finding(m, "long-wait", PM_KIND_STEP, longest,
+	           "process '%s' spends %d%% of its expected lead time %s waiting in "
+	           "its own steps (flow efficiency %d%%: %s of work); its longest wait "
+	           "is step '%s' (waits %s)",
+	           pm_qualified_id(m, PM_KIND_PROCESS, proc),
+	           percent((double)waits, (double)pm->lead_s), pm_duration_str(m, pm->lead_s),
+	           percent((double)pm->work_s, (double)pm->lead_s),
+	           pm_duration_str(m, pm->work_s),
+	           pm_qualified_id(m, PM_KIND_STEP, longest),
+	           pm_duration_str(m, m->steps.v[longest].waits_s));
+}
+
 static void missing_durations(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
 {
 	const pm_process *p = &m->processes.v[proc];
-	/* without a lead time there is nothing to understate; a loop is
+	/* without a lead time there is nothing to understate; a trap is
 	 * reported (step-cycle) and comes first */
 	if (pm->lead_status != PM_LEAD_OK)
 		return;
@@ -263,28 +340,51 @@ static void alloc_metrics(pm_model *m)
 	m->an.crit_steps.v = pm_xmalloc(m, ns * sizeof *m->an.crit_steps.v);
 	m->an.crit_steps.cap = (uint32_t)ns;
 	m->an.crit_steps.n = 0;
+	m->an.visits.v = pm_xmalloc(m, ns * sizeof *m->an.visits.v);
+	m->an.visits.cap = (uint32_t)ns;
+	m->an.visits.n = m->steps.n;
 }
 
 void pm_pass_leadtime(pm_model *m, pm_actx *cx)
 {
 	size_t ns = (size_t)m->steps.n + 1;
+	const pm_graph *g = &cx->steps;
+	uint32_t ncomp = g->n ? cx->step_comp[cx->step_order[0]] + 1 : 0;
+	for (uint32_t i = 0; i < g->n; i++)
+		if (cx->step_comp[i] + 1 > ncomp)
+			ncomp = cx->step_comp[i] + 1;
 	sweep sw;
-	sw.down = pm_scratch(m, ns * sizeof *sw.down);
+	sw.vis = pm_scratch(m, ns * sizeof *sw.vis);
+	sw.exp = pm_scratch(m, ns * sizeof *sw.exp);
+	sw.work = pm_scratch(m, ns * sizeof *sw.work);
+	sw.outside = pm_scratch(m, ns * sizeof *sw.outside);
+	sw.worst = pm_scratch(m, ns * sizeof *sw.worst);
 	sw.next = pm_scratch(m, ns * sizeof *sw.next);
+	sw.idom = pm_scratch(m, ns * sizeof *sw.idom);
+	sw.pos = pm_scratch(m, ns * sizeof *sw.pos);
+	sw.cstart = pm_scratch(m, (ns + 1) * sizeof *sw.cstart);
 	sw.mark = pm_scratch(m, ns * sizeof *sw.mark);
+	sw.entry = pm_scratch(m, ns);
 	pm_ix *preds = pm_scratch(m, ns * sizeof *preds);
 	memset(sw.mark, 0xff, ns * sizeof *sw.mark);
+	for (uint32_t i = g->n; i-- > 0;)
+		sw.cstart[cx->step_comp[cx->step_order[i]]] = i;
+	sw.cstart[ncomp] = g->n;
 	alloc_metrics(m);
-	longest_paths(m, cx, &sw);
-	bool bottleneck = pm_rule_on(m, "bottleneck-step");
+	visits(m, cx, &sw, ncomp);
+	remaining(m, cx, &sw, ncomp);
+	for (pm_ix s = 0; s < m->steps.n; s++)
+		m->an.visits.v[s] = cx->proc_trapped[m->steps.v[s].process] ? 1
+		                    : sw.vis[cx->step_comp[s]];
+	bool wait_on = pm_rule_on(m, "long-wait");
 	for (pm_ix p = 0; p < m->processes.n; p++) {
 		pm_proc_metrics *pm = &m->an.procs.v[p];
 		measure(m, cx, &sw, p, pm);
-		if (bottleneck)
-			share_findings(m, p, pm);
+		if (wait_on)
+			long_wait(m, p, pm);
 		if (!cx->input_errors)
 			missing_durations(m, p, pm);
 	}
-	for (pm_ix s = 0; bottleneck && s < m->steps.n; s++)
+	for (pm_ix s = 0; pm_rule_on(m, "wide-join") && s < m->steps.n; s++)
 		join_finding(m, cx, &sw, s, preds);
 }

@@ -1,4 +1,4 @@
-/* pass_unused.c — unused-person and unused-tool: declared, never
+/* pass_unused.c — unused-person, unused-actor and unused-tool: declared, never
  * referenced.  People are referenced as owners (of a system, process or
  * step), tools by `uses`.  Quiet when the input has errors: a misspelt
  * name was probably meant for the element that now looks unused. */
@@ -21,11 +21,16 @@ static void unused_people(pm_model *m, uint8_t *used)
 		mark(used, m->processes.v[i].owner.target);
 	for (pm_ix i = 0; i < m->steps.n; i++)
 		mark(used, m->steps.v[i].owner.target);
-	for (pm_ix i = 0; i < m->people.n; i++)
-		if (!used[i])
-			pm_finding(m, "unused-person", PM_KIND_PERSON, i,
-			           "person '%s' is never referenced: they own no system, "
-			           "process or step", pm_str_get(m, m->people.v[i].id));
+	bool person = pm_rule_on(m, "unused-person"), actor = pm_rule_on(m, "unused-actor");
+	for (pm_ix i = 0; i < m->people.n; i++) {
+		const pm_person *pe = &m->people.v[i];
+		if (used[i] || pm_is_duplicate(m, PM_KIND_PERSON, i) ||
+		    !(pe->actor ? actor : person))
+			continue;
+		pm_finding(m, pe->actor ? "unused-actor" : "unused-person", PM_KIND_PERSON, i,
+		           "%s '%s' is never referenced: they own no system, process or step",
+		           pe->actor ? "actor" : "person", pm_str_get(m, pe->id));
+	}
 }
 
 static void unused_tools(pm_model *m, uint8_t *used)
@@ -46,7 +51,7 @@ void pm_pass_unused(pm_model *m, pm_actx *cx)
 	uint8_t *used = pm_scratch(m, n);
 	if (cx->input_errors)
 		return;
-	if (pm_rule_on(m, "unused-person"))
+	if (pm_rule_on(m, "unused-person") || pm_rule_on(m, "unused-actor"))
 		unused_people(m, used);
 	if (pm_rule_on(m, "unused-tool"))
 		unused_tools(m, used);

@@ -617,18 +617,6 @@ static void alt_add(const pm_model *m, alt_group *g, pm_ix ai)
 	}
 }
 
-/* "90", "33.3", "99.85": a sum of chances as a percentage. */
-static const char *percent(pm_model *m, double frac)
-{
-	char *s = pm_arena_printf(m, "%.2f", frac * 100);
-	size_t n = strlen(s);
-	while (s[n - 1] == '0')
-		s[--n] = '\0';
-	if (s[n - 1] == '.')
-		s[--n] = '\0';
-	return s;
-}
-
 static void alt_check(pm_model *m, const alt_group *g, const char *what, pm_str id)
 {
 	if (g->unchecked || g->first_chance == PM_NONE)
@@ -647,7 +635,7 @@ static void alt_check(pm_model *m, const alt_group *g, const char *what, pm_str 
 		return;
 	pm_error(m, "bad-chance", m->arrows.v[g->first_chance].chance_loc,
 	         "the chances of the arrows out of %s '%s' add up to %s%%, not 100%%",
-	         what, name, percent(m, g->sum));
+	         what, name, pm_decimal_str(m, g->sum * 100));
 }
 
 /* The arrows with a chance out of one step (step → step and step → process

@@ -349,11 +349,12 @@ static void flow_lex(flow_lexer *fl, ftok *t)
 		} else if (pm_yaml_id_start(c)) {
 			t->kind = FT_NAME;
 			lex_name(fl);
-		} else if (pm_yaml_digit(c) || (c == '.' && fl->pos + 1 < fl->n &&
+		} else if (pm_yaml_digit(c) || c == '%' || (c == '.' && fl->pos + 1 < fl->n &&
 		                           pm_yaml_digit((unsigned char)s[fl->pos + 1]))) {
-			t->kind = FT_WORD;
+			t->kind = FT_WORD;   /* a '%' of its own too, as in lexer.c */
 			while (fl->pos < fl->n && (pm_yaml_id_char((unsigned char)s[fl->pos]) ||
-			                           s[fl->pos] == '.' || s[fl->pos] == '/'))
+			                           s[fl->pos] == '.' || s[fl->pos] == '/' ||
+			                           s[fl->pos] == '%'))
 				fl->pos++;
 		} else if (c == '"') {
 			t->kind = FT_STRING;
@@ -402,7 +403,42 @@ static void flow_expected(flow_lexer *fl, const ftok *t, const char *what)
 	         ftok_desc(fl, t), what);
 }
 
-/* flow -> NAME '->' NAME [STRING] { '->' NAME [STRING] }   (parser.c's) */
+/* chance -> WORD   ("40%", "33.3%"), after the target and its label.
+ * `t` is the token after them.  Returns false, with parser.c's error, for a
+ * bad chance: "40 %" (split), "abc%" or "%" (no number), "150%". */
+static bool flow_chance(flow_lexer *fl, pm_arrow *a, ftok *t)
+{
+	pm_model *m = fl->m;
+	const char *s = fl->v + t->start;
+	bool glued = t->kind == FT_NAME && fl->pos < fl->n && fl->v[fl->pos] == '%';
+	if (t->kind != FT_WORD && !glued)
+		return true;   /* no chance: a plain arrow */
+	double chance;
+	const char *why;
+	a->chance_loc = t->loc;
+	if (!glued && pm_parse_chance(s, t->len, &chance, &why)) {
+		a->chance_text = pm_intern(m, s, t->len);
+		a->chance = chance;
+		flow_lex(fl, t);
+		return true;
+	}
+	ftok ahead;
+	flow_lex(fl, &ahead);
+	size_t shown = glued ? ahead.start + ahead.len - t->start : t->len;
+	bool split = !glued && *s != '%' && ahead.kind == FT_WORD && ahead.len == 1 &&
+	             fl->v[ahead.start] == '%';
+	a->chance_text = pm_intern(m, s, shown);
+	if (split)
+		why = "write the '%' right after the number, as in 40%";
+	else if (glued || *s == '%')
+		why = "expected a number before '%', as in 40%";
+	pm_error(m, "bad-value", t->loc, "bad chance '%.*s%s': %s", (int)shown, s,
+	         split ? " %" : "", why);
+	return false;
+}
+
+/* flow -> NAME '->' NAME [STRING] [chance] { '->' NAME [STRING] [chance] }
+ * (parser.c's) */
 void pm_yaml_parse_flow(pm_model *m, const pm_yaml_flow *f)
 {
 	flow_lexer fl = { m, { 0 }, f->val, f->len, 0 };
@@ -440,6 +476,8 @@ void pm_yaml_parse_flow(pm_model *m, const pm_yaml_flow *f)
 			m->arrows.v[m->arrows.n - 1].label = flow_label(&fl, &t);
 			flow_lex(&fl, &t);
 		}
+		if (!flow_chance(&fl, &m->arrows.v[m->arrows.n - 1], &t))
+			return;
 	}
 	if (t.kind != FT_END)
 		flow_expected(&fl, &t, "'->' or the end of the arrow");

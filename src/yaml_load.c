@@ -29,15 +29,16 @@
 #include "yaml_load.h"
 
 typedef enum scope_kind {
-	S_TOP, S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL
+	S_TOP, S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL, S_ACTOR
 } scope_kind;
 
 static const char *const scope_names[] = {
 	"the top level", "a system", "a process", "a step", "a person", "a tool",
+	"an actor",
 };
 
 static const char *const kind_words[] = {
-	"model", "system", "process", "step", "person", "tool",
+	"model", "system", "process", "step", "person", "tool", "actor",
 };
 
 /* The keys of every mapping; the first ten are the .pmap attributes, in
@@ -45,19 +46,19 @@ static const char *const kind_words[] = {
 enum ykey {
 	Y_TITLE, Y_OWNER, Y_DESCRIPTION, Y_RUNS, Y_TRIGGER, Y_USES, Y_TAKES,
 	Y_WAITS, Y_CAPACITY, Y_IGNORE, Y_NAME, Y_PEOPLE, Y_TOOLS, Y_SYSTEMS,
-	Y_PROCESSES, Y_STEPS, Y_FLOW, Y_COUNT
+	Y_PROCESSES, Y_STEPS, Y_FLOW, Y_ACTORS, Y_COUNT
 };
 
 static const char *const key_names[Y_COUNT] = {
 	"title", "owner", "description", "runs", "trigger", "uses", "takes",
 	"waits", "capacity", "ignore", "name", "people", "tools", "systems",
-	"processes", "steps", "flow",
+	"processes", "steps", "flow", "actors",
 };
 
 #define B(k) (1u << (k))
 static const unsigned keys_allowed[] = {
 	[S_TOP] = B(Y_TITLE) | B(Y_PEOPLE) | B(Y_TOOLS) | B(Y_SYSTEMS) |
-	          B(Y_PROCESSES) | B(Y_FLOW),
+	          B(Y_PROCESSES) | B(Y_FLOW) | B(Y_ACTORS),
 	[S_SYSTEM] = B(Y_NAME) | B(Y_OWNER) | B(Y_DESCRIPTION) | B(Y_IGNORE) |
 	             B(Y_PROCESSES) | B(Y_FLOW),
 	[S_PROCESS] = B(Y_NAME) | B(Y_OWNER) | B(Y_DESCRIPTION) | B(Y_RUNS) |
@@ -66,6 +67,7 @@ static const unsigned keys_allowed[] = {
 	           B(Y_DESCRIPTION) | B(Y_IGNORE),
 	[S_PERSON] = B(Y_NAME) | B(Y_CAPACITY) | B(Y_DESCRIPTION) | B(Y_IGNORE),
 	[S_TOOL] = B(Y_NAME) | B(Y_DESCRIPTION) | B(Y_IGNORE),
+	[S_ACTOR] = B(Y_NAME) | B(Y_DESCRIPTION) | B(Y_IGNORE),
 };
 
 /* The element kind a structural key holds (people → person ...). */
@@ -73,6 +75,7 @@ static scope_kind key_kind(enum ykey k)
 {
 	switch (k) {
 	case Y_PEOPLE: return S_PERSON;
+	case Y_ACTORS: return S_ACTOR;
 	case Y_TOOLS: return S_TOOL;
 	case Y_SYSTEMS: return S_SYSTEM;
 	case Y_PROCESSES: return S_PROCESS;
@@ -797,11 +800,13 @@ static pm_ix new_element(loader *L, scope_kind k, pm_str id, pm_loc loc,
 		s->eff_owner = PM_NONE;
 		return m->steps.n - 1;
 	}
-	case S_PERSON: {
+	case S_PERSON:
+	case S_ACTOR: {
 		pm_person *pe = pm_vec_push(m, m->people);
 		memset(pe, 0, sizeof *pe);
 		pe->id = id; pe->label = id; pe->loc = loc;
 		pe->capacity_s = -1;
+		pe->actor = k == S_ACTOR;
 		return m->people.n - 1;
 	}
 	default: {
@@ -819,7 +824,8 @@ static pm_str *label_slot(pm_model *m, scope_kind k, pm_ix i, pm_str *id)
 	case S_SYSTEM: *id = m->systems.v[i].id; return &m->systems.v[i].label;
 	case S_PROCESS: *id = m->processes.v[i].id; return &m->processes.v[i].label;
 	case S_STEP: *id = m->steps.v[i].id; return &m->steps.v[i].label;
-	case S_PERSON: *id = m->people.v[i].id; return &m->people.v[i].label;
+	case S_PERSON:
+	case S_ACTOR: *id = m->people.v[i].id; return &m->people.v[i].label;
 	default: *id = m->tools.v[i].id; return &m->tools.v[i].label;
 	}
 }
@@ -830,7 +836,8 @@ static pm_str *description_slot(pm_model *m, scope_kind k, pm_ix i)
 	case S_SYSTEM: return &m->systems.v[i].description;
 	case S_PROCESS: return &m->processes.v[i].description;
 	case S_STEP: return &m->steps.v[i].description;
-	case S_PERSON: return &m->people.v[i].description;
+	case S_PERSON:
+	case S_ACTOR: return &m->people.v[i].description;
 	default: return &m->tools.v[i].description;
 	}
 }
@@ -850,7 +857,8 @@ static pm_kind model_kind(scope_kind k)
 	case S_SYSTEM: return PM_KIND_SYSTEM;
 	case S_PROCESS: return PM_KIND_PROCESS;
 	case S_STEP: return PM_KIND_STEP;
-	case S_PERSON: return PM_KIND_PERSON;
+	case S_PERSON:
+	case S_ACTOR: return PM_KIND_PERSON;
 	default: return PM_KIND_TOOL;
 	}
 }
@@ -941,7 +949,7 @@ static void string_value(loader *L, frame *f, const ev *e)
 static void owner_value(loader *L, frame *f, const ev *e)
 {
 	if (!is_name(e->val, e->len, true)) {
-		pm_error(L->m, "bad-value", ev_loc(L, e), "'owner' takes a person id, not %s",
+		pm_error(L->m, "bad-value", ev_loc(L, e), "'owner' takes a person or actor id, not %s",
 		         node_desc(L, e));
 		return;
 	}
@@ -1009,7 +1017,7 @@ static void add_use(loader *L, const ev *e)
 static const char *what_value(enum ykey k)
 {
 	switch (k) {
-	case Y_OWNER: return "a person id";
+	case Y_OWNER: return "a person or actor id";
 	case Y_USES: return "tool ids";
 	case Y_RUNS: return "a rate such as 5/week";
 	case Y_CAPACITY: return "a capacity such as 30h/week";
@@ -1068,7 +1076,7 @@ static void ignore_value(loader *L, frame *f, const ev *e)
 {
 	static const char *const example[] = {
 		"", "empty-system", "orphan-process", "missing-owner", "unused-person",
-		"unused-tool",
+		"unused-tool", "unused-actor",
 	};
 	if (e->type == YAML_MAPPING_START_EVENT) {
 		push(L, F_IGNORE, f->ekind, f->idx);
@@ -1212,7 +1220,7 @@ static void item_value(loader *L, frame *f, const ev *e)
 static int find_key(const char *s, size_t n)
 {
 	static const unsigned char lens[Y_COUNT] = {
-		5, 5, 11, 4, 7, 4, 5, 5, 8, 6, 4, 6, 5, 7, 9, 5, 4,
+		5, 5, 11, 4, 7, 4, 5, 5, 8, 6, 4, 6, 5, 7, 9, 5, 4, 6,
 	};
 	for (int i = 0; i < Y_COUNT; i++)
 		if (lens[i] == n && key_names[i][0] == s[0] && memcmp(key_names[i], s, n) == 0)
@@ -1260,6 +1268,12 @@ static void elem_key(loader *L, frame *f, const ev *e)
 {
 	int k = find_key(e->val, e->len);
 	f->vslot = SL_SKIP;
+	if (k == Y_CAPACITY && f->ekind == S_ACTOR) {
+		pm_error(L->m, "unknown-attribute", f->key_loc,
+		         "no attribute 'capacity' for an actor: an actor's work counts "
+		         "towards nobody's load (declare a person to give a capacity)");
+		return;
+	}
 	if (k < 0 || !(keys_allowed[f->ekind] & B(k))) {
 		unknown_key(L, f, e, k);
 		return;
@@ -1342,7 +1356,7 @@ static void key_node(loader *L, frame *f, const ev *e)
 
 /* --- events ------------------------------------------------------------------------- */
 
-/* document -> { title, people, tools, systems, processes, flow } | empty */
+/* document -> { title, people, actors, tools, systems, processes, flow } | empty */
 static void root_node(loader *L, const ev *e)
 {
 	if (e->type == YAML_MAPPING_START_EVENT) {

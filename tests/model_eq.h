@@ -1,5 +1,6 @@
 /* model_eq.h — "the same model apart from locations", for the fmt and
- * convert suites: every element, attribute, arrow and ignore compared by
+ * convert suites: every element (actors as actors), attribute, arrow (its
+ * chance too) and ignore compared by
  * its strings (two models intern differently).  Arrows are compared per
  * scope and ignores per element, each in written order, because a
  * conversion may group the declarations of a file differently. */
@@ -35,8 +36,9 @@ static inline void meq_arrows(FILE *f, const pm_model *m, pm_scope_kind sk, pm_i
 	for (pm_ix i = 0; i < m->arrows.n; i++) {
 		const pm_arrow *a = &m->arrows.v[i];
 		if (a->scope_kind == sk && a->scope == sc)
-			fprintf(f, "  arrow %s -> %s \"%s\"\n", meq_s(m, a->from.name),
-			        meq_s(m, a->to.name), meq_s(m, a->label));
+			fprintf(f, "  arrow %s -> %s \"%s\" %s=%.6f\n", meq_s(m, a->from.name),
+			        meq_s(m, a->to.name), meq_s(m, a->label), meq_s(m, a->chance_text),
+			        a->chance);
 	}
 }
 
@@ -76,7 +78,8 @@ static inline char *meq_dump(const pm_model *m)
 	fprintf(f, "title \"%s\"\n", meq_s(m, m->title));
 	for (pm_ix i = 0; i < m->people.n; i++) {
 		const pm_person *p = &m->people.v[i];
-		fprintf(f, "person %s \"%s\" d=\"%s\" cap=%s", meq_s(m, p->id), meq_s(m, p->label),
+		fprintf(f, "%s %s \"%s\" d=\"%s\" cap=%s", p->actor ? "actor" : "person",
+		        meq_s(m, p->id), meq_s(m, p->label),
 		        meq_s(m, p->description), meq_s(m, p->capacity_text));
 		meq_ignores(f, m, PM_KIND_PERSON, i);
 		fputc('\n', f);

@@ -13,11 +13,11 @@
 
 /* One warning: a process outside any system (orphan-process). */
 static const char warn_model[] =
-	"person ann { capacity: 40h/week }\n"
+	"person ann\n"
 	"process solo { owner: ann; trigger: \"t\"; step a { takes: 1h } }\n";
 /* One info: a tool nobody uses (unused-tool). */
 static const char info_model[] =
-	"person ann { capacity: 40h/week }\n"
+	"person ann\n"
 	"tool t\n"
 	"system s { owner: ann\n"
 	"  process p { trigger: \"t\"; step a { takes: 1h } }\n"

@@ -118,8 +118,7 @@ Test(config, valid_file_sets_levels_and_thresholds)
 	cr_expect_eq(m->an.sev[row("unused-tool")], PM_SEV_OFF);
 	cr_expect_eq(m->an.sev[row("orphan-process")], PM_SEV_ERROR);
 	cr_expect_eq(m->an.sev[row("missing-owner")], PM_SEV_WARNING);   /* default */
-	cr_expect_float_eq(m->an.th.bottleneck_share, 0.6, 1e-12);
-	cr_expect_eq(m->an.th.bottleneck_min_steps, 4);
+	cr_expect_float_eq(m->an.th.bottleneck_utilisation, 0.7, 1e-12);
 	cr_expect_eq(m->an.th.join_fan_in, 4);
 	cr_expect_float_eq(m->an.th.utilisation, 0.9, 1e-12);
 	cr_expect_eq(m->files.n, 1, "a good config is not added to the files");
@@ -134,8 +133,7 @@ Test(config, defaults_without_config)
 	cr_assert_eq(pm_model_analyze(m), PM_OK);
 	cr_expect_eq(m->an.sev[row("step-cycle")], PM_SEV_ERROR);
 	cr_expect_eq(m->an.sev[row("missing-duration")], PM_SEV_INFO);
-	cr_expect_float_eq(m->an.th.bottleneck_share, 0.5, 1e-12);
-	cr_expect_eq(m->an.th.bottleneck_min_steps, 3);
+	cr_expect_float_eq(m->an.th.bottleneck_utilisation, 0.85, 1e-12);
 	cr_expect_eq(m->an.th.join_fan_in, 3);
 	cr_expect_float_eq(m->an.th.utilisation, 1.0, 1e-12);
 	cr_expect_eq(diag_of(m, "orphan-process")->severity, PM_SEV_WARNING);

@@ -220,6 +220,46 @@ Test(fmt, containers_always_expand)
 	free(out);
 }
 
+/* Chances at the end of chains line up; declarations and chains align
+ * apart; a chance inside a chain and a chain broken by a comment keep one
+ * space; actors print like people. */
+Test(fmt, chances_align_in_runs_of_chains)
+{
+	static const char in[] =
+		"actor   client\nperson maya \"Maya\"\n"
+		"process p {\n  step a; step bb\n  a -> bb 40%\n  a -> a \"back\" 60%\n"
+		"  bb -> a\n  step c\n  c -> a   100%   # x\n\n  a -> c 50% -> a\n}\n";
+	static const char want[] =
+		"actor client\nperson maya \"Maya\"\n"
+		"process p {\n  step a\n  step bb\n  a -> bb       40%\n"
+		"  a -> a \"back\" 60%\n  bb -> a\n  step c\n  c -> a 100%  # x\n\n"
+		"  a -> c 50% -> a\n}\n";
+	char *out = fmt_ok(in);
+	cr_expect_str_eq(out, want, "got:\n%s", out);
+	check_stable("chances", in, out);
+	free(out);
+}
+
+/* A chain past the line width takes no part in the column: one huge label
+ * does not pad a whole run of chains out to it. */
+Test(fmt, long_chain_keeps_its_chance_close)
+{
+	char label[200];
+	memset(label, 'x', 120);
+	label[120] = '\0';
+	char *in = NULL, *want = NULL;
+	cr_assert_neq(asprintf(&in, "process p {\n  step a; step b\n  a -> b \"%s\"   40%%\n"
+	                       "  a -> a 60%%\n}\n", label), -1);
+	cr_assert_neq(asprintf(&want, "process p {\n  step a\n  step b\n  a -> b \"%s\" 40%%\n"
+	                       "  a -> a 60%%\n}\n", label), -1);
+	char *out = fmt_ok(in);
+	cr_expect_str_eq(out, want);
+	check_stable("long chain", in, out);
+	free(out);
+	free(in);
+	free(want);
+}
+
 /* A big flat input: no recursion on its size, linear work, still stable. */
 Test(fmt, large_input)
 {

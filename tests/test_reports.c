@@ -132,11 +132,11 @@ static const char small_model[] =
 static void fake_metrics(pm_model *m)
 {
 	pm_proc_metrics *p = pm_vec_push(m, m->an.procs);
-	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_OK, .lead_s = 91800,
+	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_OK, .lead_s = 91800, .worst_s = 95400,
 	                        .work_s = 5400, .crit_first = 0, .crit_count = 2,
 	                        .bottleneck = 1, .bottleneck_share = 88200.0 / 91800.0 };
 	p = pm_vec_push(m, m->an.procs);
-	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_CYCLE, .lead_s = -1, .work_s = -1,
+	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_CYCLE, .lead_s = -1, .work_s = -1, .worst_s = -1,
 	                        .bottleneck = PM_NONE };
 	*pm_vec_push(m, m->an.crit_steps) = 0;
 	*pm_vec_push(m, m->an.crit_steps) = 1;
@@ -157,6 +157,7 @@ static const char small_json_metrics[] =
 	"        \"steps\": 2,\n"
 	"        \"runs_per_week\": 2,\n"
 	"        \"lead_time_minutes\": 1530,\n"
+	"        \"worst_pass_minutes\": 1590,\n"
 	"        \"lead_time_status\": \"ok\",\n"
 	"        \"work_time_minutes\": 90,\n"
 	"        \"critical_path\": [\n"
@@ -173,6 +174,7 @@ static const char small_json_metrics[] =
 	"        \"steps\": 1,\n"
 	"        \"runs_per_week\": null,\n"
 	"        \"lead_time_minutes\": null,\n"
+	"        \"worst_pass_minutes\": null,\n"
 	"        \"lead_time_status\": \"cycle\",\n"
 	"        \"work_time_minutes\": null,\n"
 	"        \"critical_path\": [],\n"
@@ -673,10 +675,10 @@ Test(reports, lead_time_status_explained)
 {
 	pm_model *m = t_load_clean("process e\nprocess n { step x }\n");
 	pm_proc_metrics *p = pm_vec_push(m, m->an.procs);
-	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_EMPTY, .lead_s = -1, .work_s = -1,
+	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_EMPTY, .lead_s = -1, .work_s = -1, .worst_s = -1,
 	                        .bottleneck = PM_NONE };
 	p = pm_vec_push(m, m->an.procs);
-	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_NO_DATA, .lead_s = -1, .work_s = -1,
+	*p = (pm_proc_metrics){ .lead_status = PM_LEAD_NO_DATA, .lead_s = -1, .work_s = -1, .worst_s = -1,
 	                        .bottleneck = PM_NONE };
 	m->an.done = true;
 	char *md = report(m, PM_REPORT_MARKDOWN, 0);
@@ -686,8 +688,10 @@ Test(reports, lead_time_status_explained)
 	          "got:\n%s", md);
 	char *json = report(m, PM_REPORT_JSON, 0);
 	cr_expect(strstr(json, "\"lead_time_minutes\": null,\n"
+	                 "        \"worst_pass_minutes\": null,\n"
 	                 "        \"lead_time_status\": \"no-steps\",\n") != NULL, "got:\n%s", json);
 	cr_expect(strstr(json, "\"lead_time_minutes\": null,\n"
+	                 "        \"worst_pass_minutes\": null,\n"
 	                 "        \"lead_time_status\": \"no-durations\",\n") != NULL, "got:\n%s", json);
 	free(md);
 	free(json);

@@ -328,7 +328,40 @@ static const char *const schema_rejects[] = {
 	"processes:\n  p: { owner: Maya Okafor }\n",                      /* owner not an id */
 	"titel: Shop\n",                                                  /* typo at the top */
 	"- systems\n",                                                    /* not a mapping */
+	"flow:\n  - a -> b 40 %\n",                                        /* split chance */
+	"flow:\n  - a -> b 150%\n",                                        /* over 100% */
+	"flow:\n  - a -> b abc%\n",                                        /* no number */
+	"actors:\n  client: { capacity: 2h/week }\n",                     /* actor capacity */
+	"actors:\n  the client: {}\n",                                    /* bad actor id */
 };
+
+/* What the language allows of chances and actors, the schema allows. */
+Test(yaml, schema_accepts_chances_and_actors)
+{
+	static const char text[] =
+		"people:\n  maya: { capacity: 30h/week }\n"
+		"actors:\n  client: { name: The client, description: pays }\n  bank:\n"
+		"processes:\n  p:\n    owner: client\n"
+		"    steps: { a: , b: { owner: maya }, c: , d: }\n"
+		"    flow:\n"
+		"      - a -> b \"changes requested\" 40%\n"
+		"      - a -> c 60%  # the rest\n"
+		"      - b -> d 33.3%\n      - b -> c .5%\n      - b -> a 66.2%\n      - d -> c 100.0%\n";
+	char *dir = t_tmpdir("schema");
+	char path[4096], *out;
+	snprintf(path, sizeof path, "%s/ok.yaml", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	int st = schema_run("valid", path, &out);
+	cr_expect_eq(st, 0, "the schema refuses:\n%s", out);
+	free(out);
+	pm_model *m = y_clean(text);
+	cr_expect(m->people.v[1].actor && !m->people.v[0].actor);
+	pm_model_free(m);
+	t_rmtree(dir);
+}
 
 Test(yaml, schema_rejects_broken_models)
 {
@@ -798,4 +831,46 @@ Test(yaml, billion_laughs_stops_early)
 	cr_expect_eq(pm_model_load_file(m, path, PM_INPUT_AUTO), PM_ERR_INPUT);
 	cr_expect_lt(m->steps.n, 2000, "loading stopped at the cap");
 	pm_model_free(m);
+}
+
+/* --- chances and actors ------------------------------------------------------------- */
+
+/* A flow's chance reaches the library's users: pm_model_chance() gives it
+ * for flows and hand-offs, -1 for plain arrows and bad arguments. */
+Test(yaml, chances_through_the_public_api)
+{
+	pm_model *m = y_clean(
+		"actors:\n  client: { name: The client }\n"
+		"processes:\n"
+		"  p:\n    steps: { review: { owner: client }, revise: , final: }\n"
+		"    flow:\n"
+		"      - review -> revise \"changes requested\" 40%\n"
+		"      - review -> final 60%\n"
+		"      - revise -> review\n"
+		"  q:\n    steps: { x: }\n"
+		"  r:\n    steps: { y: }\n"
+		"flow:\n  - p -> q 12.5%\n  - p -> r 87.5%\n");
+	cr_assert_eq(pm_model_count(m, PM_KIND_FLOW), 3);
+	cr_expect_float_eq(pm_model_chance(m, PM_KIND_FLOW, 0), 0.4, 1e-12);
+	cr_expect_float_eq(pm_model_chance(m, PM_KIND_FLOW, 1), 0.6, 1e-12);
+	cr_expect_eq(pm_model_chance(m, PM_KIND_FLOW, 2), -1);
+	cr_assert_eq(pm_model_count(m, PM_KIND_HANDOFF), 2);
+	cr_expect_float_eq(pm_model_chance(m, PM_KIND_HANDOFF, 0), 0.125, 1e-12);
+	cr_expect_float_eq(pm_model_chance(m, PM_KIND_HANDOFF, 1), 0.875, 1e-12);
+	cr_expect_eq(pm_model_chance(m, PM_KIND_HANDOFF, 2), -1);
+	cr_expect_eq(pm_model_chance(m, PM_KIND_STEP, 0), -1);
+	cr_expect_eq(pm_model_chance(NULL, PM_KIND_FLOW, 0), -1);
+	/* the actor owns its step */
+	cr_expect(m->people.v[0].actor);
+	cr_expect_eq(m->steps.v[0].owner.target, 0);
+	pm_model_free(m);
+}
+
+/* Positions of a chance inside a quoted, escaped flow string. */
+Test(yaml, chance_errors_point_inside_quoted_strings)
+{
+	expect_diags("processes:\n  p:\n    steps: { a: , b: }\n    flow:\n"
+	             "      - \"a -> b \\\"x\\\" 4\\x30 %\"\n",
+	             "5:23: error: bad chance '40 %': write the '%' right after the number, "
+	             "as in 40% [bad-value]\n");
 }
