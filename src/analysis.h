@@ -16,7 +16,11 @@ typedef struct pm_actx {
 	pm_graph procs;         /* processes and their hand-offs */
 	pm_ix *step_order;      /* steps component by component, successors'
 	                           components first (set by pm_pass_cycles) */
-	pm_ix *step_comp;       /* per step: its strongly connected component */
+	pm_ix *step_comp;       /* per step: its strongly connected component,
+	                           numbered successors first */
+	pm_ix *comp_start;      /* component c's steps: step_order[comp_start[c]
+	                           .. comp_start[c + 1]) */
+	uint32_t ncomp;
 	bool *comp_loop;        /* per component: a loop (two steps or more, or
 	                           an arrow back to itself) */
 	double *comp_rounds;    /* per component: expected rounds of a rework

@@ -300,6 +300,8 @@ static void step_cycles(pm_model *m, pm_actx *cx)
 	for (uint32_t i = g->n; i-- > 0;)
 		cstart[comp[cx->step_order[i]]] = i;
 	cstart[ncomp] = g->n;
+	cx->comp_start = cstart;
+	cx->ncomp = ncomp;
 	loops L = { cx, cstart, handoff_out, pm_rule_on(m, "step-cycle"),
 	            pm_rule_on(m, "rework-loop") };
 	each_cycle(m, g, comp, cyclic, ncomp, one_loop, &L);

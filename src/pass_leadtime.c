@@ -32,9 +32,8 @@ typedef struct sweep {
 	int64_t *worst;         /* worst pass from it to the end */
 	pm_ix *next;            /* the next component on the worst pass */
 	pm_ix *idom;            /* immediate dominator, ROOT for an entry */
-	pm_ix *pos;             /* place in topological order */
-	pm_ix *cstart;          /* its steps: order[cstart[c] .. cstart[c + 1]) */
-	pm_ix *mark;            /* pred dedup for joins (per step) */
+	const pm_ix *cstart;    /* its steps: order[cstart[c] .. cstart[c + 1]) */
+	pm_ix *mark;            /* pred dedup for joins (per step; idom's memory) */
 	uint8_t *entry;         /* nothing outside it leads into it */
 } sweep;
 
@@ -74,13 +73,14 @@ static double chance_of(const pm_model *m, pm_ix flow)
 	return p >= 0 ? p : 1;
 }
 
-/* The nearest common dominator of components a and b. */
+/* The nearest common dominator of components a and b.  A component's
+ * dominators come before it in topological order: they have higher ids. */
 static pm_ix intersect(const sweep *sw, pm_ix a, pm_ix b)
 {
 	while (a != b) {
 		if (a == ROOT || b == ROOT)
 			return ROOT;
-		if (sw->pos[a] > sw->pos[b])
+		if (a < b)
 			a = sw->idom[a];
 		else
 			b = sw->idom[b];
@@ -93,9 +93,7 @@ static void visits(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
 {
 	const pm_graph *g = &cx->steps;
 	const pm_ix *order = cx->step_order, *comp = cx->step_comp;
-	uint32_t k = 0;
 	for (uint32_t c = ncomp; c-- > 0;) {
-		sw->pos[c] = k++;
 		double in = 0;
 		pm_ix dom = PM_NONE;
 		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
@@ -348,11 +346,7 @@ static void alloc_metrics(pm_model *m)
 void pm_pass_leadtime(pm_model *m, pm_actx *cx)
 {
 	size_t ns = (size_t)m->steps.n + 1;
-	const pm_graph *g = &cx->steps;
-	uint32_t ncomp = g->n ? cx->step_comp[cx->step_order[0]] + 1 : 0;
-	for (uint32_t i = 0; i < g->n; i++)
-		if (cx->step_comp[i] + 1 > ncomp)
-			ncomp = cx->step_comp[i] + 1;
+	uint32_t ncomp = cx->ncomp;
 	sweep sw;
 	sw.vis = pm_scratch(m, ns * sizeof *sw.vis);
 	sw.exp = pm_scratch(m, ns * sizeof *sw.exp);
@@ -361,15 +355,8 @@ void pm_pass_leadtime(pm_model *m, pm_actx *cx)
 	sw.worst = pm_scratch(m, ns * sizeof *sw.worst);
 	sw.next = pm_scratch(m, ns * sizeof *sw.next);
 	sw.idom = pm_scratch(m, ns * sizeof *sw.idom);
-	sw.pos = pm_scratch(m, ns * sizeof *sw.pos);
-	sw.cstart = pm_scratch(m, (ns + 1) * sizeof *sw.cstart);
-	sw.mark = pm_scratch(m, ns * sizeof *sw.mark);
+	sw.cstart = cx->comp_start;
 	sw.entry = pm_scratch(m, ns);
-	pm_ix *preds = pm_scratch(m, ns * sizeof *preds);
-	memset(sw.mark, 0xff, ns * sizeof *sw.mark);
-	for (uint32_t i = g->n; i-- > 0;)
-		sw.cstart[cx->step_comp[cx->step_order[i]]] = i;
-	sw.cstart[ncomp] = g->n;
 	alloc_metrics(m);
 	visits(m, cx, &sw, ncomp);
 	remaining(m, cx, &sw, ncomp);
@@ -385,6 +372,12 @@ void pm_pass_leadtime(pm_model *m, pm_actx *cx)
 		if (!cx->input_errors)
 			missing_durations(m, p, pm);
 	}
-	for (pm_ix s = 0; pm_rule_on(m, "wide-join") && s < m->steps.n; s++)
+	if (!pm_rule_on(m, "wide-join"))
+		return;
+	/* the sweeps are done: their memory serves the joins */
+	sw.mark = sw.idom;
+	memset(sw.mark, 0xff, ns * sizeof *sw.mark);
+	pm_ix *preds = sw.next;
+	for (pm_ix s = 0; s < m->steps.n; s++)
 		join_finding(m, cx, &sw, s, preds);
 }
