@@ -268,10 +268,116 @@ static void lex_bad_char(pm_lexer *lx, unsigned char c)
 			lx->cont += n - 1;
 		}
 	} else {
-		char ch[2] = { (char)c, '\0' };
-		lex_error(lx, lx->pos, "unexpected character '%s'", ch);
-		lx->pos++;
+		/* a run of one character is one mistake */
+		size_t run = 1;
+		while (run < 40 && (unsigned char)s[lx->pos + run] == c)
+			run++;
+		char ch[41];
+		memset(ch, c, run);
+		ch[run] = '\0';
+		lex_error(lx, lx->pos, run > 1 ? "unexpected characters '%s'" :
+		          "unexpected character '%s'", ch);
+		lx->pos += run;
 	}
+}
+
+/* "→" at s, reading no byte past a NUL. */
+static bool is_unicode_arrow(const char *s)
+{
+	return s[0] == '\xE2' && s[1] == '\x86' && s[2] == '\x92';
+}
+
+/* The offset of the first `c` after pos on this line, or 0. */
+static size_t find_on_line(const pm_lexer *lx, size_t pos, char c)
+{
+	for (size_t i = pos + 1; lx->src[i] && lx->src[i] != '\n' && lx->src[i] != '\r'; i++)
+		if (lx->src[i] == c)
+			return i;
+	return 0;
+}
+
+/* Counts the continuation bytes of src[from, to) into the column offset. */
+static void count_cont(pm_lexer *lx, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (((unsigned char)lx->src[i] & 0xC0) == 0x80)
+			lx->cont++;
+}
+
+/* A foreign habit: "[a, b]", 'text' or `text`, "=>" or "→", a Markdown
+ * fence.  Reports it once with the fix and returns true with *t filled
+ * when it stands for a token; false when the bytes are skipped. */
+static bool lex_habit(pm_lexer *lx, pm_token *t, unsigned char c)
+{
+	const char *s = lx->src;
+	size_t pos = lx->pos;
+	if (c == '[') {
+		size_t close = find_on_line(lx, pos, ']');
+		size_t from = pos;
+		while (from > lx->line_start && s[from - 1] != ';' && s[from - 1] != '{')
+			from--;
+		while (s[from] == ' ' || s[from] == '\t')
+			from++;
+		if (close) {
+			const char *key = s + from;
+			int kl = (int)(pos - from);
+			while (kl > 0 && key[kl - 1] == ' ')
+				kl--;
+			lex_error(lx, pos, "lists have no brackets: '%s'",
+			          pm_arena_printf(lx->m, "%.*s%s%.*s", kl, key, kl ? " " : "",
+			                          (int)(close - pos - 1), s + pos + 1));
+			lx->close_bracket = close + 1;
+		} else {
+			lex_error(lx, pos, "unexpected character '%s'; lists have no brackets", "[");
+		}
+		lx->pos++;
+		return false;
+	}
+	if (c == ']' && lx->close_bracket == pos + 1) {
+		lx->close_bracket = 0;
+		lx->pos++;
+		return false;
+	}
+	if (c == '`' && s[pos + 1] == '`' && s[pos + 2] == '`') {
+		lex_error(lx, pos, "unexpected '```': a Markdown code fence is no part of "
+		          "a .pmap file (remove the line)%s", "");
+		while (s[lx->pos] && s[lx->pos] != '\n' && s[lx->pos] != '\r')
+			lx->pos++;
+		count_cont(lx, pos, lx->pos);
+		return false;
+	}
+	if ((c == '\'' || c == '`') && find_on_line(lx, pos, (char)c)) {
+		size_t close = find_on_line(lx, pos, (char)c);
+		lex_error(lx, pos, "strings use double quotes: %s",
+		          pm_arena_printf(lx->m, "\"%.*s\"", (int)(close - pos - 1), s + pos + 1));
+		lx->pos = close + 1;
+		count_cont(lx, pos, lx->pos);
+		t->kind = PM_T_STRING;
+		t->bad = true;
+		return true;
+	}
+	if (c == '=' && s[pos + 1] != '>' && s[pos + 1] != '=') {
+		lex_error(lx, pos, "attributes take ':', not '='%s", "");
+		lx->pos++;
+		t->kind = PM_T_COLON;
+		return true;
+	}
+	bool fat = c == '=' && s[pos + 1] == '>';
+	bool unicode = is_unicode_arrow(s + pos);
+	if (fat || unicode) {
+		lex_error(lx, pos, "arrows are '->', not '%s'", fat ? "=>" : "\xE2\x86\x92");
+		lx->pos += fat ? 2 : 3;
+		lx->cont += fat ? 0 : 2;
+		t->kind = PM_T_ARROW;
+		return true;
+	}
+	return false;
+}
+
+static bool is_habit(const char *s, unsigned char c)
+{
+	return c == '[' || c == ']' || c == '`' || c == '\'' ||
+	       (c == '=' && s[1] != '=') || is_unicode_arrow(s);
 }
 
 /* Writes each field of *t in place: building a token on the stack and
@@ -339,6 +445,14 @@ void pm_lex_next(pm_lexer *lx, pm_token *t)
 				 * and "abc%" get one error about the chance */
 				t->kind = PM_T_WORD;
 				lx->pos = skip_class(s, lx->pos, C_WORD);
+			} else if (is_habit(s + lx->pos, c) &&
+			           (c != ']' || lx->close_bracket == lx->pos + 1)) {
+				size_t before = lx->pos;
+				if (!lex_habit(lx, t, c)) {
+					if (lx->pos == before)
+						lex_bad_char(lx, c);
+					continue;
+				}
 			} else {
 				lex_bad_char(lx, c);
 				continue;
@@ -364,7 +478,7 @@ pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t)
 pm_str pm_string_intern(pm_model *m, const char *tok, size_t len, bool escaped)
 {
 	const char *s = tok + 1;
-	size_t n = len >= 2 && tok[len - 1] == '"' ? len - 2 : len - 1;
+	size_t n = len >= 2 && tok[len - 1] == tok[0] ? len - 2 : len - 1;
 	if (!escaped)
 		return pm_intern(m, s, n);
 	char small[256];

@@ -37,6 +37,7 @@ typedef struct pm_lexer {
 	size_t cont;           /* UTF-8 continuation bytes since line_start */
 	bool keep_comments;
 	bool quiet;            /* report no diagnostics (a second pass) */
+	size_t close_bracket;  /* the ']' of a reported '[', skipped silently (+1) */
 } pm_lexer;
 
 /* The text must have a NUL at src[len] (every pm_file has): the lexer's

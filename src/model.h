@@ -381,6 +381,12 @@ bool pm_parse_rate(const char *s, size_t len, double *out, const char **why);
 bool pm_parse_capacity(const char *s, size_t len, int64_t *out, const char **why);
 /* Parse "40%" (or "33.3%") to 0.4: more than 0%, at most 100%. */
 bool pm_parse_chance(const char *s, size_t len, double *out, const char **why);
+/* The explanation for a value that failed to parse as kind 'd' (duration),
+ * 'r' (rate) or 'c' (capacity), given the parser's `why`: the value to
+ * write when one can be guessed ("write '30m'"), the units otherwise
+ * (arena, or `why` itself). */
+const char *pm_value_advice(pm_model *m, char kind, const char *s, size_t len,
+                            const char *why);
 
 /* --- resolve.c ------------------------------------------------------------ */
 pm_status pm_resolve(pm_model *m);

@@ -20,18 +20,23 @@ static const char *const scope_names[] = {
 	"an actor",
 };
 
-typedef struct scope {
+typedef struct scope scope;
+struct scope {
 	scope_kind kind;
 	pm_ix idx;
+	const scope *parent;  /* NULL at the top level */
 	unsigned seen;       /* attribute bits given so far */
 	uint64_t ignored;    /* rules (bit = index in pm_rules) given an ignore */
-} scope;
+};
 
 typedef struct parser {
 	pm_model *m;
 	pm_lexer lx;
 	pm_token tok, ahead;
 	bool has_ahead;
+	bool bol;            /* tok is the first token of its line */
+	pm_tok prev;         /* the kind of the token before tok */
+	uint32_t indent;     /* column of the first token of tok's line */
 } parser;
 
 enum key {
@@ -75,12 +80,16 @@ static const unsigned decls_allowed[S_ACTOR + 1] = {   /* zero: holds nothing */
 
 static void next(parser *p)
 {
+	p->bol = p->tok.kind == PM_T_NEWLINE;
+	p->prev = p->tok.kind;
 	if (p->has_ahead) {
 		p->tok = p->ahead;
 		p->has_ahead = false;
 	} else {
 		pm_lex_next(&p->lx, &p->tok);
 	}
+	if (p->bol)
+		p->indent = p->tok.loc.col;
 }
 
 static const pm_token *peek(parser *p)
@@ -301,17 +310,54 @@ static void parse_uses(parser *p, scope *sc)
 	m->steps.v[sc->idx].uses_count = m->uses.n - m->steps.v[sc->idx].uses_first;
 }
 
+/* The end of a value written with spaces ("2 hours", "10 hours/week"): the
+ * rest of the statement on this line, up to a ';', '}', ',', '#' or a
+ * string.  Lexing those bytes would report each '/' on its own. */
+static size_t value_end(const parser *p, const pm_token *t)
+{
+	const char *s = p->lx.src;
+	size_t e = t->start + t->len, last = e;
+	if (p->has_ahead)
+		return last;
+	for (;; e++) {
+		unsigned char c = (unsigned char)s[e];
+		if (c == '\0' || c == '\n' || c == '\r' || c == ';' || c == '}' ||
+		    c == ',' || c == '#' || c == '"' || c == '{' || c >= 0x80)
+			break;
+		if (c != ' ' && c != '\t')
+			last = e + 1;
+	}
+	return last;
+}
+
+/* Moves the lexer to byte `end` of the current line and reads on there. */
+static void skip_to(parser *p, size_t end)
+{
+	p->lx.pos = end;
+	next(p);
+}
+
 static void parse_measure(parser *p, scope *sc, enum key k)
 {
 	pm_model *m = p->m;
 	const char *key = key_names[k];
-	if (!expect_value(p, PM_T_WORD, key,
+	if (p->tok.kind == PM_T_STRING && !p->tok.has_escape && !p->tok.bad &&
+	    p->tok.len > 2 && p->tok.len < 40) {
+		pm_error(m, "bad-value", p->tok.loc, "bad %s %.*s: values take no quotes: "
+		         "write '%.*s'", key, (int)p->tok.len, p->lx.src + p->tok.start,
+		         (int)p->tok.len - 2, p->lx.src + p->tok.start + 1);
+		next(p);
+		return;
+	}
+	if (p->tok.kind != PM_T_IDENT &&
+	    !expect_value(p, PM_T_WORD, key,
 	                  k == K_RUNS ? "a rate such as 5/week" :
 	                  k == K_CAPACITY ? "a capacity such as 30h/week" :
 	                  "a duration such as 1h30m"))
 		return;
 	const char *s = p->lx.src + p->tok.start;
-	size_t n = p->tok.len;
+	size_t end = value_end(p, &p->tok);
+	size_t n = end - p->tok.start;
 	const char *why = NULL;
 	bool ok;
 	int64_t secs = 0;
@@ -323,9 +369,11 @@ static void parse_measure(parser *p, scope *sc, enum key k)
 	else
 		ok = pm_parse_duration(s, n, &secs, &why);
 	if (!ok) {
-		pm_error(m, "bad-value", p->tok.loc, "bad %s %s: %s", key,
-		         tok_desc(p, &p->tok), why);
-		next(p);
+		why = pm_value_advice(m, k == K_RUNS ? 'r' : k == K_CAPACITY ? 'c' : 'd',
+		                      s, n, why);
+		pm_error(m, "bad-value", p->tok.loc, "bad %s '%.*s%s': %s", key,
+		         (int)(n > 40 ? 40 : n), s, n > 40 ? "..." : "", why);
+		skip_to(p, end);
 		return;
 	}
 	pm_str text = pm_lex_intern(&p->lx, &p->tok);
@@ -367,16 +415,22 @@ static void parse_string_attr(parser *p, scope *sc, enum key k)
 	next(p);
 }
 
+/* The attribute key the token names, or -1. */
+static int key_index(const parser *p, const pm_token *t)
+{
+	for (int i = 0; i < K_COUNT; i++)
+		if (tok_is(p, t, key_names[i]))
+			return i;
+	return -1;
+}
+
 /* attribute -> KEY ':' value { ',' value }   (title also without ':') */
 static void parse_attribute(parser *p, scope *sc)
 {
 	pm_model *m = p->m;
 	pm_token key = p->tok;
 	const char *name = p->lx.src + key.start;
-	int k = -1;
-	for (int i = 0; i < K_COUNT && k < 0; i++)
-		if (tok_is(p, &key, key_names[i]))
-			k = i;
+	int k = key_index(p, &key);
 	next(p);
 	if (p->tok.kind == PM_T_COLON)
 		next(p);
@@ -389,8 +443,12 @@ static void parse_attribute(parser *p, scope *sc)
 	}
 	if (k < 0 || !(keys_allowed[sc->kind] & B(k))) {
 		char *kn = pm_arena_strdup(m, name, key.len);
-		const char *hint = k < 0 ? pm_suggest_hint(m, pm_suggest_word(kn, key.len, key_names,
-		                           K_COUNT, keys_allowed[sc->kind])) : "";
+		const char *near = k < 0 ? pm_suggest_word(kn, key.len, key_names, K_COUNT,
+		                                           keys_allowed[sc->kind]) : NULL;
+		const char *hint = near ? pm_suggest_hint(m, near) :
+		                   pm_arena_printf(m, " (%s takes %s)", scope_names[sc->kind],
+		                                   pm_suggest_choices(m, key_names, K_COUNT,
+		                                             keys_allowed[sc->kind]));
 		pm_error(m, "unknown-attribute", key.loc, "%s attribute '%s' for %s%s",
 		         k < 0 ? "unknown" : "no", kn, scope_names[sc->kind], hint);
 		skip_statement(p);
@@ -432,6 +490,12 @@ static void parse_attribute(parser *p, scope *sc)
 	default:
 		parse_measure(p, sc, k);
 		break;
+	}
+	if (p->tok.kind == PM_T_COMMA && key_index(p, peek(p)) >= 0) {
+		/* "takes: 1h, waits: 2h": the comma stands for a ';' */
+		pm_error(m, "syntax", p->tok.loc, "separate attributes with ';' or a new line");
+		next(p);
+		return;
 	}
 	if (p->tok.kind == PM_T_COMMA) {
 		pm_error(m, "bad-value", p->tok.loc, "'%s' takes one value", key_names[k]);
@@ -541,7 +605,16 @@ static void parse_flow(parser *p, scope *sc)
 
 /* --- declarations -------------------------------------------------------------- */
 
-static void parse_body(parser *p, scope *sc, const pm_token *open, const char *what);
+/* An open '{': where it is, the indentation of its line, and whether the
+ * lines of the block are indented deeper (1), not (-1) or not seen yet. */
+typedef struct block {
+	pm_token open;
+	uint32_t indent;
+	int deeper;
+} block;
+
+static bool parse_body(parser *p, scope *sc, block *open, const char *what);
+static bool next_line(const parser *p, const pm_token *t, uint32_t *line, uint32_t *col);
 
 static void skip_block(parser *p)
 {
@@ -629,12 +702,29 @@ static void close_element(pm_model *m, const scope *sc)
 			m->steps.n - m->processes.v[sc->idx].step_first;
 }
 
+/* A label written without quotes ("step draft Draft post {"): the words
+ * up to the '{' or the end of the line, reported once and kept. */
+static pm_str bare_label(parser *p)
+{
+	pm_token first = p->tok, last = p->tok;
+	while (p->tok.kind == PM_T_IDENT || p->tok.kind == PM_T_WORD) {
+		last = p->tok;
+		next(p);
+	}
+	const char *s = p->lx.src + first.start;
+	int n = (int)(last.start + last.len - first.start);
+	pm_error(p->m, "syntax", first.loc, "%s: \"%.*s\"", memchr(s, ' ', (size_t)n) ?
+	         "a label with spaces needs quotes" : "a label needs quotes", n, s);
+	return pm_intern(p->m, s, (size_t)n);
+}
+
 /* decl -> KIND ID [STRING] ['{' body '}'] */
 static void parse_decl(parser *p, scope *parent, int kind_index)
 {
 	pm_model *m = p->m;
 	scope_kind k = kind_scopes[kind_index];
 	pm_token kw = p->tok;
+	bool kw_first = p->bol;
 	next(p);
 	pm_token idt = p->tok;
 	bool placed = decls_allowed[parent->kind] & B(k);
@@ -647,8 +737,17 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 		placed = false;
 	}
 	next(p);
+	if (placed && p->tok.kind == PM_T_COLON) {
+		error_at(p, "syntax", &p->tok, "a declaration takes no ':': write '%s %s'",
+		         kind_words[kind_index], pm_arena_strdup(m, p->lx.src + idt.start, idt.len));
+		next(p);
+	}
 	pm_str label = 0;
-	if (p->tok.kind == PM_T_STRING) {
+	pm_token last = idt;
+	if (placed && (p->tok.kind == PM_T_IDENT || p->tok.kind == PM_T_WORD))
+		label = bare_label(p);
+	else if (p->tok.kind == PM_T_STRING) {
+		last = p->tok;
 		if (placed)
 			label = pm_lex_string(&p->lx, &p->tok);
 		next(p);
@@ -660,11 +759,29 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 		return;
 	}
 	pm_str id = pm_lex_intern(&p->lx, &idt);
-	scope sc = { k, new_element(p, k, id, label ? label : id, kw.loc, parent), 0, 0 };
-	if (p->tok.kind == PM_T_LBRACE) {
-		pm_token open = p->tok;
+	uint32_t line, col;
+	bool open_missing = kw_first && p->tok.kind == PM_T_NEWLINE && k != S_PERSON &&
+	                    k != S_TOOL && k != S_ACTOR && next_line(p, &last, &line, &col) &&
+	                    col > kw.loc.col;
+	scope sc = { k, new_element(p, k, id, label ? label : id, kw.loc, parent),
+	             parent, 0, 0 };
+	if (open_missing) {
+		/* "process social" and its block on the lines below, deeper */
+		pm_error(m, "syntax", last.loc, "'{' missing after %s '%s': its block seems to "
+		         "start on line %u", kind_words[kind_index], pm_str_get(m, id),
+		         (unsigned)line);
+		block b = { last, p->indent, 1 };
+		if (!parse_body(p, &sc, &b, kind_words[kind_index])) {
+			close_element(m, &sc);
+			return;
+		}
+	} else if (p->tok.kind == PM_T_LBRACE) {
+		block b = { p->tok, p->indent, 0 };
 		next(p);
-		parse_body(p, &sc, &open, kind_words[kind_index]);
+		if (!parse_body(p, &sc, &b, kind_words[kind_index])) {
+			close_element(m, &sc);
+			return;
+		}
 	}
 	close_element(m, &sc);
 	expect_end(p);
@@ -721,18 +838,139 @@ static void parse_statement(parser *p, scope *sc)
 		error_at(p, "syntax", ahead, "unexpected %s after '%s'; expected ':' or '->'",
 		         tok_desc(p, ahead), word);
 	} else {
-		error_at(p, "unknown-keyword", &p->tok, "unknown keyword '%s'%s", word,
-		         pm_suggest_hint(p->m, hint));
+		unsigned decls = decls_allowed[sc->kind] >> 1;
+		const char *tail = hint ? pm_suggest_hint(p->m, hint) : decls ?
+		        pm_arena_printf(p->m, " (%s holds %s declarations, attributes and "
+		                        "arrows)", scope_names[sc->kind],
+		                        pm_suggest_choices(p->m, kind_words, NKINDS, decls)) :
+		        pm_arena_printf(p->m, " (%s takes %s)", scope_names[sc->kind],
+		                        pm_suggest_choices(p->m, key_names, K_COUNT, keys_allowed[sc->kind]));
+		error_at(p, "unknown-keyword", &p->tok, "unknown keyword '%s'%s", word, tail);
 	}
 	skip_statement(p);
 }
 
+/* The id of the element a scope declares. */
+static const char *scope_id(const parser *p, const scope *sc)
+{
+	const pm_model *m = p->m;
+	switch (sc->kind) {
+	case S_SYSTEM: return pm_str_get(m, m->systems.v[sc->idx].id);
+	case S_PROCESS: return pm_str_get(m, m->processes.v[sc->idx].id);
+	case S_STEP: return pm_str_get(m, m->steps.v[sc->idx].id);
+	case S_TOOL: return pm_str_get(m, m->tools.v[sc->idx].id);
+	default: return pm_str_get(m, m->people.v[sc->idx].id);
+	}
+}
+
+static void never_closed(parser *p, const scope *sc, const block *b, const char *what,
+                         uint32_t before)
+{
+	pm_loc l = b->open.loc;
+	if (before)
+		pm_error(p->m, "syntax", l, "'{' of %s '%s' (line %u) is never closed; the "
+		         "block seems to end before line %u", what, scope_id(p, sc),
+		         (unsigned)l.line, (unsigned)before);
+	else
+		pm_error(p->m, "syntax", l, "'{' of %s '%s' (line %u) is never closed", what,
+		         scope_id(p, sc), (unsigned)l.line);
+}
+
+/* Whether the current token shows that the open block has ended without its
+ * '}': a line that starts at or left of the opening line's indentation, in
+ * a block whose lines are indented deeper; in any block, such a line that
+ * starts a declaration only an enclosing block may hold, or an arrow in a
+ * block that holds none.  Deeper, it is a misplaced declaration. */
+static bool block_ended(parser *p, const scope *sc, block *b)
+{
+	const pm_token *t = &p->tok;
+	if (t->kind == PM_T_NEWLINE || t->kind == PM_T_SEMI || t->kind == PM_T_EOF)
+		return false;
+	if (p->bol && t->loc.line != b->open.loc.line) {
+		bool closer = t->kind == PM_T_RBRACE;
+		if (b->deeper == 0 && !closer)
+			b->deeper = t->loc.col > b->indent ? 1 : -1;
+		/* "} }" closes two blocks; a '}' alone left of the indentation
+		 * closes the enclosing block, not this one */
+		if (b->deeper > 0 && (closer ? t->loc.col < b->indent &&
+		                      peek(p)->kind != PM_T_RBRACE : t->loc.col <= b->indent))
+			return true;
+	}
+	if (!p->bol || t->loc.col > b->indent || t->kind != PM_T_IDENT)
+		return false;
+	if (decls_allowed[sc->kind] == 0 && peek(p)->kind == PM_T_ARROW)
+		return true;
+	int k = kind_keyword(p, t);
+	if (k < 0 || (decls_allowed[sc->kind] & B(kind_scopes[k])) ||
+	    peek(p)->kind != PM_T_IDENT)
+		return false;
+	for (const scope *up = sc->parent; up; up = up->parent)
+		if (decls_allowed[up->kind] & B(kind_scopes[k]))
+			return true;
+	return false;
+}
+
+/* The line after token t's that holds more than blanks or a comment, when
+ * nothing follows t on its line: its number and the column of its first
+ * character (0 for a '}'), or false. */
+static bool next_line(const parser *p, const pm_token *t, uint32_t *line, uint32_t *col)
+{
+	const char *s = p->lx.src;
+	size_t i = t->start + t->len;
+	uint32_t n = t->loc.line;
+	while (s[i] && s[i] != '\n' && s[i] != '\r') {
+		if (s[i] == '#')
+			break;
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;   /* more on this line */
+		i++;
+	}
+	for (;;) {
+		while (s[i] && s[i] != '\n' && s[i] != '\r')
+			i++;
+		if (!s[i])
+			return false;
+		i += s[i] == '\r' && s[i + 1] == '\n' ? 2 : 1;
+		n++;
+		uint32_t c = 1;
+		while (s[i] == ' ' || s[i] == '\t') {
+			i++;
+			c++;
+		}
+		if (s[i] && s[i] != '\n' && s[i] != '\r' && s[i] != '#') {
+			*line = n;
+			*col = s[i] == '}' ? 0 : c;
+			return true;
+		}
+	}
+}
+
+/* "} }" where the block goes on, deeper indented, on the next line: the
+ * second '}' is one too many (reported; the block stays open). */
+static bool extra_close(parser *p, const scope *sc, const block *b, const char *what)
+{
+	uint32_t line, col;
+	if (p->prev != PM_T_RBRACE || p->bol || b->deeper <= 0 || !next_line(p, &p->tok, &line, &col) ||
+	    col <= b->indent)
+		return false;
+	pm_error(p->m, "syntax", p->tok.loc, "unexpected '}': the block of %s '%s' (line %u) "
+	         "goes on at line %u", what, scope_id(p, sc), (unsigned)b->open.loc.line,
+	         (unsigned)line);
+	next(p);
+	return true;
+}
+
 /* body -> { stmt (NEWLINE | ';') } '}'   (at the top level: up to EOF) */
-static void parse_body(parser *p, scope *sc, const pm_token *open, const char *what)
+/* False when the block ended without its '}' (reported). */
+static bool parse_body(parser *p, scope *sc, block *open, const char *what)
 {
 	for (;;) {
 		if (p->m->stop)
-			return;
+			return true;
+		if (open && block_ended(p, sc, open)) {
+			never_closed(p, sc, open, what, p->tok.loc.line);
+			return false;
+		}
 		switch (p->tok.kind) {
 		case PM_T_NEWLINE:
 		case PM_T_SEMI:
@@ -740,13 +978,14 @@ static void parse_body(parser *p, scope *sc, const pm_token *open, const char *w
 			break;
 		case PM_T_EOF:
 			if (open)
-				pm_error(p->m, "syntax", open->loc,
-				         "'{' of this %s is never closed", what);
-			return;
+				never_closed(p, sc, open, what, 0);
+			return !open;
 		case PM_T_RBRACE:
+			if (open && extra_close(p, sc, open, what))
+				break;
 			if (open) {
 				next(p);
-				return;
+				return true;
 			}
 			error_at(p, "syntax", &p->tok, "unexpected '}'%s%s", "", "");
 			next(p);
@@ -776,7 +1015,9 @@ pm_status pm_parse_pmap(pm_model *m, uint32_t file)
 	uint32_t errors = m->nerrors;
 	pm_lexer_init(&p.lx, m, file);
 	next(&p);
-	scope top = { S_TOP, PM_NONE, m->title ? B(K_TITLE) : 0, 0 };
+	scope top = { S_TOP, PM_NONE, NULL, m->title ? B(K_TITLE) : 0, 0 };
+	p.bol = true;
+	p.indent = p.tok.loc.col;
 	parse_body(&p, &top, NULL, "file");
 	return m->nerrors > errors || m->stop ? PM_ERR_INPUT : PM_OK;
 }

@@ -169,6 +169,7 @@ static void build_names(pm_model *m)
 typedef struct cands {
 	pm_str v[MAX_SUGGEST_SCAN];
 	size_t n;
+	uint32_t scans;   /* whole-model searches for a name written elsewhere */
 } cands;
 
 static void cand_add(cands *c, pm_str s)
@@ -276,31 +277,22 @@ static bool lookup_top(pm_model *m, pm_str name, target *t)
 	return true;
 }
 
-/* A dotted path resolves from the top: system.process[.step] or
- * process.step. */
-static bool resolve_path(pm_model *m, const pm_ref *r, target *t, cands *c)
+/* Follows the segments `rest` of a dotted path down from *t; reports the
+ * first segment that names nothing when `report`. */
+static bool walk_path(pm_model *m, const pm_ref *r, const char *rest, target *t,
+                      cands *c, bool report)
 {
-	const char *full = pm_str_get(m, r->name);
-	const char *dot = strchr(full, '.');
-	pm_str head = pm_str_find(m, full, (size_t)(dot - full));
-	const char *rest = dot + 1;
-	if (!head || !lookup_top(m, head, t)) {
-		char *h = pm_arena_strdup(m, full, (size_t)(dot - full));
-		cands_reset(m, c);
-		cands_top(m, c);
-		pm_error(m, "unknown-reference", r->loc, "unknown system or process '%s' in '%s'%s",
-		         h, full, hint(m, h, c));
-		return false;
-	}
 	while (*rest) {
 		const char *end = strchr(rest, '.');
 		size_t len = end ? (size_t)(end - rest) : strlen(rest);
 		pm_str part = pm_str_find(m, rest, len);
-		char *seg = pm_arena_strdup(m, rest, len);
+		char *seg = report ? pm_arena_strdup(m, rest, len) : NULL;
 		cands_reset(m, c);
 		if (t->kind == PM_KIND_SYSTEM) {
 			pm_ix p = part ? pm_map_get(&m->names_procs, pm_key(t->idx, part)) : PM_NONE;
 			if (p == PM_NONE) {
+				if (!report)
+					return false;
 				cands_procs(m, c, t->idx);
 				pm_error(m, "unknown-reference", r->loc,
 				         "unknown process '%s' in system '%s'%s", seg,
@@ -312,6 +304,8 @@ static bool resolve_path(pm_model *m, const pm_ref *r, target *t, cands *c)
 		} else if (t->kind == PM_KIND_PROCESS) {
 			pm_ix s = part ? pm_step_find(m, t->idx, part) : PM_NONE;
 			if (s == PM_NONE) {
+				if (!report)
+					return false;
 				cands_steps(m, c, t->idx);
 				pm_error(m, "unknown-reference", r->loc,
 				         "unknown step '%s' in process '%s'%s", seg,
@@ -321,9 +315,10 @@ static bool resolve_path(pm_model *m, const pm_ref *r, target *t, cands *c)
 			t->kind = PM_KIND_STEP;
 			t->idx = s;
 		} else {
-			pm_error(m, "unknown-reference", r->loc,
-			         "'%s' names a step, which has nothing inside it ('%s')",
-			         pm_qualified_id(m, PM_KIND_STEP, t->idx), seg);
+			if (report)
+				pm_error(m, "unknown-reference", r->loc,
+				         "'%s' names a step, which has nothing inside it ('%s')",
+				         pm_qualified_id(m, PM_KIND_STEP, t->idx), seg);
 			return false;
 		}
 		rest += len + (end != NULL);
@@ -331,13 +326,87 @@ static bool resolve_path(pm_model *m, const pm_ref *r, target *t, cands *c)
 	return true;
 }
 
+static const char *target_path(pm_model *m, target t)
+{
+	return pm_qualified_id(m, t.kind, t.idx);
+}
+
+/* A dotted path resolves relative to the enclosing system first
+ * (process.step), then from the top (system.process[.step] or
+ * process.step); when both readings name something, it is ambiguous. */
+static bool resolve_path(pm_model *m, pm_ix sys, const pm_ref *r, target *t, cands *c)
+{
+	const char *full = pm_str_get(m, r->name);
+	const char *dot = strchr(full, '.');
+	pm_str head = pm_str_find(m, full, (size_t)(dot - full));
+	const char *rest = dot + 1;
+	target rel = { PM_KIND_PROCESS, PM_NONE }, top;
+	if (head && sys != PM_NONE)
+		rel.idx = pm_map_get(&m->names_procs, pm_key(sys, head));
+	bool has_top = head && lookup_top(m, head, &top);
+	bool rel_ok = rel.idx != PM_NONE && walk_path(m, r, rest, &rel, c, false);
+	if (rel_ok && has_top) {
+		target probe = top;
+		if (walk_path(m, r, rest, &probe, c, false)) {
+			pm_error(m, "bad-reference", r->loc, "'%s' is ambiguous: '%s' (in this "
+			         "system) or '%s' (from the top)", full, target_path(m, rel),
+			         target_path(m, probe));
+			return false;
+		}
+	}
+	if (rel_ok) {
+		*t = rel;
+		return true;
+	}
+	if (!has_top && rel.idx != PM_NONE) {
+		*t = rel;
+		return walk_path(m, r, rest, t, c, true);
+	}
+	if (!has_top) {
+		char *h = pm_arena_strdup(m, full, (size_t)(dot - full));
+		cands_reset(m, c);
+		if (sys != PM_NONE)
+			cands_procs(m, c, sys);
+		cands_top(m, c);
+		pm_error(m, "unknown-reference", r->loc, "unknown system or process '%s' in '%s'%s",
+		         h, full, hint(m, h, c));
+		return false;
+	}
+	*t = top;
+	return walk_path(m, r, rest, t, c, true);
+}
+
+/* Where a name that is not in scope is declared: a step of another process
+ * or a process of another system, or false.  Whole-model searches are
+ * few, so a million unknown names do not cost a million scans. */
+static bool find_elsewhere(pm_model *m, pm_str name, target *t, cands *c)
+{
+	if (m->nerrors >= PM_MAX_ERRORS || c->scans >= 64)
+		return false;
+	c->scans++;
+	for (pm_ix i = 0; i < m->systems.n; i++) {
+		pm_ix p = pm_map_get(&m->names_procs, pm_key(i, name));
+		if (p != PM_NONE) {
+			*t = (target){ PM_KIND_PROCESS, p };
+			return true;
+		}
+	}
+	for (pm_ix i = 0; i < m->steps.n; i++)
+		if (m->steps.v[i].id == name) {
+			*t = (target){ PM_KIND_STEP, i };
+			return true;
+		}
+	return false;
+}
+
 /* A plain name resolves from the innermost scope outward. */
 static bool resolve_name(pm_model *m, const pm_arrow *a, const pm_ref *r,
                          target *t, cands *c)
 {
+	pm_ix sys = a->scope_kind == PM_SCOPE_PROCESS ? m->processes.v[a->scope].system :
+	            a->scope_kind == PM_SCOPE_SYSTEM ? a->scope : PM_NONE;
 	if (strchr(pm_str_get(m, r->name), '.'))
-		return resolve_path(m, r, t, c);
-	pm_ix sys = PM_NONE;
+		return resolve_path(m, sys, r, t, c);
 	if (a->scope_kind == PM_SCOPE_PROCESS) {
 		pm_ix s = pm_step_find(m, a->scope, r->name);
 		if (s != PM_NONE) {
@@ -345,9 +414,6 @@ static bool resolve_name(pm_model *m, const pm_arrow *a, const pm_ref *r,
 			t->idx = s;
 			return true;
 		}
-		sys = m->processes.v[a->scope].system;
-	} else if (a->scope_kind == PM_SCOPE_SYSTEM) {
-		sys = a->scope;
 	}
 	if (sys != PM_NONE) {
 		pm_ix p = pm_map_get(&m->names_procs, pm_key(sys, r->name));
@@ -360,6 +426,20 @@ static bool resolve_name(pm_model *m, const pm_arrow *a, const pm_ref *r,
 	if (lookup_top(m, r->name, t))
 		return true;
 	const char *name = pm_str_get(m, r->name);
+	target there;
+	if (find_elsewhere(m, r->name, &there, c)) {
+		const char *path = target_path(m, there);
+		pm_error(m, "unknown-reference", r->loc, "unknown %s '%s'; '%s' is a %s of "
+		         "%s '%s': write '%s'",
+		         a->scope_kind == PM_SCOPE_PROCESS ? "step or process" : "process", name,
+		         name, there.kind == PM_KIND_STEP ? "step" : "process",
+		         there.kind == PM_KIND_STEP ? "process" : "system",
+		         there.kind == PM_KIND_STEP ?
+		         pm_qualified_id(m, PM_KIND_PROCESS, m->steps.v[there.idx].process) :
+		         pm_str_get(m, m->systems.v[m->processes.v[there.idx].system].id),
+		         path);
+		return false;
+	}
 	cands_reset(m, c);
 	if (a->scope_kind == PM_SCOPE_PROCESS)
 		cands_steps(m, c, a->scope);
@@ -611,6 +691,7 @@ pm_status pm_resolve(pm_model *m)
 		return PM_ERR_USAGE;
 	m->resolved = true;
 	cands *c = pm_arena_alloc(m, sizeof *c);
+	c->scans = 0;
 	build_names(m);
 	resolve_owners(m, c);
 	unchecked u = { NULL, 0 };

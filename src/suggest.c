@@ -99,3 +99,20 @@ const char *pm_suggest_hint(pm_model *m, const char *word)
 {
 	return word ? pm_arena_printf(m, "; did you mean '%s'?", word) : "";
 }
+
+const char *pm_suggest_choices(pm_model *m, const char *const *words, size_t n,
+                               unsigned allowed)
+{
+	const char *out = "";
+	size_t left = 0;
+	for (size_t i = 0; i < n && i < 32; i++)
+		left += (allowed >> i) & 1;
+	for (size_t i = 0; i < n && i < 32; i++) {
+		if (!((allowed >> i) & 1))
+			continue;
+		left--;
+		out = pm_arena_printf(m, "%s%s'%s'", out, !*out ? "" : left ? ", " : " or ",
+		                      words[i]);
+	}
+	return out;
+}

@@ -44,6 +44,11 @@ const char *pm_suggest_rule(const char *name, size_t len);
  * empty word), or NULL. */
 const char *pm_suggest_list(const char *name, const char *list);
 
+/* "'a', 'b' or 'c'" (arena): the words of `n` whose bit is set in
+ * `allowed`, for a short closed set listed when nothing is close. */
+const char *pm_suggest_choices(pm_model *m, const char *const *words, size_t n,
+                               unsigned allowed);
+
 /* "; did you mean 'word'?" (arena), or "" for NULL: the tail of a message. */
 const char *pm_suggest_hint(pm_model *m, const char *word);
 

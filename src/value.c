@@ -1,6 +1,8 @@
 /* value.c — the value syntaxes of attributes: durations ("1h30m"), rates
  * ("5/week") and capacities ("30h/week"), and the chances of arrows
  * ("40%"). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -134,4 +136,199 @@ bool pm_parse_chance(const char *s, size_t len, double *out, const char **why)
 	}
 	*out = (double)micro / 1e8;
 	return true;
+}
+
+/* --- advice: the value a newcomer meant ----------------------------------- */
+
+/* The words people write for the units, each with the unit to write. */
+static const struct { const char *word; char unit; } unit_words[] = {
+	{ "m", 'm' }, { "min", 'm' }, { "mins", 'm' }, { "minute", 'm' },
+	{ "minutes", 'm' }, { "h", 'h' }, { "hr", 'h' }, { "hrs", 'h' },
+	{ "hour", 'h' }, { "hours", 'h' }, { "d", 'd' }, { "day", 'd' },
+	{ "days", 'd' }, { "w", 'w' }, { "wk", 'w' }, { "wks", 'w' },
+	{ "week", 'w' }, { "weeks", 'w' },
+};
+
+static const char *const per_words[] = { "day", "week", "month", "year" };
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_num(char c)
+{
+	return (c >= '0' && c <= '9') || c == '.';
+}
+
+static bool word_eq(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && memcmp(s, w, n) == 0;
+}
+
+static char unit_of(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof unit_words / sizeof *unit_words; i++)
+		if (word_eq(s, n, unit_words[i].word))
+			return unit_words[i].unit;
+	return 0;
+}
+
+/* "2 hours", "30min", "1h 30", "1.5 h" → "2h", "30m", "1h30m", "1.5h" in
+ * buf (NUL-terminated), or false when the text is no duration at all. */
+static bool duration_fix(const char *s, size_t len, char *buf, size_t cap)
+{
+	size_t i = 0, o = 0;
+	char last = 0;
+	while (i < len) {
+		while (i < len && s[i] == ' ')
+			i++;
+		size_t ns = i;
+		while (i < len && is_num(s[i]))
+			i++;
+		size_t nl = i - ns;
+		while (i < len && s[i] == ' ')
+			i++;
+		size_t ws = i;
+		while (i < len && is_alpha(s[i]))
+			i++;
+		char u = unit_of(s + ws, i - ws);
+		if (nl == 0 || (i > ws && !u) || (u == 0 && last != 'h'))
+			return false;
+		if (u == 0)
+			u = 'm';      /* "1h30": the minutes of an hour */
+		if (o + nl + 2 > cap)
+			return false;
+		memcpy(buf + o, s + ns, nl);
+		o += nl;
+		buf[o++] = u;
+		last = u;
+		while (i < len && s[i] == ' ')
+			i++;
+	}
+	buf[o] = '\0';
+	int64_t secs;
+	const char *why;
+	return o > 0 && pm_parse_duration(buf, o, &secs, &why);
+}
+
+/* "weekly", "1/w", "3 per week", "2/fortnight" → "1/week", "3/week" … */
+static bool rate_fix(const char *s, size_t len, char *buf, size_t cap)
+{
+	static const struct { const char *word; const char *rate; } adverbs[] = {
+		{ "daily", "1/day" }, { "weekly", "1/week" }, { "monthly", "1/month" },
+		{ "yearly", "1/year" }, { "annually", "1/year" }, { "fortnightly", "0.5/week" },
+		{ "quarterly", "4/year" },
+	};
+	for (size_t a = 0; a < sizeof adverbs / sizeof *adverbs; a++)
+		if (word_eq(s, len, adverbs[a].word)) {
+			snprintf(buf, cap, "%s", adverbs[a].rate);
+			return true;
+		}
+	size_t i = 0;
+	while (i < len && is_num(s[i]))
+		i++;
+	if (i == 0 || i > 20)
+		return false;
+	double n = strtod(s, NULL);  /* s[i] is no digit: stops there */
+	size_t nl = i;
+	/* skip the glue: spaces, '/', "x", "times", "per", "a" */
+	for (;;) {
+		while (i < len && (s[i] == ' ' || s[i] == '/'))
+			i++;
+		size_t ws = i;
+		while (i < len && is_alpha(s[i]))
+			i++;
+		const char *w = s + ws;
+		size_t wl = i - ws;
+		if (word_eq(w, wl, "x") || word_eq(w, wl, "times") ||
+		    word_eq(w, wl, "per") || word_eq(w, wl, "a") || word_eq(w, wl, "every"))
+			continue;
+		if (i != len || wl == 0)
+			return false;
+		if (word_eq(w, wl, "fortnight")) {
+			snprintf(buf, cap, "%g/week", n / 2);
+			return true;
+		}
+		if (word_eq(w, wl, "quarter")) {
+			snprintf(buf, cap, "%g/year", n * 4);
+			return true;
+		}
+		for (size_t u = 0; u < sizeof per_words / sizeof *per_words; u++) {
+			size_t pl = strlen(per_words[u]);
+			/* "w", "wk", "weeks", "mo", "yr": a start or the plural */
+			bool plural = wl == pl + 1 && w[pl] == 's' && memcmp(w, per_words[u], pl) == 0;
+			bool abbrev = wl < pl && w[0] == per_words[u][0] &&
+			              (wl == 1 || word_eq(w, wl, "wk") || word_eq(w, wl, "mo") ||
+			               word_eq(w, wl, "yr") || memcmp(w, per_words[u], wl) == 0);
+			if (plural || abbrev || (wl == pl && memcmp(w, per_words[u], pl) == 0)) {
+				snprintf(buf, cap, "%.*s/%s", (int)nl, s, per_words[u]);
+				return true;
+			}
+		}
+		return false;
+	}
+}
+
+/* "32h", "12h/wk", "10 hours/week" → "32h/week", "12h/week", "10h/week" */
+static bool capacity_fix(const char *s, size_t len, char *buf, size_t cap)
+{
+	const char *slash = memchr(s, '/', len);
+	size_t dl = slash ? (size_t)(slash - s) : len;
+	while (dl > 0 && s[dl - 1] == ' ')
+		dl--;
+	if (slash) {
+		size_t rest = len - (size_t)(slash + 1 - s);
+		const char *w = slash + 1;
+		while (rest > 0 && *w == ' ') {
+			w++;
+			rest--;
+		}
+		if (unit_of(w, rest) != 'w')
+			return false;
+	}
+	int64_t secs;
+	const char *why;
+	if (pm_parse_duration(s, dl, &secs, &why))
+		snprintf(buf, cap, "%.*s", (int)dl, s);
+	else if (!duration_fix(s, dl, buf, cap))
+		return false;
+	size_t o = strlen(buf);
+	if (o + 6 > cap)
+		return false;
+	memcpy(buf + o, "/week", 6);
+	return true;
+}
+
+#define UNITS " (units: m h d w; d = 24 h)"
+
+const char *pm_value_advice(pm_model *m, char kind, const char *s, size_t len,
+                            const char *why)
+{
+	char fix[64];
+	if (strstr(why, "too large"))
+		return why;
+	switch (kind) {
+	case 'd':
+		if (duration_fix(s, len, fix, sizeof fix))
+			return pm_arena_printf(m, "write '%s'%s", fix, UNITS);
+		size_t digits = 0;
+		while (digits < len && is_num(s[digits]))
+			digits++;
+		if (digits == len && len < 20)
+			return pm_arena_printf(m, "a duration needs a unit, as in '%.*sm' or "
+			                       "'%.*sh'%s", (int)len, s, (int)len, s, UNITS);
+		return pm_arena_printf(m, "%s%s", why, UNITS);
+	case 'r':
+		if (rate_fix(s, len, fix, sizeof fix))
+			return pm_arena_printf(m, "write '%s' (a number per day, week, month "
+			                       "or year)", fix);
+		return why;
+	default:
+		if (!memchr(s, '/', len) && capacity_fix(s, len, fix, sizeof fix))
+			return pm_arena_printf(m, "capacity is hours per week: '%s'", fix);
+		if (capacity_fix(s, len, fix, sizeof fix))
+			return pm_arena_printf(m, "write '%s'", fix);
+		return pm_arena_printf(m, "%s%s", why, UNITS);
+	}
 }

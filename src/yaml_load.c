@@ -585,6 +585,82 @@ static void reader_error(loader *L)
 	pm_error(L->m, "syntax", byte_loc(L, off), "%s", msg);
 }
 
+/* The indentation (in bytes) of the line starting at byte `b`. */
+static size_t indent_at(const loader *L, size_t b)
+{
+	size_t i = b;
+	while (i < L->len && L->src[i] == ' ')
+		i++;
+	return i - b;
+}
+
+/* The start of the line before the one at `ls` that holds more than
+ * blanks or a comment, or `ls` itself when there is none. */
+static size_t prev_line(const loader *L, size_t ls)
+{
+	size_t prev = ls;
+	while (prev > 0) {
+		size_t st = prev - 1;
+		while (st > 0 && L->src[st - 1] != '\n' && L->src[st - 1] != '\r')
+			st--;
+		size_t in = indent_at(L, st);
+		char c = L->src[st + in];
+		if (c != '\n' && c != '\r' && c != '#')
+			return st;
+		prev = st;
+	}
+	return ls;
+}
+
+/* "; this line starts at column 10: indent it to column 9 like the line
+ * above" for the line at `ls`, or "" when it starts where that one does. */
+static const char *indent_fix(loader *L, size_t ls)
+{
+	size_t prev = prev_line(L, ls);
+	uint32_t here = (uint32_t)indent_at(L, ls) + 1, above = (uint32_t)indent_at(L, prev) + 1;
+	if (prev == ls || above == here)
+		return "";
+	return pm_arena_printf(L->m, "; this line starts at column %u: indent it to column "
+	                       "%u like the line above", here, above);
+}
+
+/* What to do about the syntax errors newcomers meet most: a value holding
+ * ': ' ("name: Finance: money in"), and a key indented to no level of its
+ * mapping ("did not find expected key", or "mapping values" on the first
+ * ':' of a line indented one too deep). */
+static const char *syntax_fix(loader *L, const yaml_parser_t *p)
+{
+	const char *problem = p->problem ? p->problem : "";
+	size_t ls = L->cur.line_start, le = ls;
+	while (le < L->len && L->src[le] != '\n' && L->src[le] != '\r')
+		le++;
+	if (strcmp(problem, "mapping values are not allowed in this context") == 0) {
+		size_t k = ls + indent_at(L, ls), c = k;
+		while (c + 1 < le && !(L->src[c] == ':' && L->src[c + 1] == ' '))
+			c++;
+		if (c == L->cur.bi)
+			return indent_fix(L, ls);   /* the key itself is one too deep */
+		size_t v = c + 2;
+		while (v < le && L->src[v] == ' ')
+			v++;
+		size_t ve = le;
+		while (ve > v && L->src[ve - 1] == ' ')
+			ve--;
+		if (c + 1 >= le || v >= ve || memchr(L->src + v, '"', ve - v) || ve - v > 60)
+			return "; quote a value that contains ': '";
+		return pm_arena_printf(L->m, "; quote a value that contains ': ': %.*s: \"%.*s\"",
+		                       (int)(c - k), L->src + k, (int)(ve - v), L->src + v);
+	}
+	if (strcmp(problem, "did not find expected key") != 0 || !p->context)
+		return "";
+	const char *fix = indent_fix(L, ls);
+	uint32_t outer = (uint32_t)p->context_mark.column + 1;
+	if (!*fix || indent_at(L, prev_line(L, ls)) + 1 == outer)
+		return fix;
+	return pm_arena_printf(L->m, "%s, or to column %u like line %u", fix, outer,
+	                       (unsigned)p->context_mark.line + 1);
+}
+
 /* A scanner or parser error: libyaml's own words, with where the construct
  * it was reading started. */
 static void parse_failed(loader *L)
@@ -607,8 +683,9 @@ static void parse_failed(loader *L)
 	}
 	cursor_to(L, p->problem_mark.index);
 	bool tab = L->cur.bi < L->len && L->src[L->cur.bi] == '\t';
+	const char *fix = tab ? "; indent with spaces, not tabs" : syntax_fix(L, p);
 	pm_error(L->m, "syntax", at, "%s%s%s", p->problem ? p->problem : "invalid YAML",
-	         ctx, tab ? "; indent with spaces, not tabs" : "");
+	         ctx, fix);
 }
 
 static void tag_error(loader *L, const ev *e)
@@ -892,6 +969,8 @@ static void measure_value(loader *L, frame *f, const ev *e)
 	          f->vkey == Y_CAPACITY ? pm_parse_capacity(e->val, e->len, &secs, &why) :
 	          pm_parse_duration(e->val, e->len, &secs, &why);
 	if (!ok) {
+		why = pm_value_advice(m, f->vkey == Y_RUNS ? 'r' : f->vkey == Y_CAPACITY ? 'c' : 'd',
+		                      e->val, e->len, why);
 		pm_error(m, "bad-value", ev_loc(L, e), "bad %s %s: %s", key,
 		         node_desc(L, e), why);
 		return;
@@ -1174,11 +1253,15 @@ static void unknown_key(loader *L, frame *f, const ev *e, int k)
 		         scope_names[f->ekind]);
 	else if (e->len == 2 && memcmp(e->val, "<<", 2) == 0)
 		pm_error(m, "unknown-attribute", at, "YAML merge keys ('<<') are not supported");
-	else
+	else {
+		const char *near = pm_suggest_word(e->val, e->len, key_names, Y_COUNT,
+		                                   keys_allowed[f->ekind]);
 		pm_error(m, "unknown-attribute", at, "unknown attribute %s for %s%s", name,
-		         scope_names[f->ekind],
-		         pm_suggest_hint(m, pm_suggest_word(e->val, e->len, key_names, Y_COUNT,
+		         scope_names[f->ekind], near ? pm_suggest_hint(m, near) :
+		         pm_arena_printf(m, " (%s takes %s)", scope_names[f->ekind],
+		                         pm_suggest_choices(m, key_names, Y_COUNT,
 		                                            keys_allowed[f->ekind])));
+	}
 }
 
 static void elem_key(loader *L, frame *f, const ev *e)
@@ -1209,6 +1292,14 @@ static void elem_key(loader *L, frame *f, const ev *e)
 static void ids_key(loader *L, frame *f, const ev *e)
 {
 	f->vslot = SL_SKIP;
+	int k = find_key(e->val, e->len);
+	if (k >= 0 && (keys_allowed[f->ekind] & B(k))) {
+		/* "steps:" at the indentation of the process ids */
+		pm_error(L->m, "syntax", f->key_loc, "'%s' seems one level too shallow: here it "
+		         "is read as a %s id (indent it under the %s it belongs to)",
+		         key_names[k], kind_words[f->ekind], kind_words[f->ekind]);
+		return;
+	}
 	if (!is_name(e->val, e->len, false)) {
 		bool dotted = is_name(e->val, e->len, true);
 		pm_error(L->m, "syntax", f->key_loc, dotted ?

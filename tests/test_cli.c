@@ -143,6 +143,22 @@ Test(cli, help_to_stdout)
 	done(&r);
 }
 
+Test(cli, help_help_and_fmt_refuses_yaml)
+{
+	run_result h = run("help help");
+	cr_expect_eq(h.status, 0);
+	cr_expect_str_empty(h.err);
+	cr_expect(strncmp(h.out, "usage: procmap [--version]", 26) == 0, "%s", h.out);
+	done(&h);
+	put("m.yaml", "title: x\n");
+	run_result f = run("fmt m.yaml");
+	cr_expect_eq(f.status, 2);
+	cr_expect_str_empty(f.out);
+	cr_expect_str_eq(f.err, "procmap: error: 'm.yaml' is YAML: fmt formats .pmap files "
+	                 "('procmap convert' writes it as .pmap)\n");
+	done(&f);
+}
+
 Test(cli, usage_errors)
 {
 	put("a.pmap", warn_model);

@@ -146,9 +146,9 @@ Test(fmt, syntax_errors_are_refused)
 	cr_expect_eq(st, PM_ERR_INPUT);
 	cr_expect_null(out);
 	cr_expect_str_eq(diags,
-	                 "1:11: error: '{' of this process is never closed [syntax]\n"
+	                 "1:11: error: '{' of process 'p' (line 1) is never closed [syntax]\n"
 	                 "2:19: error: bad takes '5q': expected a duration such as 45m, "
-	                 "1h30m, 2d or 1w [bad-value]\n");
+	                 "1h30m, 2d or 1w (units: m h d w; d = 24 h) [bad-value]\n");
 	free(diags);
 }
 
@@ -458,8 +458,8 @@ Test(fmt_cli, a_file_with_syntax_errors_is_never_rewritten)
 	char *out = run(d, "fmt -w bad.pmap 2>&1", &st);
 	cr_expect_eq(st, 1);
 	cr_expect_str_eq(out,
-	                 "bad.pmap:3:19: error: bad takes '5': expected a duration such as "
-	                 "45m, 1h30m, 2d or 1w [bad-value]\n"
+	                 "bad.pmap:3:19: error: bad takes '5': a duration needs a unit, as in "
+	                 "'5m' or '5h' (units: m h d w; d = 24 h) [bad-value]\n"
 	                 "   step x { takes: 5 }\n"
 	                 "                   ^\n");
 	free(out);

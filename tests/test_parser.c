@@ -93,7 +93,8 @@ Test(parser, one_error_per_mistake)
 		"}\n");
 	char *d = t_diags(m);
 	cr_assert_str_eq(d,
-		"2:23: error: unknown attribute 'bogus' for a step [unknown-attribute]\n"
+		"2:23: error: unknown attribute 'bogus' for a step (a step takes 'owner', "
+		"'description', 'uses', 'takes', 'waits' or 'ignore') [unknown-attribute]\n"
 		"3:22: error: unexpected '}'; expected ':' after 'owner' [syntax]\n");
 	cr_assert_eq(m->steps.n, 3, "declarations after an error are kept");
 	cr_assert_eq(m->steps.v[0].waits_s, 2 * 3600, "attributes after an error are kept");
@@ -245,6 +246,41 @@ Test(parser, actor_errors)
 		"1:14: error: no attribute 'capacity' for an actor: an actor's work counts "
 		"towards nobody's load (declare a person to give a capacity) [unknown-attribute]\n"
 		"2:12: error: 'actor' declarations belong at the top level [misplaced-declaration]\n");
+	free(d);
+	pm_model_free(m);
+}
+
+Test(parser, foreign_habits_keep_the_statement)
+{
+	/* each habit is reported once and read as meant */
+	pm_model *m = t_load(
+		"tool notion\ntool canva\n"
+		"process p {\n"
+		"  trigger = 'go'\n"
+		"  step a Draft post { takes: 40m, waits: 1h; uses: [notion, canva] }\n"
+		"  step b\n"
+		"  a => b\n"
+		"}\n");
+	cr_assert_eq(pm_model_diag_count(m), 6);
+	cr_assert_str_eq(S(m, m->processes.v[0].trigger), "go");
+	cr_assert_str_eq(S(m, m->steps.v[0].label), "Draft post");
+	cr_assert_eq(m->steps.v[0].takes_s, 40 * 60);
+	cr_assert_eq(m->steps.v[0].waits_s, 3600);
+	cr_assert_eq(m->steps.v[0].uses_count, 2);
+	cr_assert_eq(m->arrows.n, 1);
+	pm_model_free(m);
+}
+
+Test(parser, values_with_spaces_are_one_error)
+{
+	pm_model *m = t_load("person p { capacity: 10 hours/week }\n"
+	                     "process q { step a { takes: 2 hours; waits: 1h } }\n");
+	char *d = t_diags(m);
+	cr_assert_str_eq(d,
+		"1:22: error: bad capacity '10 hours/week': write '10h/week' [bad-value]\n"
+		"2:29: error: bad takes '2 hours': write '2h' (units: m h d w; d = 24 h) "
+		"[bad-value]\n");
+	cr_assert_eq(m->steps.v[0].waits_s, 3600, "the next attribute is read");
 	free(d);
 	pm_model_free(m);
 }

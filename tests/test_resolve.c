@@ -270,3 +270,54 @@ Test(resolve, owner_may_name_an_actor)
 	cr_assert_eq(m->steps.v[1].owner.target, 0);
 	pm_model_free(m);
 }
+
+/* The handoff of a model with one, checked against its ends. */
+static void expect_one_handoff(const char *text, const char *from_step,
+                               const char *to_proc, const char *to_step)
+{
+	pm_model *m = t_load_clean(text);
+	cr_assert_eq(m->handoffs.n, 1);
+	const pm_handoff *h = &m->handoffs.v[0];
+	if (from_step)
+		cr_assert_eq(h->from_step, t_step(m, from_step));
+	if (to_proc)
+		cr_assert_eq(h->to_proc, t_process(m, to_proc));
+	if (to_step)
+		cr_assert_eq(h->to_step, t_step(m, to_step));
+	pm_model_free(m);
+}
+
+Test(resolve, dotted_path_relative_to_the_system)
+{
+	/* inside system delivery, booking.followup is delivery.booking.followup */
+	expect_one_handoff("system delivery {\n"
+	                   "  process booking { step confirm; step followup }\n"
+	                   "  process revisions { step revise }\n"
+	                   "  booking.followup -> revisions\n"
+	                   "}\n", "delivery.booking.followup", "delivery.revisions", NULL);
+}
+
+Test(resolve, dotted_path_falls_back_to_the_top)
+{
+	expect_one_handoff("process refunds { step approve }\n"
+	                   "system s {\n  process p { step a }\n  p.a -> refunds.approve\n}\n",
+	                   "s.p.a", NULL, "refunds.approve");
+}
+
+Test(resolve, dotted_path_ambiguous_under_both_readings)
+{
+	expect_diags("process p { step a }\n"
+	             "system s {\n  process p { step a; step b }\n  p.b -> p.a\n}\n",
+	             "4:10: error: 'p.a' is ambiguous: 's.p.a' (in this system) "
+	             "or 'p.a' (from the top) [bad-reference]\n");
+}
+
+Test(resolve, name_declared_elsewhere_gets_its_path)
+{
+	expect_diags("system d {\n  process booking { step followup }\n"
+	             "  process revisions { step revise }\n}\n"
+	             "process q {\n  step x\n  x -> revise\n}\n",
+	             "7:8: error: unknown step or process 'revise'; 'revise' is a step "
+	             "of process 'd.revisions': write 'd.revisions.revise' "
+	             "[unknown-reference]\n");
+}

@@ -22,7 +22,8 @@ static const char fmt_usage[] =
 	"      --check           print 'would reformat FILE' for each file that is\n"
 	"                        not formatted and exit 1 if there is one\n"
 	"      --color WHEN      colour the diagnostics: auto (default), always, never\n"
-	"  -h, --help            show this help\n";
+	"  -h, --help            show this help\n\n"
+	"A YAML file (.yaml, .yml) is refused: convert it to .pmap first.\n";
 
 enum mode { PRINT, WRITE, CHECK };
 
@@ -83,6 +84,13 @@ static int write_back(const char *path, const char *text, size_t len)
 static int fmt_one(const char *path, enum mode mode, int color)
 {
 	size_t len = 0, outlen = 0;
+	size_t pl = strlen(path);
+	if ((pl > 5 && strcmp(path + pl - 5, ".yaml") == 0) ||
+	    (pl > 4 && strcmp(path + pl - 4, ".yml") == 0)) {
+		cli_error("'%s' is YAML: fmt formats .pmap files ('procmap convert' "
+		          "writes it as .pmap)", path);
+		return PM_EXIT_TROUBLE;
+	}
 	char *text = read_all(path, &len);
 	if (!text) {
 		cli_error("cannot read '%s': %s", path, strerror(errno));

@@ -70,6 +70,10 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return PM_EXIT_OK;
 		}
+		if (strcmp(argv[2], "help") == 0) {   /* "help help": help itself */
+			usage(stdout);
+			return PM_EXIT_OK;
+		}
 		const pm_command *c = find(argv[2]);
 		if (!c)
 			return unknown_command(argv[2]);
