@@ -58,6 +58,20 @@ void *pm_scratch(pm_model *m, size_t n)
 	return p;
 }
 
+/* Scratch memory is a stack: a pass or a helper takes the mark, allocates,
+ * and gives back what it took since, so its temporaries do not add up to
+ * the peak of the passes after it. */
+uint32_t pm_scratch_mark(const pm_model *m)
+{
+	return m->an.scratch.n;
+}
+
+void pm_scratch_pop(pm_model *m, uint32_t mark)
+{
+	while (m->an.scratch.n > mark)
+		pm_xfree(m->an.scratch.v[--m->an.scratch.n]);
+}
+
 void pm_scratch_release(pm_model *m)
 {
 	for (uint32_t i = 0; i < m->an.scratch.n; i++)

@@ -67,6 +67,8 @@ void pm_analysis_init(pm_model *m);
 
 /* Memory that lives until pm_model_analyze() returns (also on OOM). */
 void *pm_scratch(pm_model *m, size_t n);
+uint32_t pm_scratch_mark(const pm_model *m);
+void pm_scratch_pop(pm_model *m, uint32_t mark);
 void pm_scratch_release(pm_model *m);
 
 /* Whether an element lost its name to an earlier one (a duplicate-id

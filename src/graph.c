@@ -130,6 +130,7 @@ uint32_t pm_graph_scc(pm_model *m, const pm_graph *g, pm_ix *comp,
                       pm_ix *order, bool *cyclic)
 {
 	tarjan t = { .g = g, .comp = comp, .order = order, .cyclic = cyclic };
+	uint32_t mark = pm_scratch_mark(m);
 	t.index = ix_array(m, g->n);
 	t.low = ix_array(m, g->n);
 	t.pos = ix_array(m, g->n);
@@ -144,6 +145,7 @@ uint32_t pm_graph_scc(pm_model *m, const pm_graph *g, pm_ix *comp,
 		for (uint32_t e = 0; e < g->ne; e++)
 			if (g->from[e] == g->to[e])
 				cyclic[comp[g->from[e]]] = true;
+	pm_scratch_pop(m, mark);
 	return t.ncomp;
 }
 

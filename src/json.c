@@ -340,38 +340,6 @@ void pm_json_int(pm_json *j, int64_t v)
 	put_n(j, buf, fmt_int(buf, v));
 }
 
-/* v rounded to 4 decimals as printf's %.4f rounds it (to nearest, ties to
- * even, on the exact binary value), trailing zeros dropped, never "-0";
- * |v| < 1e11.  hi + lo is v * 10^4 exactly (fma), so only a tie of hi
- * needs lo to decide. */
-static void fmt_fixed4(char *buf, double v)
-{
-	double hi = v * 1e4, lo = fma(v, 1e4, -hi);
-	double k = nearbyint(hi), d = hi - k;
-	if (d == 0.5 && lo > 0)
-		k += 1;
-	else if (d == -0.5 && lo < 0)
-		k -= 1;
-	int64_t r = (int64_t)k;
-	uint64_t u = r < 0 ? 0 - (uint64_t)r : (uint64_t)r;
-	unsigned frac = (unsigned)(u % 10000), digits = 4;
-	char *o = buf;
-	if (r < 0)
-		*o++ = '-';
-	o += fmt_int(o, (int64_t)(u / 10000));
-	if (frac) {
-		while (frac % 10 == 0) {
-			frac /= 10;
-			digits--;
-		}
-		*o++ = '.';
-		for (unsigned i = digits; i-- > 0; frac /= 10)
-			o[i] = (char)('0' + frac % 10);
-		o += digits;
-	}
-	*o = '\0';
-}
-
 char *pm_json_fmt_number(char *buf, double v)
 {
 	if (!isfinite(v)) {
@@ -382,10 +350,8 @@ char *pm_json_fmt_number(char *buf, double v)
 		fmt_int(buf, (int64_t)v);           /* -0.0 becomes "0" */
 		return buf;
 	}
-	if (fabs(v) < 1e11) {
-		fmt_fixed4(buf, v);
+	if (pm_put_fixed(buf, v, 4))
 		return buf;
-	}
 	/* %.4f of |v| < 1e308 fits: at most 309 digits, a point, 4 decimals */
 	snprintf(buf, PM_NUMBER_BUF, "%.4f", v);
 	char *dot = strchr(buf, '.');

@@ -1,6 +1,7 @@
 /* model.c — the model's storage: arena, vectors, interned strings,
  * diagnostics, and the public entry points that load and resolve. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,42 @@ char *pm_put_decimal(char *o, uint64_t v)
 	while (n)
 		*o++ = tmp[--n];
 	return o;
+}
+
+/* v rounded to `digits` decimals (1 to 4) as printf's %.Nf rounds it (to
+ * nearest, ties to even, on the exact binary value), trailing zeros
+ * dropped, never "-0"; |v| * 10^digits < 1e15 (else false, nothing
+ * written).  hi + lo is v * 10^digits exactly (fma), so only a tie of hi
+ * needs lo to decide. */
+bool pm_put_fixed(char *o, double v, unsigned digits)
+{
+	static const double scale[] = { 1, 1e1, 1e2, 1e3, 1e4 };
+	double sc = scale[digits], hi = v * sc, lo = fma(v, sc, -hi);
+	if (!(fabs(hi) < 1e15))
+		return false;
+	double k = nearbyint(hi), d = hi - k;
+	if (d == 0.5 && lo > 0)
+		k += 1;
+	else if (d == -0.5 && lo < 0)
+		k -= 1;
+	int64_t r = (int64_t)k;
+	uint64_t u = r < 0 ? 0 - (uint64_t)r : (uint64_t)r, den = (uint64_t)sc;
+	uint64_t frac = u % den;
+	if (r < 0)
+		*o++ = '-';
+	o = pm_put_decimal(o, u / den);
+	if (frac) {
+		while (frac % 10 == 0) {
+			frac /= 10;
+			digits--;
+		}
+		*o++ = '.';
+		for (unsigned i = digits; i-- > 0; frac /= 10)
+			o[i] = (char)('0' + frac % 10);
+		o += digits;
+	}
+	*o = '\0';
+	return true;
 }
 
 char *pm_arena_printf(pm_model *m, const char *fmt, ...)
@@ -439,6 +476,8 @@ static const char *join_ids(pm_model *m, const pm_str *parts, unsigned n)
 const char *pm_decimal_str(pm_model *m, double v)
 {
 	char buf[64];
+	if (pm_put_fixed(buf, v, 2))
+		return pm_arena_strdup(m, buf, strlen(buf));
 	int n = snprintf(buf, sizeof buf, "%.2f", v);
 	while (n > 0 && buf[n - 1] == '0')
 		n--;

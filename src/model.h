@@ -299,6 +299,7 @@ char *pm_arena_strdup(pm_model *m, const char *s, size_t len);
 /* v in decimal at o, no NUL; returns the end.  (printf is the slow way
  * when a report holds a million numbers.) */
 char *pm_put_decimal(char *o, uint64_t v);
+bool pm_put_fixed(char *o, double v, unsigned digits);
 char *pm_arena_printf(pm_model *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void pm_vec_grow_(pm_model *m, void **v, uint32_t *cap, size_t elem);

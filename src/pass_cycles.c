@@ -226,6 +226,7 @@ static void each_cycle(pm_model *m, const pm_graph *g, const pm_ix *comp,
                                       void *arg),
                        void *arg)
 {
+	uint32_t mark = pm_scratch_mark(m);
 	bool *seen = pm_scratch(m, ncomp ? ncomp : 1);
 	memset(seen, 0, ncomp);
 	pm_cycle_ws ws;
@@ -239,6 +240,7 @@ static void each_cycle(pm_model *m, const pm_graph *g, const pm_ix *comp,
 		pm_graph_cycle(g, comp, v, &ws, &cy);
 		report(m, v, &cy, arg);
 	}
+	pm_scratch_pop(m, mark);
 }
 
 /* What one_loop() needs besides the loop. */
@@ -352,6 +354,7 @@ static void handoff_cycles(pm_model *m, pm_actx *cx)
 	if (!pm_rule_on(m, "handoff-cycle"))
 		return;
 	const pm_graph *g = &cx->procs;
+	uint32_t mark = pm_scratch_mark(m);
 	pm_ix *comp = pm_scratch(m, ((size_t)g->n + 1) * sizeof *comp);
 	pm_ix *order = pm_scratch(m, ((size_t)g->n + 1) * sizeof *order);
 	bool *cyclic = pm_scratch(m, (size_t)g->n + 1);
@@ -362,6 +365,7 @@ static void handoff_cycles(pm_model *m, pm_actx *cx)
 	first[ncomp] = g->n;
 	proc_comps pc = { comp, order, first };
 	each_cycle(m, g, comp, cyclic, ncomp, handoff_report, &pc);
+	pm_scratch_pop(m, mark);
 }
 
 void pm_pass_cycles(pm_model *m, pm_actx *cx)

@@ -24,16 +24,23 @@
 
 #include "analysis.h"
 
+/* One process at a time: its components are numbered lo .. hi - 1 (flows
+ * stay inside a process, and the cycles pass numbers each process's
+ * components together), so the arrays hold the biggest process's, indexed
+ * from lo, and stay in cache. */
 typedef struct sweep {
-	/* per component (a step, or the steps of one loop) */
+	pm_ix lo, hi;           /* the process's components */
+	pm_ix first;            /* its first step */
+	/* per component (a step, or the steps of one loop), less lo */
 	double *vis;            /* visits of each of its steps per run */
 	double *exp, *work;     /* expected lead time and work from it to the end */
 	double *outside;        /* expected waits of actors' steps, likewise */
 	int64_t *worst;         /* worst pass from it to the end */
 	pm_ix *next;            /* the next component on the worst pass */
 	pm_ix *idom;            /* immediate dominator, ROOT for an entry */
-	const pm_ix *cstart;    /* its steps: order[cstart[c] .. cstart[c + 1]) */
-	pm_ix *mark;            /* pred dedup for joins (per step; idom's memory) */
+	const pm_ix *cstart;    /* its steps: order[cstart[c] .. cstart[c + 1]), global c */
+	pm_ix *mark;            /* pred dedup for joins, per step less first */
+	pm_ix *preds;           /* a join's distinct predecessors */
 	uint8_t *entry;         /* nothing outside it leads into it */
 } sweep;
 
@@ -89,24 +96,24 @@ static pm_ix intersect(const sweep *sw, pm_ix a, pm_ix b)
 }
 
 /* Components in topological order (pm_graph_scc numbers them in reverse). */
-static void visits(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
+static void visits(pm_model *m, const pm_actx *cx, sweep *sw)
 {
 	const pm_graph *g = &cx->steps;
 	const pm_ix *order = cx->step_order, *comp = cx->step_comp;
-	for (uint32_t c = ncomp; c-- > 0;) {
+	for (pm_ix c = sw->hi - sw->lo; c-- > 0;) {
 		double in = 0;
-		pm_ix dom = PM_NONE;
-		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
+		pm_ix dom = PM_NONE, gc = c + sw->lo;
+		for (pm_ix i = sw->cstart[gc]; i < sw->cstart[gc + 1]; i++) {
 			pm_ix v = order[i];
 			for (pm_ix j = g->in_off[v]; j < g->in_off[v + 1]; j++) {
-				pm_ix e = g->in[j], u = comp[g->from[e]];
+				pm_ix e = g->in[j], u = comp[g->from[e]] - sw->lo;
 				if (u == c)
 					continue;
 				in += sw->vis[u] * chance_of(m, e);
 				dom = dom == PM_NONE ? u : intersect(sw, dom, u);
 			}
 		}
-		double r = cx->comp_rounds[c];
+		double r = cx->comp_rounds[gc];
 		sw->entry[c] = dom == PM_NONE;
 		if (dom == PM_NONE) {
 			sw->idom[c] = ROOT;
@@ -115,28 +122,29 @@ static void visits(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
 		}
 		sw->idom[c] = dom;
 		/* a dominating loop is left once per time it is entered */
-		double cap = dom == ROOT ? 1 : sw->vis[dom] / cx->comp_rounds[dom];
+		double cap = dom == ROOT ? 1 : sw->vis[dom] / cx->comp_rounds[dom + sw->lo];
 		sw->vis[c] = (in < cap ? in : cap) * r;
 	}
 }
 
 /* From the end: expected lead time and work, worst pass. */
-static void remaining(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
+static void remaining(pm_model *m, const pm_actx *cx, sweep *sw)
 {
 	const pm_graph *g = &cx->steps;
 	const pm_ix *order = cx->step_order, *comp = cx->step_comp;
-	for (uint32_t c = 0; c < ncomp; c++) {
+	for (pm_ix c = 0; c < sw->hi - sw->lo; c++) {
+		pm_ix gc = c + sw->lo;
 		int64_t w = 0, wt = 0, wo = 0, dmax = 0;
 		double pmax = -1, pmax_w = 0, pmax_o = 0, psum = 0, esum = 0, wsum = 0, osum = 0;
 		bool chance = false;
 		pm_ix dnext = PM_NONE;
-		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
+		for (pm_ix i = sw->cstart[gc]; i < sw->cstart[gc + 1]; i++) {
 			pm_ix v = order[i];
 			w += weight(&m->steps.v[v]);
 			wt += takes(&m->steps.v[v]);
 			wo += outside_wait(m, v);
 			for (pm_ix j = g->out_off[v]; j < g->out_off[v + 1]; j++) {
-				pm_ix e = g->out[j], t = comp[g->to[e]];
+				pm_ix e = g->out[j], t = comp[g->to[e]] - sw->lo;
 				if (t == c)
 					continue;
 				if (dnext == PM_NONE || sw->worst[t] > dmax) {
@@ -157,8 +165,8 @@ static void remaining(pm_model *m, const pm_actx *cx, sweep *sw, uint32_t ncomp)
 				}
 			}
 		}
-		double r = cx->comp_rounds[c], tail = 0, tail_w = 0, tail_o = 0;
-		if (chance && !cx->comp_loop[c]) {
+		double r = cx->comp_rounds[gc], tail = 0, tail_w = 0, tail_o = 0;
+		if (chance && !cx->comp_loop[gc]) {
 			tail = esum;            /* the rest of the chance hands off */
 			tail_w = wsum;
 			tail_o = osum;
@@ -213,7 +221,7 @@ static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
 	const pm_process *p = &m->processes.v[proc];
 	pm_ix best_e = PM_NONE, best_w = PM_NONE;
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
-		pm_ix c = cx->step_comp[s];
+		pm_ix c = cx->step_comp[s] - sw->lo;
 		if (!sw->entry[c])
 			continue;
 		if (best_e == PM_NONE || sw->exp[c] > sw->exp[best_e])
@@ -226,7 +234,7 @@ static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
 	pm->outside_s = rounded(sw->outside[best_e]);
 	pm->worst_s = sw->worst[best_w];
 	for (pm_ix c = best_w; c != PM_NONE; c = sw->next[c])
-		for (pm_ix i = sw->cstart[c]; i < sw->cstart[c + 1]; i++) {
+		for (pm_ix i = sw->cstart[c + sw->lo]; i < sw->cstart[c + sw->lo + 1]; i++) {
 			*pm_vec_push(m, m->an.crit_steps) = cx->step_order[i];
 			pm->crit_count++;
 		}
@@ -234,28 +242,28 @@ static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
 
 /* --- findings ------------------------------------------------------------------ */
 
-/* Distinct predecessors of s, written into preds; returns how many. */
-static uint32_t predecessors(const pm_actx *cx, sweep *sw, pm_ix s, pm_ix *preds)
+/* Distinct predecessors of s, written into sw->preds; returns how many. */
+static uint32_t predecessors(const pm_actx *cx, sweep *sw, pm_ix s)
 {
 	const pm_graph *g = &cx->steps;
 	uint32_t n = 0;
 	for (pm_ix k = g->in_off[s]; k < g->in_off[s + 1]; k++) {
 		pm_ix from = g->from[g->in[k]];
-		if (sw->mark[from] != s) {
-			sw->mark[from] = s;
-			preds[n++] = from;
+		if (sw->mark[from - sw->first] != s) {
+			sw->mark[from - sw->first] = s;
+			sw->preds[n++] = from;
 		}
 	}
 	return n;
 }
 
-static void join_finding(pm_model *m, const pm_actx *cx, sweep *sw, pm_ix s,
-                         pm_ix *preds)
+static void join_finding(pm_model *m, const pm_actx *cx, sweep *sw, pm_ix s)
 {
+	const pm_ix *preds = sw->preds;
 	if (pm_graph_indeg(&cx->steps, s) < m->an.th.join_fan_in ||
 	    pm_is_duplicate(m, PM_KIND_STEP, s))
 		return;
-	uint32_t n = predecessors(cx, sw, s, preds);
+	uint32_t n = predecessors(cx, sw, s);
 	if (n < m->an.th.join_fan_in)
 		return;
 	const char *names = pm_str_get(m, m->steps.v[preds[0]].id);
@@ -343,41 +351,79 @@ static void alloc_metrics(pm_model *m)
 	m->an.visits.n = m->steps.n;
 }
 
+/* The components of each process and the most any process has. */
+static size_t biggest_process(const pm_model *m, const pm_actx *cx)
+{
+	size_t most = 1;
+	for (pm_ix p = 0; p < m->processes.n; p++) {
+		const pm_process *pr = &m->processes.v[p];
+		if (pr->step_count == 0)
+			continue;
+		pm_ix lo = PM_NONE, hi = 0;
+		for (pm_ix s = pr->step_first; s < pr->step_first + pr->step_count; s++) {
+			pm_ix c = cx->step_comp[s];
+			lo = c < lo ? c : lo;
+			hi = c + 1 > hi ? c + 1 : hi;
+		}
+		if (hi - lo > most)
+			most = hi - lo;
+		if (pr->step_count > most)
+			most = pr->step_count;
+	}
+	return most;
+}
+
+static void one_process(pm_model *m, pm_actx *cx, sweep *sw, pm_ix p, bool wait_on,
+                        bool join_on)
+{
+	const pm_process *pr = &m->processes.v[p];
+	pm_ix first = pr->step_first, end = first + pr->step_count;
+	sw->lo = PM_NONE;
+	sw->hi = 0;
+	sw->first = first;
+	for (pm_ix s = first; s < end; s++) {
+		pm_ix c = cx->step_comp[s];
+		sw->lo = c < sw->lo ? c : sw->lo;
+		sw->hi = c + 1 > sw->hi ? c + 1 : sw->hi;
+	}
+	if (first < end) {
+		visits(m, cx, sw);
+		remaining(m, cx, sw);
+	}
+	for (pm_ix s = first; s < end; s++)
+		m->an.visits.v[s] = cx->proc_trapped[p] ? 1 : sw->vis[cx->step_comp[s] - sw->lo];
+	pm_proc_metrics *pm = &m->an.procs.v[p];
+	measure(m, cx, sw, p, pm);
+	if (wait_on)
+		long_wait(m, p, pm);
+	if (!cx->input_errors)
+		missing_durations(m, p, pm);
+	if (!join_on)
+		return;
+	memset(sw->mark, 0xff, (size_t)pr->step_count * sizeof *sw->mark);
+	for (pm_ix s = first; s < end; s++)
+		join_finding(m, cx, sw, s);
+}
+
 void pm_pass_leadtime(pm_model *m, pm_actx *cx)
 {
-	size_t ns = (size_t)m->steps.n + 1;
-	uint32_t ncomp = cx->ncomp;
+	uint32_t mark = pm_scratch_mark(m);
+	size_t n = biggest_process(m, cx);
 	sweep sw;
-	sw.vis = pm_scratch(m, ns * sizeof *sw.vis);
-	sw.exp = pm_scratch(m, ns * sizeof *sw.exp);
-	sw.work = pm_scratch(m, ns * sizeof *sw.work);
-	sw.outside = pm_scratch(m, ns * sizeof *sw.outside);
-	sw.worst = pm_scratch(m, ns * sizeof *sw.worst);
-	sw.next = pm_scratch(m, ns * sizeof *sw.next);
-	sw.idom = pm_scratch(m, ns * sizeof *sw.idom);
+	sw.vis = pm_scratch(m, n * sizeof *sw.vis);
+	sw.exp = pm_scratch(m, n * sizeof *sw.exp);
+	sw.work = pm_scratch(m, n * sizeof *sw.work);
+	sw.outside = pm_scratch(m, n * sizeof *sw.outside);
+	sw.worst = pm_scratch(m, n * sizeof *sw.worst);
+	sw.next = pm_scratch(m, n * sizeof *sw.next);
+	sw.idom = pm_scratch(m, n * sizeof *sw.idom);
+	sw.entry = pm_scratch(m, n);
+	sw.mark = pm_scratch(m, n * sizeof *sw.mark);
+	sw.preds = pm_scratch(m, n * sizeof *sw.preds);
 	sw.cstart = cx->comp_start;
-	sw.entry = pm_scratch(m, ns);
 	alloc_metrics(m);
-	visits(m, cx, &sw, ncomp);
-	remaining(m, cx, &sw, ncomp);
-	for (pm_ix s = 0; s < m->steps.n; s++)
-		m->an.visits.v[s] = cx->proc_trapped[m->steps.v[s].process] ? 1
-		                    : sw.vis[cx->step_comp[s]];
-	bool wait_on = pm_rule_on(m, "long-wait");
-	for (pm_ix p = 0; p < m->processes.n; p++) {
-		pm_proc_metrics *pm = &m->an.procs.v[p];
-		measure(m, cx, &sw, p, pm);
-		if (wait_on)
-			long_wait(m, p, pm);
-		if (!cx->input_errors)
-			missing_durations(m, p, pm);
-	}
-	if (!pm_rule_on(m, "wide-join"))
-		return;
-	/* the sweeps are done: their memory serves the joins */
-	sw.mark = sw.idom;
-	memset(sw.mark, 0xff, ns * sizeof *sw.mark);
-	pm_ix *preds = sw.next;
-	for (pm_ix s = 0; s < m->steps.n; s++)
-		join_finding(m, cx, &sw, s, preds);
+	bool wait_on = pm_rule_on(m, "long-wait"), join_on = pm_rule_on(m, "wide-join");
+	for (pm_ix p = 0; p < m->processes.n; p++)
+		one_process(m, cx, &sw, p, wait_on, join_on);
+	pm_scratch_pop(m, mark);
 }

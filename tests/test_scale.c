@@ -358,11 +358,12 @@ Test(scale, json_numbers_fast_and_slow)
 		                 "case %zu", i);
 }
 
-/* What pm_json_fmt_number() gave before its fast paths: printf's %.4f,
- * trailing zeros dropped, "-0" made "0". */
-static void printf_number(char *buf, double v)
+/* What pm_json_fmt_number() (4 decimals) and pm_decimal_str() (2) gave
+ * before their fast paths: printf's %.Nf, trailing zeros dropped, "-0"
+ * made "0". */
+static void printf_fixed(char *buf, double v, int digits)
 {
-	snprintf(buf, PM_NUMBER_BUF, "%.4f", v);
+	snprintf(buf, PM_NUMBER_BUF, "%.*f", digits, v);
 	char *dot = strchr(buf, '.');
 	if (dot) {
 		char *end = dot + strlen(dot);
@@ -374,6 +375,11 @@ static void printf_number(char *buf, double v)
 	}
 	if (strcmp(buf, "-0") == 0)
 		strcpy(buf, "0");
+}
+
+static void printf_number(char *buf, double v)
+{
+	printf_fixed(buf, v, 4);
 }
 
 Test(scale, json_numbers_round_like_printf)
@@ -401,4 +407,33 @@ Test(scale, json_numbers_round_like_printf)
 		printf_number(slow, v);
 		cr_assert_str_eq(pm_json_fmt_number(fast, v), slow, "%.17g", v);
 	}
+}
+
+/* Hours and chance sums in messages: pm_decimal_str() as printf's %.2f. */
+Test(scale, decimal_str_rounds_like_printf)
+{
+	pm_model *m = pm_model_new();
+	static const double ties[] = { 0.125, 0.375, -0.125, 2.5, 0.005, -0.005, 1e14 + 0.5,
+	                               53.935, 0, -0.0 };
+	char slow[PM_NUMBER_BUF];
+	for (size_t i = 0; i < sizeof ties / sizeof *ties; i++) {
+		printf_fixed(slow, ties[i], 2);
+		cr_assert_str_eq(pm_decimal_str(m, ties[i]), slow, "%.17g", ties[i]);
+	}
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double v;
+		switch (i % 4) {
+		case 0: v = (double)(x >> 11) / 9007199254740992.0 * 100.0; break;
+		case 1: v = ((double)(x % 2000000) - 1e6) / 1e2 + 0.005; break;
+		case 2: v = ((double)(x % 2000001) - 1e6) / 128.0; break;
+		default: v = (double)(x % 100000000000000000u) / 977.0; break;
+		}
+		printf_fixed(slow, v, 2);
+		cr_assert_str_eq(pm_decimal_str(m, v), slow, "%.17g", v);
+	}
+	pm_model_free(m);
 }
