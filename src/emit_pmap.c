@@ -118,9 +118,9 @@ static void chains(pemit *p, uint32_t first, uint32_t n)
 				put(p, " ");
 				put_string(p, a->label);
 			}
-			if (a->chance_text) {
+			if (a->chance != PM_NONE) {
 				put(p, " ");
-				put_str(p, a->chance_text);
+				put_str(p, pm_arrow_chance_text(p->m, a));
 			}
 		}
 		end_line(p, PM_AK_CHAIN, a0, PM_SLOT_STMT);

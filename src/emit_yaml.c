@@ -396,9 +396,9 @@ static void chain_text(yemit *y, uint32_t at, uint32_t len)
 			pm_buf_putc(m, b, ' ');
 			pm_buf_pmap_string(m, b, pm_str_get(m, a->label), pm_str_len(m, a->label));
 		}
-		if (a->chance_text) {
+		if (a->chance != PM_NONE) {
 			pm_buf_putc(m, b, ' ');
-			pm_buf_puts(m, b, pm_str_get(m, a->chance_text));
+			pm_buf_puts(m, b, pm_str_get(m, pm_arrow_chance_text(m, a)));
 		}
 	}
 }

@@ -136,6 +136,17 @@ char *pm_arena_printf(pm_model *m, const char *fmt, ...)
 	return p;
 }
 
+pm_chance *pm_arrow_add_chance(pm_model *m, pm_ix ai, pm_loc loc)
+{
+	pm_ix ci = m->chances.n;
+	pm_chance *c = pm_vec_push(m, m->chances);
+	c->text = 0;
+	c->loc = loc;
+	c->value = -1;
+	m->arrows.v[ai].chance = ci;
+	return c;
+}
+
 void pm_vec_grow_(pm_model *m, void **v, uint32_t *cap, size_t elem)
 {
 	uint32_t ncap = *cap ? *cap * 2 : 16;
@@ -579,6 +590,7 @@ void pm_model_free(pm_model *m)
 	pm_vec_free(m->steps);
 	pm_vec_free(m->uses);
 	pm_vec_free(m->arrows);
+	pm_vec_free(m->chances);
 	pm_vec_free(m->flows);
 	pm_vec_free(m->handoffs);
 	pm_vec_free(m->ignores);

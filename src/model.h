@@ -102,12 +102,19 @@ typedef struct pm_step {
 typedef struct pm_arrow {
 	pm_ref from, to;
 	pm_str label;
-	pm_str chance_text;     /* "40%" as written, 0 for a plain arrow */
-	double chance;          /* 0..1 for a choice arrow, -1 for a plain one */
-	pm_loc chance_loc;
+	pm_ix chance;           /* into m->chances; PM_NONE for a plain arrow */
 	pm_scope_kind scope_kind;
 	pm_ix scope;            /* system or process index, PM_NONE at top */
 } pm_arrow;
+
+/* The chance written after an arrow ("40%").  Few arrows have one, so it
+ * lives beside the arrows rather than in each of them. */
+typedef struct pm_chance {
+	pm_str text;            /* as written */
+	pm_loc loc;
+	double value;           /* 0..1; -1 when the text is not a valid chance
+	                           (the loader reported it) */
+} pm_chance;
 
 /* Resolved step → step arrow inside one process.  arrow is PM_NONE for the
  * implicit written-order arrows of a process without explicit ones. */
@@ -258,6 +265,7 @@ struct pm_model {
 	PM_VEC(pm_step) steps;
 	PM_VEC(pm_ref) uses;
 	PM_VEC(pm_arrow) arrows;
+	PM_VEC(pm_chance) chances;  /* pm_arrow.chance */
 	PM_VEC(pm_flow) flows;
 	PM_VEC(pm_handoff) handoffs;
 	PM_VEC(pm_ignore) ignores;
@@ -354,6 +362,20 @@ pm_diag_rec *pm_error(pm_model *m, const char *rule, pm_loc loc,
 	__attribute__((format(printf, 4, 5)));
 void pm_diag_sort(pm_model *m);
 extern const pm_loc pm_noloc;
+
+/* --- chances ---------------------------------------------------------------- */
+/* The chance of arrow `a`: 0..1, or -1 for a plain arrow or a bad chance. */
+static inline double pm_arrow_chance(const pm_model *m, const pm_arrow *a)
+{
+	return a->chance == PM_NONE ? -1 : m->chances.v[a->chance].value;
+}
+/* The chance as written, 0 for a plain arrow. */
+static inline pm_str pm_arrow_chance_text(const pm_model *m, const pm_arrow *a)
+{
+	return a->chance == PM_NONE ? 0 : m->chances.v[a->chance].text;
+}
+/* Gives arrow `ai` a chance record (value -1 until set) and returns it. */
+pm_chance *pm_arrow_add_chance(pm_model *m, pm_ix ai, pm_loc loc);
 
 /* --- names ---------------------------------------------------------------- */
 /* Writes the qualified id of an element ("sys.proc.step") to the arena. */

@@ -526,11 +526,10 @@ static bool parse_chance(parser *p, pm_ix ai)
 	double chance;
 	const char *why;
 	bool ok = t.kind == PM_T_WORD && pm_parse_chance(s, n, &chance, &why);
-	pm_arrow *a = &m->arrows.v[ai];
-	a->chance_loc = t.loc;
+	pm_chance *c = pm_arrow_add_chance(m, ai, t.loc);
 	if (ok) {
-		a->chance_text = pm_lex_intern(&p->lx, &t);
-		a->chance = chance;
+		c->text = pm_lex_intern(&p->lx, &t);
+		c->value = chance;
 		next(p);
 		return true;
 	}
@@ -540,7 +539,7 @@ static bool parse_chance(parser *p, pm_ix ai)
 	bool glued = ahead->kind == PM_T_WORD && adjacent(&t, ahead) &&
 	             p->lx.src[ahead->start] == '%';
 	size_t shown = glued ? ahead->len + t.len : t.len;
-	a->chance_text = pm_intern(m, s, shown);
+	c->text = pm_intern(m, s, shown);
 	if (split)
 		why = "write the '%' right after the number, as in 40%";
 	else if (glued || t.kind != PM_T_WORD)
@@ -579,9 +578,7 @@ static void parse_flow(parser *p, scope *sc)
 		a->to.loc = p->tok.loc;
 		a->to.target = PM_NONE;
 		a->label = 0;
-		a->chance_text = 0;
-		a->chance = -1;
-		a->chance_loc = pm_noloc;
+		a->chance = PM_NONE;
 		a->scope_kind = sc->kind == S_TOP ? PM_SCOPE_TOP :
 		                sc->kind == S_SYSTEM ? PM_SCOPE_SYSTEM : PM_SCOPE_PROCESS;
 		a->scope = sc->kind == S_TOP ? PM_NONE : sc->idx;

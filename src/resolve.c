@@ -480,7 +480,7 @@ static void resolve_arrow(pm_model *m, pm_ix ai, cands *c, unchecked *u)
 		         "'%s' is a system; arrows connect steps and processes",
 		         pm_str_get(m, sys_ref->name));
 	if (!ok_from || !ok_to || sys_ref) {
-		if (ok_from && a->chance_text && from.kind != PM_KIND_SYSTEM)
+		if (ok_from && a->chance != PM_NONE && from.kind != PM_KIND_SYSTEM)
 			u->v[u->n++] = from;
 		return;
 	}
@@ -493,7 +493,7 @@ static void resolve_arrow(pm_model *m, pm_ix ai, cands *c, unchecked *u)
 		f->to = to.idx;
 		f->label = a->label;
 		f->arrow = ai;
-		f->chance = a->chance >= 0 ? a->chance : -1;
+		f->chance = pm_arrow_chance(m, a);
 		m->processes.v[m->steps.v[from.idx].process].explicit_flow = true;
 		return;
 	}
@@ -504,7 +504,7 @@ static void resolve_arrow(pm_model *m, pm_ix ai, cands *c, unchecked *u)
 	h->to_step = to.kind == PM_KIND_STEP ? to.idx : PM_NONE;
 	h->label = a->label;
 	h->arrow = ai;
-	h->chance = a->chance >= 0 ? a->chance : -1;
+	h->chance = pm_arrow_chance(m, a);
 }
 
 static pm_ix flow_proc(const pm_model *m, const pm_flow *f)
@@ -606,11 +606,12 @@ typedef struct alt_group {
 static void alt_add(const pm_model *m, alt_group *g, pm_ix ai)
 {
 	const pm_arrow *a = &m->arrows.v[ai];
-	if (a->chance >= 0) {
-		g->sum += a->chance;
+	double chance = pm_arrow_chance(m, a);
+	if (chance >= 0) {
+		g->sum += chance;
 		if (g->first_chance == PM_NONE || ai < g->first_chance)
 			g->first_chance = ai;
-	} else if (a->chance_text) {
+	} else if (a->chance != PM_NONE) {
 		g->unchecked = true;    /* reported by the loader */
 	} else if (g->first_plain == PM_NONE || ai < g->first_plain) {
 		g->first_plain = ai;
@@ -633,7 +634,7 @@ static void alt_check(pm_model *m, const alt_group *g, const char *what, pm_str 
 	/* 33.3% three times is 100% as written */
 	if (g->sum >= 0.999 - 1e-9 && g->sum <= 1.001 + 1e-9)
 		return;
-	pm_error(m, "bad-chance", m->arrows.v[g->first_chance].chance_loc,
+	pm_error(m, "bad-chance", m->chances.v[m->arrows.v[g->first_chance].chance].loc,
 	         "the chances of the arrows out of %s '%s' add up to %s%%, not 100%%",
 	         what, name, pm_decimal_str(m, g->sum * 100));
 }
@@ -695,9 +696,7 @@ pm_status pm_resolve(pm_model *m)
 	build_names(m);
 	resolve_owners(m, c);
 	unchecked u = { NULL, 0 };
-	uint32_t nchance = 0;
-	for (pm_ix i = 0; i < m->arrows.n; i++)
-		nchance += m->arrows.v[i].chance_text != 0;
+	uint32_t nchance = m->chances.n;
 	if (nchance)
 		u.v = pm_arena_alloc(m, nchance * sizeof *u.v);
 	for (pm_ix i = 0; i < m->arrows.n; i++)

@@ -406,7 +406,7 @@ static void flow_expected(flow_lexer *fl, const ftok *t, const char *what)
 /* chance -> WORD   ("40%", "33.3%"), after the target and its label.
  * `t` is the token after them.  Returns false, with parser.c's error, for a
  * bad chance: "40 %" (split), "abc%" or "%" (no number), "150%". */
-static bool flow_chance(flow_lexer *fl, pm_arrow *a, ftok *t)
+static bool flow_chance(flow_lexer *fl, pm_ix ai, ftok *t)
 {
 	pm_model *m = fl->m;
 	const char *s = fl->v + t->start;
@@ -415,10 +415,10 @@ static bool flow_chance(flow_lexer *fl, pm_arrow *a, ftok *t)
 		return true;   /* no chance: a plain arrow */
 	double chance;
 	const char *why;
-	a->chance_loc = t->loc;
+	pm_chance *c = pm_arrow_add_chance(m, ai, t->loc);
 	if (!glued && pm_parse_chance(s, t->len, &chance, &why)) {
-		a->chance_text = pm_intern(m, s, t->len);
-		a->chance = chance;
+		c->text = pm_intern(m, s, t->len);
+		c->value = chance;
 		flow_lex(fl, t);
 		return true;
 	}
@@ -427,7 +427,7 @@ static bool flow_chance(flow_lexer *fl, pm_arrow *a, ftok *t)
 	size_t shown = glued ? ahead.start + ahead.len - t->start : t->len;
 	bool split = !glued && *s != '%' && ahead.kind == FT_WORD && ahead.len == 1 &&
 	             fl->v[ahead.start] == '%';
-	a->chance_text = pm_intern(m, s, shown);
+	c->text = pm_intern(m, s, shown);
 	if (split)
 		why = "write the '%' right after the number, as in 40%";
 	else if (glued || *s == '%')
@@ -463,7 +463,7 @@ void pm_yaml_parse_flow(pm_model *m, const pm_yaml_flow *f)
 		}
 		pm_arrow *a = pm_vec_push(m, m->arrows);
 		memset(a, 0, sizeof *a);
-		a->chance = -1;
+		a->chance = PM_NONE;
 		a->from = from;
 		a->to.name = pm_intern(m, f->val + t.start, t.len);
 		a->to.loc = t.loc;
@@ -476,7 +476,7 @@ void pm_yaml_parse_flow(pm_model *m, const pm_yaml_flow *f)
 			m->arrows.v[m->arrows.n - 1].label = flow_label(&fl, &t);
 			flow_lex(&fl, &t);
 		}
-		if (!flow_chance(&fl, &m->arrows.v[m->arrows.n - 1], &t))
+		if (!flow_chance(&fl, m->arrows.n - 1, &t))
 			return;
 	}
 	if (t.kind != FT_END)

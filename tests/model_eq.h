@@ -37,8 +37,8 @@ static inline void meq_arrows(FILE *f, const pm_model *m, pm_scope_kind sk, pm_i
 		const pm_arrow *a = &m->arrows.v[i];
 		if (a->scope_kind == sk && a->scope == sc)
 			fprintf(f, "  arrow %s -> %s \"%s\" %s=%.6f\n", meq_s(m, a->from.name),
-			        meq_s(m, a->to.name), meq_s(m, a->label), meq_s(m, a->chance_text),
-			        a->chance);
+			        meq_s(m, a->to.name), meq_s(m, a->label), meq_s(m, pm_arrow_chance_text(m, a)),
+			        pm_arrow_chance(m, a));
 	}
 }
 

@@ -164,22 +164,22 @@ Test(parser, chances_on_arrows)
 	cr_assert_eq(m->arrows.n, 3);
 	const pm_arrow *a = &m->arrows.v[0];
 	cr_assert_str_eq(S(m, a->label), "changes requested");
-	cr_assert_str_eq(S(m, a->chance_text), "40%");
-	cr_assert_float_eq(a->chance, 0.4, 1e-12);
-	cr_assert_eq(a->chance_loc.line, 3);
-	cr_assert_eq(a->chance_loc.col, 30);
-	cr_assert_float_eq(m->arrows.v[1].chance, 0.6, 1e-12);
+	cr_assert_str_eq(S(m, pm_arrow_chance_text(m, a)), "40%");
+	cr_assert_float_eq(pm_arrow_chance(m, a), 0.4, 1e-12);
+	cr_assert_eq(m->chances.v[a->chance].loc.line, 3);
+	cr_assert_eq(m->chances.v[a->chance].loc.col, 30);
+	cr_assert_float_eq(pm_arrow_chance(m, &m->arrows.v[1]), 0.6, 1e-12);
 	cr_assert_eq(m->arrows.v[1].label, 0);
-	cr_assert_eq(m->arrows.v[1].chance_loc.col, 10);
-	cr_assert_float_eq(m->arrows.v[2].chance, 1.0, 1e-12);
+	cr_assert_eq(m->chances.v[m->arrows.v[1].chance].loc.col, 10);
+	cr_assert_float_eq(pm_arrow_chance(m, &m->arrows.v[2]), 1.0, 1e-12);
 	pm_model_free(m);
 }
 
 Test(parser, plain_arrow_has_no_chance)
 {
 	pm_model *m = t_load_clean("process p { step a; step b; a -> b \"x\" }\n");
-	cr_assert_eq(m->arrows.v[0].chance_text, 0);
-	cr_assert_float_eq(m->arrows.v[0].chance, -1, 1e-12);
+	cr_assert_eq(pm_arrow_chance_text(m, &m->arrows.v[0]), 0);
+	cr_assert_float_eq(pm_arrow_chance(m, &m->arrows.v[0]), -1, 1e-12);
 	pm_model_free(m);
 }
 
@@ -188,8 +188,8 @@ Test(parser, decimal_chances)
 	pm_model *m = t_load_clean(
 		"process p { step a; step b; step c; step d\n"
 		"  a -> b 33.3%; a -> c 33.3%; a -> d 33.4% }\n");
-	cr_assert_float_eq(m->arrows.v[0].chance, 0.333, 1e-12);
-	cr_assert_str_eq(S(m, m->arrows.v[2].chance_text), "33.4%");
+	cr_assert_float_eq(pm_arrow_chance(m, &m->arrows.v[0]), 0.333, 1e-12);
+	cr_assert_str_eq(S(m, pm_arrow_chance_text(m, &m->arrows.v[2])), "33.4%");
 	pm_model_free(m);
 }
 
