@@ -190,6 +190,8 @@ void pm_finding_related(pm_model *m, pm_diag_rec *r, const char *const *ids, siz
 
 bool pm_is_duplicate(pm_model *m, pm_kind kind, pm_ix i)
 {
+	if (!m->has_duplicates)     /* every element kept its name */
+		return false;
 	switch (kind) {
 	case PM_KIND_SYSTEM:
 		return pm_map_get(&m->names_top, m->systems.v[i].id) != i;

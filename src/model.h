@@ -250,6 +250,7 @@ struct pm_model {
 	jmp_buf *oom;
 	bool broken;            /* an allocation failed */
 	bool resolved;
+	bool has_duplicates;    /* resolve reported a duplicate-id */
 	bool stop;              /* too many errors: loaders stop */
 	uint32_t nerrors;       /* error diagnostics from loading */
 	pm_arena_block *arena;

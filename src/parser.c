@@ -114,6 +114,21 @@ static bool tok_is(const parser *p, const pm_token *t, const char *word)
 	return word[t->len] == '\0';
 }
 
+/* The index of the word among `words` the token is, or -1.  Every
+ * statement and attribute starts with one of these lookups, so the first
+ * letter is compared before the call. */
+static int word_index(const parser *p, const pm_token *t,
+                      const char *const *words, int n)
+{
+	if (t->kind != PM_T_IDENT || t->len == 0)
+		return -1;
+	const char *s = p->lx.src + t->start;
+	for (int i = 0; i < n; i++)
+		if (words[i][0] == s[0] && tok_is(p, t, words[i]))
+			return i;
+	return -1;
+}
+
 /* A printable description of a token for "unexpected …" messages. */
 static const char *tok_desc(parser *p, const pm_token *t)
 {
@@ -418,10 +433,7 @@ static void parse_string_attr(parser *p, scope *sc, enum key k)
 /* The attribute key the token names, or -1. */
 static int key_index(const parser *p, const pm_token *t)
 {
-	for (int i = 0; i < K_COUNT; i++)
-		if (tok_is(p, t, key_names[i]))
-			return i;
-	return -1;
+	return word_index(p, t, key_names, K_COUNT);
 }
 
 /* attribute -> KEY ':' value { ',' value }   (title also without ':') */
@@ -786,10 +798,7 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 
 static int kind_keyword(parser *p, const pm_token *t)
 {
-	for (int i = 0; i < (int)NKINDS; i++)
-		if (tok_is(p, t, kind_words[i]))
-			return i;
-	return -1;
+	return word_index(p, t, kind_words, (int)NKINDS);
 }
 
 static void parse_statement(parser *p, scope *sc)

@@ -21,6 +21,7 @@ static const char *where(pm_model *m, pm_loc l, pm_loc here)
 static void duplicate(pm_model *m, const char *what, pm_str id, pm_loc loc,
                       const char *prev_what, pm_loc prev)
 {
+	m->has_duplicates = true;
 	pm_error(m, "duplicate-id", loc, "duplicate %s id '%s': %s '%s' is already declared at %s",
 	         what, pm_str_get(m, id), prev_what, pm_str_get(m, id),
 	         where(m, prev, loc));

@@ -4,6 +4,7 @@
  * through names_steps in big ones, printf-free qualified ids and JSON
  * numbers.  Each fast path is checked against what the slow one gave. */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,5 +436,29 @@ Test(scale, decimal_str_rounds_like_printf)
 		printf_fixed(slow, v, 2);
 		cr_assert_str_eq(pm_decimal_str(m, v), slow, "%.17g", v);
 	}
+	pm_model_free(m);
+}
+
+/* Messages: pm_arena_printf() writes %s, %.*s, %d, %u and %% itself, and
+ * must give what snprintf gives, also when the arena block is nearly full
+ * or the format holds a conversion it leaves to snprintf. */
+Test(scale, arena_printf_matches_snprintf)
+{
+	pm_model *m = pm_model_new();
+	char want[512];
+	static const char long_s[] = "a string of some length, to cross the end of a block";
+	for (int i = 0; i < 20000; i++) {
+		int d = (i * 7919) % 200001 - 100000;
+		unsigned u = (unsigned)i * 2654435761u;
+		int w = i % 9 - 1;
+		const char *s = i % 3 ? long_s : "";
+		snprintf(want, sizeof want, "x %s '%d' %u%% %.*s|%d", s, d, u, w, long_s, i);
+		cr_assert_str_eq(pm_arena_printf(m, "x %s '%d' %u%% %.*s|%d", s, d, u, w,
+		                                 long_s, i), want);
+		snprintf(want, sizeof want, "%5d %s %.2f", d, s, d / 7.0);
+		cr_assert_str_eq(pm_arena_printf(m, "%5d %s %.2f", d, s, d / 7.0), want);
+	}
+	snprintf(want, sizeof want, "%d %d", INT_MIN, INT_MAX);
+	cr_assert_str_eq(pm_arena_printf(m, "%d %d", INT_MIN, INT_MAX), want);
 	pm_model_free(m);
 }
