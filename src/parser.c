@@ -114,21 +114,6 @@ static bool tok_is(const parser *p, const pm_token *t, const char *word)
 	return word[t->len] == '\0';
 }
 
-/* The index of the word among `words` the token is, or -1.  Every
- * statement and attribute starts with one of these lookups, so the first
- * letter is compared before the call. */
-static int word_index(const parser *p, const pm_token *t,
-                      const char *const *words, int n)
-{
-	if (t->kind != PM_T_IDENT || t->len == 0)
-		return -1;
-	const char *s = p->lx.src + t->start;
-	for (int i = 0; i < n; i++)
-		if (words[i][0] == s[0] && tok_is(p, t, words[i]))
-			return i;
-	return -1;
-}
-
 /* A printable description of a token for "unexpected …" messages. */
 static const char *tok_desc(parser *p, const pm_token *t)
 {
@@ -433,7 +418,23 @@ static void parse_string_attr(parser *p, scope *sc, enum key k)
 /* The attribute key the token names, or -1. */
 static int key_index(const parser *p, const pm_token *t)
 {
-	return word_index(p, t, key_names, K_COUNT);
+	/* every attribute asks: one candidate from the first letter */
+	if (t->kind != PM_T_IDENT || t->len == 0)
+		return -1;
+	const char *s = p->lx.src + t->start;
+	int k;
+	switch (s[0]) {
+	case 't': k = t->len != 5 ? K_TRIGGER : s[1] == 'i' ? K_TITLE : K_TAKES; break;
+	case 'o': k = K_OWNER; break;
+	case 'd': k = K_DESCRIPTION; break;
+	case 'r': k = K_RUNS; break;
+	case 'u': k = K_USES; break;
+	case 'w': k = K_WAITS; break;
+	case 'c': k = K_CAPACITY; break;
+	case 'i': k = K_IGNORE; break;
+	default: return -1;
+	}
+	return tok_is(p, t, key_names[k]) ? k : -1;
 }
 
 /* attribute -> KEY ':' value { ',' value }   (title also without ':') */
@@ -798,7 +799,19 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 
 static int kind_keyword(parser *p, const pm_token *t)
 {
-	return word_index(p, t, kind_words, (int)NKINDS);
+	/* every statement asks: one candidate from the first letter */
+	if (t->kind != PM_T_IDENT || t->len == 0)
+		return -1;
+	const char *s = p->lx.src + t->start;
+	int k;
+	switch (s[0]) {
+	case 's': k = t->len == 4 ? 2 : 0; break;      /* step, system */
+	case 'p': k = t->len == 7 ? 1 : 3; break;      /* process, person */
+	case 't': k = 4; break;
+	case 'a': k = 5; break;
+	default: return -1;
+	}
+	return tok_is(p, t, kind_words[k]) ? k : -1;
 }
 
 static void parse_statement(parser *p, scope *sc)

@@ -45,9 +45,9 @@ _Static_assert(sizeof pm_rules / sizeof *pm_rules <= 64, "more than 64 rules");
 
 const pm_rule_info *pm_rule_find(const char *name, size_t len)
 {
-	for (size_t i = 0; i < pm_nrules; i++)
-		if (strlen(pm_rules[i].name) == len &&
-		    memcmp(pm_rules[i].name, name, len) == 0)
+	for (size_t i = 0; i < pm_nrules; i++)   /* every finding asks: first letters first */
+		if (len && pm_rules[i].name[0] == name[0] &&
+		    strncmp(pm_rules[i].name, name, len) == 0 && pm_rules[i].name[len] == '\0')
 			return &pm_rules[i];
 	return NULL;
 }
