@@ -76,7 +76,8 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/src/lsp/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
 
 # Criterion's macros define functions without prototypes.
-$(BUILD)/obj/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -Wno-shadow -Wno-format-truncation
+$(BUILD)/obj/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -Wno-shadow -Wno-format-truncation \
+  $(CLI_CFLAGS)
 
 $(LIB): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
@@ -88,7 +89,7 @@ $(BIN): $(CLI_OBJ) $(LIB)
 
 $(TBIN): $(TEST_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS_ALL) $(CRIT_LIBS)
+	$(Q)$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS_ALL) $(CRIT_LIBS) $(CLI_LIBS)
 
 # The suite runs the CLI too; it finds it through PROCMAP_BIN.
 test: $(BIN) $(TBIN)

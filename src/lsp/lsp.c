@@ -808,7 +808,7 @@ static void notification(server *s, const char *method, json_t *params)
 static void handle(server *s, const char *body, size_t len)
 {
 	json_error_t jerr;
-	json_t *msg = json_loadb(body, len, 0, &jerr);
+	json_t *msg = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
 	if (!msg) {
 		char text[300];
 		snprintf(text, sizeof text, "invalid JSON: %s", jerr.text);
