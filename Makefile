@@ -21,9 +21,11 @@ endif
 
 # Build dependencies come from Debian packages; install them when missing.
 PKGS := libcgraph libgvc yaml-0.1
+# The CLI alone (procmap lsp) also speaks JSON-RPC, through jansson.
+CLI_PKGS := jansson
 NODEPS_GOALS := clean help
 ifeq ($(filter $(NODEPS_GOALS),$(MAKECMDGOALS)),)
-ifneq ($(shell pkg-config --exists $(PKGS) criterion 2>/dev/null && echo ok),ok)
+ifneq ($(shell pkg-config --exists $(PKGS) $(CLI_PKGS) criterion 2>/dev/null && echo ok),ok)
 $(info procmap: build dependencies missing; running scripts/deps.sh)
 ifneq ($(shell sh scripts/deps.sh 1>&2 && echo ok),ok)
 $(error scripts/deps.sh could not install the build dependencies)
@@ -34,6 +36,8 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null)
+CLI_CFLAGS := $(shell pkg-config --cflags $(CLI_PKGS) 2>/dev/null)
+CLI_LIBS   := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Werror
@@ -51,7 +55,7 @@ Q := @
 endif
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
-CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c)) $(sort $(wildcard src/lsp/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/helpers.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -69,8 +73,11 @@ $(BUILD)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
+$(BUILD)/obj/src/lsp/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
+
 # Criterion's macros define functions without prototypes.
-$(BUILD)/obj/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -Wno-shadow -Wno-format-truncation
+$(BUILD)/obj/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -Wno-shadow -Wno-format-truncation \
+  $(CLI_CFLAGS)
 
 $(LIB): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
@@ -78,11 +85,11 @@ $(LIB): $(LIB_OBJ)
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(SANFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(SANFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) $(CLI_LIBS)
 
 $(TBIN): $(TEST_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS_ALL) $(CRIT_LIBS)
+	$(Q)$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS_ALL) $(CRIT_LIBS) $(CLI_LIBS)
 
 # The suite runs the CLI too; it finds it through PROCMAP_BIN.
 test: $(BIN) $(TBIN)

@@ -7,7 +7,7 @@
 # $(datadir)/bash-completion/completions/procmap; or `source` this file.
 # tests/test_completion.c keeps the lists below in step with the CLI.
 
-_procmap_commands="check render fmt convert rules help"
+_procmap_commands="check render fmt convert rules lsp help"
 
 # The analysis rules that --rule can set (the rules with analysis = 1 in
 # src/rules.c).
@@ -29,6 +29,7 @@ _procmap_options()
 	fmt) echo "-w --write --check --color -h --help" ;;
 	convert) echo "-t --to -o --output --input-format --color -h --help" ;;
 	rules) echo "-f --format -h --help" ;;
+	lsp) echo "--stdio -h --help" ;;
 	esac
 }
 
@@ -184,7 +185,7 @@ _procmap()
 		return 0
 	fi
 	case $cmd in
-	rules) ;;   # no files
+	rules | lsp) ;;   # no files
 	fmt) _procmap_files "$word" pmap ;;
 	*) _procmap_files "$word" pmap yaml yml ;;
 	esac

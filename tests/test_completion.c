@@ -67,7 +67,7 @@ static void expect_completion(const char *line, const char *want)
 
 Test(completion, commands_and_options)
 {
-	expect_completion("procmap ", "check\nconvert\nfmt\nhelp\nrender\nrules\n");
+	expect_completion("procmap ", "check\nconvert\nfmt\nhelp\nlsp\nrender\nrules\n");
 	expect_completion("procmap r", "render\nrules\n");
 	expect_completion("procmap rules --", "--format\n--help\n");
 	expect_completion("procmap render --c", "--config\n");
