@@ -383,6 +383,21 @@ static void printf_number(char *buf, double v)
 	printf_fixed(buf, v, 4);
 }
 
+/* The i-th of a stream of awkward numbers for rounding tests (xorshift):
+ * fractions of 100, ties at 1/tens, binary fractions 1/bin, big values. */
+static double random_value(uint64_t *x, int i, double tens, double bin, uint64_t big)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	switch (i % 4) {
+	case 0: return (double)(*x >> 11) / 9007199254740992.0 * 100.0;
+	case 1: return ((double)(*x % 2000000) - 1e6) / tens + 0.5 / tens;
+	case 2: return ((double)(*x % 2000001) - 1e6) / bin;
+	default: return (double)(*x % big) / 977.0;
+	}
+}
+
 Test(scale, json_numbers_round_like_printf)
 {
 	/* exact ties (k + 0.5) / 10^4 that binary can hold, round to even */
@@ -395,16 +410,7 @@ Test(scale, json_numbers_round_like_printf)
 	}
 	uint64_t x = 0x9e3779b97f4a7c15u;
 	for (int i = 0; i < 300000; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		double v;
-		switch (i % 4) {
-		case 0: v = (double)(x >> 11) / 9007199254740992.0 * 100.0; break;
-		case 1: v = ((double)(x % 2000000) - 1e6) / 1e4 + 0.00005; break;
-		case 2: v = ((double)(x % 2000001) - 1e6) / 32768.0; break;
-		default: v = (double)(x % 100000000000000u) / 977.0; break;
-		}
+		double v = random_value(&x, i, 1e4, 32768.0, 100000000000000u);
 		printf_number(slow, v);
 		cr_assert_str_eq(pm_json_fmt_number(fast, v), slow, "%.17g", v);
 	}
@@ -423,16 +429,7 @@ Test(scale, decimal_str_rounds_like_printf)
 	}
 	uint64_t x = 0x9e3779b97f4a7c15u;
 	for (int i = 0; i < 200000; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		double v;
-		switch (i % 4) {
-		case 0: v = (double)(x >> 11) / 9007199254740992.0 * 100.0; break;
-		case 1: v = ((double)(x % 2000000) - 1e6) / 1e2 + 0.005; break;
-		case 2: v = ((double)(x % 2000001) - 1e6) / 128.0; break;
-		default: v = (double)(x % 100000000000000000u) / 977.0; break;
-		}
+		double v = random_value(&x, i, 1e2, 128.0, 100000000000000000u);
 		printf_fixed(slow, v, 2);
 		cr_assert_str_eq(pm_decimal_str(m, v), slow, "%.17g", v);
 	}
