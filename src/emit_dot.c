@@ -287,6 +287,8 @@ static const struct { unsigned key; const char *text; } legend_lines[] = {
 	{ PM_KEY_STUB, "folded note: another process (hand-off)" },
 };
 
+static void invisible(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight);
+
 /* A small box under the diagram with only the marks it uses. */
 static void add_legend(pm_rctx *c, Agraph_t *g)
 {
@@ -297,6 +299,8 @@ static void add_legend(pm_rctx *c, Agraph_t *g)
 		if (c->used & legend_lines[i].key)
 			text = pm_arena_printf(c->m, "%s%s\\l", text, legend_lines[i].text);
 	Agnode_t *n = agnode(edge_row(g, false), "legend", 1);
+	if (c->bottom)
+		invisible(c, g, c->bottom, n, "0");
 	set(n, "label", text);
 	set(n, "style", "rounded,filled");
 	set_col(c, n, "fillcolor", PM_C_BG);
@@ -502,8 +506,10 @@ static uint32_t grid_columns(uint32_t n)
 static void wrap(pm_rctx *c, Agraph_t *g, Agnode_t **first, Agnode_t **last, uint32_t n)
 {
 	uint32_t cols = grid_columns(n);
+	if (n)
+		c->bottom = last[n - 1];
 	for (uint32_t k = 0; k + cols < n; k++)
-		invisible(c, g, last[k], first[k + cols], "0");
+		invisible(c, g, last[k], first[k + cols], NULL);
 }
 
 static const char *system_label(pm_rctx *c, void *obj, pm_ix s)
@@ -557,8 +563,9 @@ static void forest_full(pm_rctx *c, Agraph_t *g)
 	wrap(c, g, first, last, nu);
 	for (pm_ix i = 0; i < m->handoffs.n; i++) {
 		const pm_handoff *h = &m->handoffs.v[i];
-		handoff_style(c, edge(c, g, find_node(m, g, 'p', h->from_proc),
-		                      find_node(m, g, 'p', h->to_proc), 'h', i, h->label), h);
+		Agedge_t *e = edge(c, g, find_node(m, g, 'p', h->from_proc),
+		                   find_node(m, g, 'p', h->to_proc), 'h', i, h->label);
+		handoff_style(c, e, h);
 	}
 }
 
@@ -911,6 +918,8 @@ static void system_handoffs(pm_rctx *c, Agraph_t *g, pm_ix sys, const flow_order
 		}
 		Agedge_t *e = edge(c, g, a, b, 'h', i, h->label);
 		handoff_style(c, e, h);
+		if (from_in && to_in)
+			set(e, "minlen", "0");
 		if (orders && from_in && h->from_step == PM_NONE)
 			set(e, "ltail", pm_arena_printf(m, "clusterP%u", (unsigned)h->from_proc));
 		if (orders && to_in && h->to_step == PM_NONE)
@@ -927,11 +936,8 @@ static const char *system_proc_label(pm_rctx *c, Agraph_t *sub, pm_ix pi)
 	const char *fig = proc_figures(m, pi);
 	if (*fig)
 		label = pm_arena_printf(m, "%s%s\\l", label, fig);
-	if (p->trigger) {
+	if (p->trigger)   /* a cluster has one border: no double one here */
 		label = pm_arena_printf(m, "%s▶ %s\\l", label, escs(m, p->trigger));
-		set(sub, "peripheries", "2");
-		c->used |= PM_KEY_TRIGGER;
-	}
 	const char *b = badge(c, sub, c->proc_err[pi], c->proc_warn[pi]);
 	return *b ? pm_arena_printf(m, "%s%s\\l", label, b) : label;
 }
@@ -1300,6 +1306,7 @@ Agraph_t *pm_dot_build(pm_rctx *c, const pm_diagram *d, int *collapsed)
 	c->elabels.n = 0;
 	c->used = 0;
 	c->seq = 0;
+	c->bottom = NULL;
 	const char *dir = d->kind == PM_DIAGRAM_PROCESS || c->direction != PM_DIRECTION_LR ? "TB" : "LR";
 	Agraph_t *g = new_graph(c, d->name, dir);
 	set_title(c, g, diagram_title(c, d));

@@ -87,6 +87,7 @@ typedef struct pm_rctx {
 	bool nav;              /* draw the "up" link (SVG only: it is a link) */
 	unsigned used;         /* PM_KEY_* drawn so far */
 	unsigned seq;          /* names of layout-only edges */
+	Agnode_t *bottom;      /* a node of the last row: the legend goes under it */
 	/* findings per element, errors and warnings, not suppressed */
 	uint32_t *proc_err, *proc_warn, *sys_err, *sys_warn;   /* arena */
 	pm_ix *diag_proc, *diag_sys;   /* per diagnostic: its process, system */
