@@ -25,7 +25,7 @@ _procmap_options()
 	check) echo "-f --format -o --output --rule --config --no-config --fail-on
 	             --input-format --color -h --help" ;;
 	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
-	              --rule --config --no-config --input-format -h --help" ;;
+	              --direction --theme --scale -q --quiet --rule --config --no-config --input-format -h --help" ;;
 	fmt) echo "-w --write --check --color -h --help" ;;
 	convert) echo "-t --to -o --output --input-format --color -h --help" ;;
 	rules) echo "-f --format -h --help" ;;
@@ -42,7 +42,9 @@ _procmap_values()
 	rules:-f | rules:--format) echo "text json" ;;
 	render:-o | render:--output) echo DIR ;;
 	*:-l | *:--level) echo "forest system process all" ;;
-	*:-j | *:--jobs | *:--max-nodes) echo NUMBER ;;
+	*:-j | *:--jobs | *:--max-nodes | *:--scale) echo NUMBER ;;
+	render:--direction) echo "TB LR" ;;
+	render:--theme) echo "auto light dark" ;;
 	*:--rule) echo RULE ;;
 	*:--fail-on) echo "error warning info" ;;
 	*:--input-format) echo "auto pmap yaml" ;;

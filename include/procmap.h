@@ -235,6 +235,20 @@ enum {
 	PM_IMAGE_DOT = 1 << 3       /**< the Graphviz source procmap generated */
 };
 
+/** Colours for pm_render_options.theme. */
+enum {
+	PM_THEME_AUTO = 0,   /**< SVG follows prefers-color-scheme; PNG/PDF light */
+	PM_THEME_LIGHT = 1,
+	PM_THEME_DARK = 2
+};
+
+/** Layout of forest and system diagrams, pm_render_options.direction. */
+enum {
+	PM_DIRECTION_AUTO = 0,   /**< top to bottom */
+	PM_DIRECTION_TB = 1,
+	PM_DIRECTION_LR = 2
+};
+
 typedef struct pm_render_options {
 	const char *out_dir;    /**< write every diagram here (created if missing) */
 	FILE *out;              /**< or: the one diagram, one format, here */
@@ -242,6 +256,9 @@ typedef struct pm_render_options {
 	unsigned formats;       /**< PM_IMAGE_* bits */
 	unsigned jobs;          /**< worker processes; 0: the number of CPUs */
 	unsigned max_nodes;     /**< larger forest/system diagrams are collapsed; 0: 500 */
+	unsigned theme;         /**< PM_THEME_* */
+	unsigned direction;     /**< PM_DIRECTION_*: forest and system diagrams */
+	unsigned scale;         /**< PNG pixels per point ×96/72; 0: 1 */
 } pm_render_options;
 
 /**
@@ -249,6 +266,9 @@ typedef struct pm_render_options {
  * not done, so findings are drawn): forest.EXT, system-ID.EXT,
  * process-QUALIFIED-ID.EXT and, with SVG, index.html, each written whole
  * or not at all.  Problems become diagnostics with rule "io" or "render".
+ * Into a folder, it also writes procmap-manifest.txt, the names of the
+ * files written, one a line, and removes the files the previous manifest
+ * named that this run did not write (no other file is ever removed).
  * Returns PM_ERR_IO when a file could not be written, PM_ERR_USAGE for bad
  * options or an unresolved model.
  */

@@ -11,21 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <graphviz/gvc.h>
+
 #include "render.h"
-
-/* Okabe-Ito: readable for colour-blind readers and in grey print. */
-#define C_BLUE "#0072B2"
-#define C_VERMILLION "#D55E00"
-#define C_YELLOW "#F0E442"
-#define C_GREEN "#009E73"
-#define C_SKY_TINT "#DDEEF8"
-#define C_GREY_TINT "#F2F2F2"
-#define C_STUB "#EEEEEE"
-
-static const char legend[] =
-	"thick blue arrows: critical path   red arrows: cycle   "
-	"yellow: bottleneck   dashed: orphan or unreachable   "
-	"red lane title: overloaded";
+#include "report.h"
 
 static const char *esc(pm_model *m, const char *s)
 {
@@ -226,7 +215,17 @@ static Agiddisc_t id_disc = {
 	id_open, id_map, id_alloc, id_free, id_print, id_close, id_register
 };
 
-static Agraph_t *new_graph(const char *name, const char *rankdir)
+static const char *col(const pm_rctx *c, pm_role r)
+{
+	return pm_palette[c->dark][r];
+}
+
+static void set_col(pm_rctx *c, void *obj, const char *name, pm_role r)
+{
+	set(obj, name, col(c, r));
+}
+
+static Agraph_t *new_graph(pm_rctx *c, const char *name, const char *rankdir)
 {
 	static Agdisc_t disc = { NULL, &id_disc, NULL };
 	disc.mem = &AgMemDisc;
@@ -235,31 +234,88 @@ static Agraph_t *new_graph(const char *name, const char *rankdir)
 	agattr(g, AGRAPH, "rankdir", (char *)rankdir);
 	agattr(g, AGRAPH, "fontname", "Helvetica");
 	agattr(g, AGRAPH, "fontsize", "11");
-	agattr(g, AGRAPH, "nodesep", "0.35");
-	agattr(g, AGRAPH, "ranksep", "0.5");
+	agattr(g, AGRAPH, "nodesep", "0.3");
+	agattr(g, AGRAPH, "ranksep", "0.4");
 	/* Rank the whole graph at once: by default dot ranks each cluster on
 	 * its own and then the clusters as single nodes, so a flow that goes
 	 * from lane to lane and back ran right to left. */
 	agattr(g, AGRAPH, "newrank", "true");
 	agattr(g, AGRAPH, "labeljust", "l");
+	agattr(g, AGRAPH, "bgcolor", (char *)col(c, PM_C_BG));
+	agattr(g, AGRAPH, "fontcolor", (char *)col(c, PM_C_TEXT));
 	agattr(g, AGNODE, "fontname", "Helvetica");
 	agattr(g, AGNODE, "fontsize", "10");
 	agattr(g, AGNODE, "shape", "box");
 	agattr(g, AGNODE, "style", "rounded,filled");
-	agattr(g, AGNODE, "fillcolor", "#FFFFFF");
-	agattr(g, AGNODE, "color", "#333333");
+	agattr(g, AGNODE, "fillcolor", (char *)col(c, PM_C_NODE));
+	agattr(g, AGNODE, "color", (char *)col(c, PM_C_BORDER));
+	agattr(g, AGNODE, "fontcolor", (char *)col(c, PM_C_TEXT));
 	agattr(g, AGEDGE, "fontname", "Helvetica");
 	agattr(g, AGEDGE, "fontsize", "9");
-	agattr(g, AGEDGE, "color", "#555555");
-	agattr(g, AGEDGE, "fontcolor", "#333333");
+	agattr(g, AGEDGE, "color", (char *)col(c, PM_C_EDGE));
+	agattr(g, AGEDGE, "fontcolor", (char *)col(c, PM_C_TEXT));
 	return g;
 }
 
-static void add_legend(pm_rctx *c, Agraph_t *g, const char *title)
+/* The row below everything (legend, outgoing stubs) and the one above. */
+static Agraph_t *edge_row(Agraph_t *g, bool top)
 {
-	set(g, "label", pm_arena_printf(c->m, "%s\\n%s", title, legend));
+	Agraph_t *r = agsubg(g, top ? "row_top" : "row_bottom", 0);
+	if (!r) {
+		r = agsubg(g, top ? "row_top" : "row_bottom", 1);
+		set(r, "rank", top ? "min" : "max");
+	}
+	return r;
+}
+
+/* Legend lines, in the order they are listed; the words name the colours
+ * they are drawn in. */
+static const struct { unsigned key; const char *text; } legend_lines[] = {
+	{ PM_KEY_START, "green arrow box: the trigger, where the process starts" },
+	{ PM_KEY_TRIGGER, "double border: has a trigger (▶)" },
+	{ PM_KEY_CRITICAL, "thick blue arrows: critical path (the worst pass)" },
+	{ PM_KEY_REWORK, "dashed arrow back: rework loop, with its chance" },
+	{ PM_KEY_TRAP, "thick vermillion arrows: a loop no arrow leaves" },
+	{ PM_KEY_HANDOFF_CYCLE, "thick vermillion hand-offs: hand-off cycle" },
+	{ PM_KEY_BOTTLENECK, "yellow step, ⚠: bottleneck" },
+	{ PM_KEY_OVERLOADED, "orange band, ⚠: owner over capacity" },
+	{ PM_KEY_NO_OWNER, "orange dashed band: steps nobody owns" },
+	{ PM_KEY_ACTOR, "grey dashed band: an actor, outside the business" },
+	{ PM_KEY_DASHED, "dashed box: orphan or unreachable process" },
+	{ PM_KEY_ERRORS, "✖ N, vermillion border: N errors" },
+	{ PM_KEY_WARNINGS, "▲ N, orange border: N warnings" },
+	{ PM_KEY_STUB, "folded note: another process (hand-off)" },
+};
+
+static void invisible(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight);
+
+/* A small box under the diagram with only the marks it uses. */
+static void add_legend(pm_rctx *c, Agraph_t *g)
+{
+	if (!c->used)
+		return;
+	const char *text = "key\\l";
+	for (size_t i = 0; i < sizeof legend_lines / sizeof legend_lines[0]; i++)
+		if (c->used & legend_lines[i].key)
+			text = pm_arena_printf(c->m, "%s%s\\l", text, legend_lines[i].text);
+	Agnode_t *n = agnode(edge_row(g, false), "legend", 1);
+	if (c->bottom)
+		invisible(c, g, c->bottom, n, "0");
+	set(n, "label", text);
+	set(n, "style", "rounded,filled");
+	set_col(c, n, "fillcolor", PM_C_BG);
+	set_col(c, n, "color", PM_C_LANE_BORDER);
+	set_col(c, n, "fontcolor", PM_C_MUTED);
+	set(n, "fontsize", "9");
+	set(n, "class", "legend");
+}
+
+static void set_title(pm_rctx *c, Agraph_t *g, const char *title)
+{
+	set(g, "label", title);
 	set(g, "labelloc", "t");
 	set(g, "fontsize", "12");
+	(void)c;
 }
 
 static const char *owner_of_process(pm_model *m, const pm_process *p)
@@ -276,6 +332,80 @@ static const char *node_name(pm_model *m, char kind, pm_ix i)
 	return pm_arena_printf(m, "%c%u", kind, (unsigned)i);
 }
 
+static Agnode_t *find_node(pm_model *m, Agraph_t *g, char kind, pm_ix i)
+{
+	return agnode(g, (char *)node_name(m, kind, i), 0);
+}
+
+/* "✖ 2  ▲ 1" (shape and number read in grey print), "" without findings;
+ * the border takes the colour of the worse. */
+static const char *badge(pm_rctx *c, void *obj, uint32_t err, uint32_t warn)
+{
+	pm_model *m = c->m;
+	if (!err && !warn)
+		return "";
+	const char *b = err ? pm_arena_printf(m, "✖ %u", (unsigned)err) : "";
+	if (warn)
+		b = pm_arena_printf(m, "%s%s▲ %u", b, err ? "  " : "", (unsigned)warn);
+	c->used |= err ? PM_KEY_ERRORS : 0;
+	c->used |= warn ? PM_KEY_WARNINGS : 0;
+	set_col(c, obj, agobjkind(obj) == AGRAPH ? "pencolor" : "color", err ? PM_C_CYCLE : PM_C_WARN);
+	set(obj, "penwidth", "2");
+	return b;
+}
+
+/* The findings of a process (or, with proc PM_NONE, of a system and its
+ * processes) for a tooltip: "\n✖ rule: message", at most 8. */
+static const char *findings_tip(pm_rctx *c, pm_ix proc, pm_ix sys)
+{
+	pm_model *m = c->m;
+	const char *t = "";
+	unsigned shown = 0, more = 0;
+	for (uint32_t k = 0; k < c->ndiags; k++) {
+		const pm_diag *d = &m->diags.v[k].d;
+		bool mine = proc != PM_NONE ? c->diag_proc[k] == proc : c->diag_sys[k] == sys;
+		if (!mine || d->suppressed || d->severity < PM_SEV_WARNING)
+			continue;
+		if (shown++ == 8) {
+			more++;
+			continue;
+		}
+		t = pm_arena_printf(m, "%s\\n%s %s: %s", t, d->severity == PM_SEV_ERROR ? "✖" : "▲",
+		                    esc(m, d->rule), esc(m, d->message));
+	}
+	return more ? pm_arena_printf(m, "%s\\n… and %u more", t, more) : t;
+}
+
+static const char *fmt_runs(pm_model *m, double per_week)
+{
+	return pm_arena_printf(m, per_week >= 100 ? "%.0f runs/week" : "%.2g runs/week", per_week);
+}
+
+/* "lead 1d 2h" in the units `check` uses, or NULL. */
+static const char *fmt_lead(pm_model *m, pm_ix proc)
+{
+	if (!m->an.done || proc >= m->an.procs.n || m->an.procs.v[proc].lead_status != PM_LEAD_OK)
+		return NULL;
+	char buf[PM_DURATION_BUF];
+	return pm_arena_printf(m, "%s", pm_fmt_duration(buf, m->an.procs.v[proc].lead_s));
+}
+
+/* "175 runs/week · lead 23h 6m", "" when neither is known. */
+static const char *proc_figures(pm_model *m, pm_ix i)
+{
+	const pm_process *p = &m->processes.v[i];
+	const char *lead = fmt_lead(m, i);
+	const char *runs = p->runs_per_week >= 0 ? fmt_runs(m, p->runs_per_week) : NULL;
+	if (runs && lead)
+		return pm_arena_printf(m, "%s · lead %s", runs, lead);
+	return runs ? runs : lead ? pm_arena_printf(m, "lead %s", lead) : "";
+}
+
+static const char *add_line(pm_model *m, const char *label, const char *line)
+{
+	return *line ? pm_arena_printf(m, "%s\\n%s", label, line) : label;
+}
+
 /* A process as one node (forest, collapsed system). */
 static Agnode_t *proc_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 {
@@ -287,6 +417,7 @@ static Agnode_t *proc_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 		label_or_id(m, p->label, p->id), (unsigned)p->step_count,
 		p->step_count == 1 ? "" : "s", owner);
 	const char *cls = "process";
+	label = add_line(m, label, proc_figures(m, i));
 	if (p->trigger)
 		label = pm_arena_printf(m, "%s\\n▶ %s", label, escs(m, p->trigger));
 	if (c->proc_mark[i] & PM_RF_ORPHAN) {
@@ -297,19 +428,23 @@ static Agnode_t *proc_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 		label = pm_arena_printf(m, "%s\\nunreachable: nothing starts it", label);
 		cls = pm_arena_printf(m, "%s unreachable", cls);
 	}
-	if (c->proc_mark[i] & (PM_RF_ORPHAN | PM_RF_UNREACHABLE))
+	if (c->proc_mark[i] & (PM_RF_ORPHAN | PM_RF_UNREACHABLE)) {
 		set(n, "style", "rounded,filled,dashed");
+		c->used |= PM_KEY_DASHED;
+	}
 	if (p->trigger) {
 		set(n, "peripheries", "2");
 		cls = pm_arena_printf(m, "%s entry", cls);
+		c->used |= PM_KEY_TRIGGER;
 	}
-	set(n, "label", label);
-	set(n, "fillcolor", C_SKY_TINT);
+	set(n, "label", add_line(m, label, badge(c, n, c->proc_err[i], c->proc_warn[i])));
+	set_col(c, n, "fillcolor", PM_C_PROCESS);
 	set(n, "class", cls);
 	set(n, "id", pm_arena_printf(m, "process-%s", esc(m, pm_qualified_id(m, PM_KIND_PROCESS, i))));
-	set(n, "tooltip", pm_arena_printf(m, "%s\\nowner: %s%s%s",
+	set(n, "tooltip", pm_arena_printf(m, "%s\\nowner: %s%s%s%s",
 		esc(m, pm_qualified_id(m, PM_KIND_PROCESS, i)), owner,
-		p->trigger ? "\\ntrigger: " : "", p->trigger ? escs(m, p->trigger) : ""));
+		p->trigger ? "\\ntrigger: " : "", p->trigger ? escs(m, p->trigger) : "",
+		findings_tip(c, i, PM_NONE)));
 	set_link(c, n, PM_KIND_PROCESS, i);
 	return n;
 }
@@ -336,45 +471,101 @@ static Agedge_t *edge(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b,
 	return e;
 }
 
+/* An edge only for the layout. */
+static void invisible(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight)
+{
+	Agedge_t *e = agedge(g, a, b, (char *)pm_arena_printf(c->m, "w%u", c->seq++), 1);
+	set(e, "style", "invis");
+	if (weight)
+		set(e, "weight", weight);
+}
+
 static void handoff_style(pm_rctx *c, Agedge_t *e, const pm_handoff *h)
 {
 	set(e, "style", "bold");
 	set(e, "class", "handoff");
 	if (map_has(&c->cycle_handoffs, h->from_proc, h->to_proc)) {
-		set(e, "color", C_VERMILLION);
-		set(e, "fontcolor", C_VERMILLION);
+		set_col(c, e, "color", PM_C_CYCLE);
+		set_col(c, e, "fontcolor", PM_C_CYCLE_TEXT);
 		set(e, "penwidth", "2.5");
 		set(e, "class", "handoff cycle");
+		c->used |= PM_KEY_HANDOFF_CYCLE;
 	}
+}
+
+static uint32_t grid_columns(uint32_t n)
+{
+	uint32_t k = 1;
+	while (k * k < n)
+		k++;
+	return k;
+}
+
+/* Wraps n units into rows of about √n: an invisible edge from the end of
+ * unit k to the start of unit k + columns (in the diagram's direction). */
+static void wrap(pm_rctx *c, Agraph_t *g, Agnode_t **first, Agnode_t **last, uint32_t n)
+{
+	uint32_t cols = grid_columns(n);
+	if (n)
+		c->bottom = last[n - 1];
+	for (uint32_t k = 0; k + cols < n; k++)
+		invisible(c, g, last[k], first[k + cols], NULL);
+}
+
+static const char *system_label(pm_rctx *c, void *obj, pm_ix s)
+{
+	pm_model *m = c->m;
+	const pm_system *sy = &m->systems.v[s];
+	/* \\l ends a line left-aligned, as labeljust puts the label */
+	const char *label = pm_arena_printf(m, "%s\\lowner: %s\\l",
+		label_or_id(m, sy->label, sy->id), person_name(m, sy->owner.target));
+	const char *b = badge(c, obj, c->sys_err[s], c->sys_warn[s]);
+	return *b ? pm_arena_printf(m, "%s%s\\l", label, b) : label;
 }
 
 static void forest_full(pm_rctx *c, Agraph_t *g)
 {
 	pm_model *m = c->m;
+	size_t units = m->systems.n + 1;
+	Agnode_t **first = pm_arena_alloc(m, units * sizeof *first);
+	Agnode_t **last = pm_arena_alloc(m, units * sizeof *last);
+	Agnode_t **row = pm_arena_alloc(m, (m->processes.n + 1) * sizeof *row);
+	uint32_t nu = 0;
 	for (pm_ix s = 0; s < m->systems.n; s++) {
 		char name[32];
 		snprintf(name, sizeof name, "cluster_s%u", (unsigned)s);
 		Agraph_t *sub = agsubg(g, name, 1);
 		const pm_system *sy = &m->systems.v[s];
-		/* \\l ends a line left-aligned, as labeljust puts the label */
-		set(sub, "label", pm_arena_printf(m, "%s\\lowner: %s\\l",
-			label_or_id(m, sy->label, sy->id), person_name(m, sy->owner.target)));
 		set(sub, "style", "rounded,filled");
-		set(sub, "fillcolor", C_GREY_TINT);
-		set(sub, "color", "#999999");
+		set_col(c, sub, "fillcolor", PM_C_SYSTEM);
+		set_col(c, sub, "pencolor", PM_C_SYSTEM_BORDER);
+		set(sub, "label", system_label(c, sub, s));
 		set(sub, "class", "system");
+		set(sub, "tooltip", pm_arena_printf(m, "%s%s", escs(m, sy->id), findings_tip(c, PM_NONE, s)));
 		set_link(c, sub, PM_KIND_SYSTEM, s);
 		for (pm_ix i = 0; i < sy->proc_count; i++)
-			proc_node(c, sub, sy->proc_first + i);
+			row[i] = proc_node(c, sub, sy->proc_first + i);
+		wrap(c, sub, row, row, sy->proc_count);
+		if (sy->proc_count) {
+			first[nu] = row[0];
+			last[nu++] = row[sy->proc_count - 1];
+		}
 	}
+	uint32_t top = 0;
 	for (pm_ix i = 0; i < m->processes.n; i++)
 		if (m->processes.v[i].system == PM_NONE)
-			proc_node(c, g, i);
+			row[top++] = proc_node(c, g, i);
+	wrap(c, g, row, row, top);
+	if (top) {
+		first[nu] = row[0];
+		last[nu++] = row[top - 1];
+	}
+	wrap(c, g, first, last, nu);
 	for (pm_ix i = 0; i < m->handoffs.n; i++) {
 		const pm_handoff *h = &m->handoffs.v[i];
-		Agnode_t *a = agnode(g, (char *)node_name(m, 'p', h->from_proc), 0);
-		Agnode_t *b = agnode(g, (char *)node_name(m, 'p', h->to_proc), 0);
-		handoff_style(c, edge(c, g, a, b, 'h', i, h->label), h);
+		Agedge_t *e = edge(c, g, find_node(m, g, 'p', h->from_proc),
+		                   find_node(m, g, 'p', h->to_proc), 'h', i, h->label);
+		handoff_style(c, e, h);
 	}
 }
 
@@ -384,16 +575,18 @@ static void forest_collapsed(pm_rctx *c, Agraph_t *g)
 {
 	pm_model *m = c->m;
 	uint32_t ns = m->systems.n, top = 0, topsteps = 0;
+	Agnode_t **row = pm_arena_alloc(m, (ns + 1) * sizeof *row);
 	for (pm_ix s = 0; s < ns; s++) {
 		const pm_system *sy = &m->systems.v[s];
 		uint32_t steps = 0;
 		for (pm_ix i = 0; i < sy->proc_count; i++)
 			steps += m->processes.v[sy->proc_first + i].step_count;
-		Agnode_t *n = agnode(g, (char *)node_name(m, 'y', s), 1);
-		set(n, "label", pm_arena_printf(m, "%s\\n%u processes · %u steps\\nowner: %s",
+		Agnode_t *n = row[s] = agnode(g, (char *)node_name(m, 'y', s), 1);
+		const char *b = badge(c, n, c->sys_err[s], c->sys_warn[s]);
+		set(n, "label", add_line(m, pm_arena_printf(m, "%s\\n%u processes · %u steps\\nowner: %s",
 			label_or_id(m, sy->label, sy->id), (unsigned)sy->proc_count,
-			(unsigned)steps, person_name(m, sy->owner.target)));
-		set(n, "fillcolor", C_GREY_TINT);
+			(unsigned)steps, person_name(m, sy->owner.target)), b));
+		set_col(c, n, "fillcolor", PM_C_SYSTEM);
 		set(n, "class", "system");
 		set_link(c, n, PM_KIND_SYSTEM, s);
 	}
@@ -403,12 +596,15 @@ static void forest_collapsed(pm_rctx *c, Agraph_t *g)
 			topsteps += m->processes.v[i].step_count;
 		}
 	if (top) {
-		Agnode_t *n = agnode(g, (char *)node_name(m, 'y', ns), 1);
+		Agnode_t *n = row[ns++] = agnode(g, (char *)node_name(m, 'y', m->systems.n), 1);
 		set(n, "label", pm_arena_printf(m, "in no system\\n%u processes · %u steps",
 			(unsigned)top, (unsigned)topsteps));
 		set(n, "style", "rounded,filled,dashed");
 		set(n, "class", "orphan");
+		c->used |= PM_KEY_DASHED;
 	}
+	wrap(c, g, row, row, ns);
+	ns = m->systems.n;
 	pm_map seen = { 0 };
 	for (pm_ix i = 0; i < m->handoffs.n; i++) {
 		const pm_handoff *h = &m->handoffs.v[i];
@@ -418,8 +614,7 @@ static void forest_collapsed(pm_rctx *c, Agraph_t *g)
 		b = b == PM_NONE ? ns : b;
 		if (a == b || pm_map_put(m, &seen, (uint64_t)a << 32 | b, i) != PM_NONE)
 			continue;
-		Agedge_t *e = agedge(g, agnode(g, (char *)node_name(m, 'y', a), 0),
-		                     agnode(g, (char *)node_name(m, 'y', b), 0),
+		Agedge_t *e = agedge(g, find_node(m, g, 'y', a), find_node(m, g, 'y', b),
 		                     (char *)node_name(m, 'h', i), 1);
 		set(e, "class", "handoff");
 	}
@@ -438,12 +633,32 @@ static Agnode_t *stub(pm_rctx *c, Agraph_t *g, pm_ix proc, bool out)
 		label_or_id(m, p->label, p->id), where));
 	set(n, "shape", "note");
 	set(n, "style", "filled");
-	set(n, "fillcolor", C_STUB);
+	set_col(c, n, "fillcolor", PM_C_STUB);
 	set(n, "fontsize", "9");
 	set(n, "class", "stub");
 	set(n, "tooltip", esc(m, pm_qualified_id(m, PM_KIND_PROCESS, proc)));
 	set_link(c, n, PM_KIND_PROCESS, proc);
+	c->used |= PM_KEY_STUB;
 	return n;
+}
+
+static const char *tool_name(pm_model *m, const pm_ref *u, bool full)
+{
+	if (u->target == PM_NONE)
+		return escs(m, u->name);
+	const pm_tool *t = &m->tools.v[u->target];
+	return full ? label_or_id(m, t->label, t->id) : escs(m, t->id);
+}
+
+/* "shopify, sheets": the tools of a step, by id (short) or by name. */
+static const char *tools_of(pm_model *m, pm_ix i, bool full)
+{
+	const pm_step *s = &m->steps.v[i];
+	const char *t = "";
+	for (pm_ix k = 0; k < s->uses_count; k++)
+		t = pm_arena_printf(m, "%s%s%s", t, k ? ", " : "",
+		                    tool_name(m, &m->uses.v[s->uses_first + k], full));
+	return t;
 }
 
 static const char *step_tooltip(pm_model *m, pm_ix i)
@@ -451,13 +666,8 @@ static const char *step_tooltip(pm_model *m, pm_ix i)
 	const pm_step *s = &m->steps.v[i];
 	const char *t = pm_arena_printf(m, "%s\\nowner: %s",
 		esc(m, pm_qualified_id(m, PM_KIND_STEP, i)), person_name(m, s->eff_owner));
-	for (pm_ix k = 0; k < s->uses_count; k++) {
-		const pm_ref *u = &m->uses.v[s->uses_first + k];
-		const char *tool = u->target != PM_NONE
-			? label_or_id(m, m->tools.v[u->target].label, m->tools.v[u->target].id)
-			: escs(m, u->name);
-		t = pm_arena_printf(m, "%s%s%s", t, k ? ", " : "\\ntools: ", tool);
-	}
+	if (s->uses_count)
+		t = pm_arena_printf(m, "%s\\ntools: %s", t, tools_of(m, i, true));
 	if (s->takes_text)
 		t = pm_arena_printf(m, "%s\\ntakes: %s", t, escs(m, s->takes_text));
 	if (s->waits_text)
@@ -480,16 +690,20 @@ static Agnode_t *step_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 	else if (s->takes_text || s->waits_text)
 		label = pm_arena_printf(m, "%s\\n%s %s", label, s->takes_text ? "takes" : "waits",
 			escs(m, s->takes_text ? s->takes_text : s->waits_text));
+	if (s->uses_count)
+		label = pm_arena_printf(m, "%s\\nuses %s", label, tools_of(m, i, false));
 	if (c->step_mark[i] & PM_RF_BOTTLENECK) {
 		label = pm_arena_printf(m, "%s\\n⚠ bottleneck", label);
-		set(n, "fillcolor", C_YELLOW);
+		set_col(c, n, "fillcolor", PM_C_BOTTLENECK);
 		set(n, "penwidth", "2");
 		cls = "step bottleneck";
+		c->used |= PM_KEY_BOTTLENECK;
 	}
 	if (c->step_mark[i] & PM_RF_CRITICAL) {
-		set(n, "color", C_BLUE);
+		set_col(c, n, "color", PM_C_CRIT);
 		set(n, "penwidth", "2");
 		cls = pm_arena_printf(m, "%s critical", cls);
+		c->used |= PM_KEY_CRITICAL;
 	}
 	set(n, "label", label);
 	set(n, "class", cls);
@@ -497,61 +711,193 @@ static Agnode_t *step_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 	return n;
 }
 
-static void flow_edges(pm_rctx *c, Agraph_t *g, pm_ix proc)
+/* The order of a process's steps by flow: an iterative depth-first search
+ * in written order marks the arrows back (loops), the rest is a DAG whose
+ * longest paths give each step its column. */
+typedef struct flow_order {
+	uint32_t *col;      /* per step of the process */
+	uint8_t *back;      /* per flow: goes back (a loop) */
+	uint8_t *has_in, *has_out;   /* per step: a forward arrow in, out */
+	uint32_t *sorted;   /* steps (offsets) by column, then written order */
+} flow_order;
+
+static void order_dfs(pm_model *m, const pm_process *p, const uint32_t *start,
+                      const uint32_t *list, flow_order *o)
+{
+	uint32_t n = p->step_count, nt = 0, top = 0;
+	uint8_t *state = pm_arena_alloc(m, n + 1);
+	uint32_t *stack = pm_arena_alloc(m, (n + 1) * sizeof *stack);
+	uint32_t *next = pm_arena_alloc(m, (n + 1) * sizeof *next);
+	uint32_t *topo = pm_arena_alloc(m, (n + 1) * sizeof *topo);
+	memset(state, 0, n + 1);
+	for (uint32_t r = 0; r < n; r++) {
+		if (state[r])
+			continue;
+		stack[top++] = r;
+		state[r] = 1;
+		next[r] = start[r];
+		while (top) {
+			uint32_t v = stack[top - 1];
+			if (next[v] == start[v + 1]) {
+				state[v] = 2;
+				topo[nt++] = v;
+				top--;
+				continue;
+			}
+			uint32_t fi = list[next[v]++];
+			uint32_t w = m->flows.v[p->flow_first + fi].to - p->step_first;
+			if (state[w] == 1) {
+				o->back[fi] = 1;
+			} else if (!state[w]) {
+				state[w] = 1;
+				next[w] = start[w];
+				stack[top++] = w;
+			}
+		}
+	}
+	/* reverse post-order is a topological order of the forward arrows */
+	for (uint32_t k = nt; k-- > 0;) {
+		uint32_t v = topo[k];
+		for (uint32_t j = start[v]; j < start[v + 1]; j++) {
+			uint32_t fi = list[j];
+			uint32_t w = m->flows.v[p->flow_first + fi].to - p->step_first;
+			if (!o->back[fi] && o->col[w] < o->col[v] + 1)
+				o->col[w] = o->col[v] + 1;
+		}
+	}
+}
+
+static void *zalloc(pm_model *m, size_t n)
+{
+	void *p = pm_arena_alloc(m, n ? n : 1);
+	memset(p, 0, n ? n : 1);
+	return p;
+}
+
+static flow_order order_steps(pm_model *m, pm_ix proc)
+{
+	const pm_process *p = &m->processes.v[proc];
+	uint32_t n = p->step_count, nf = p->flow_count;
+	flow_order o = {
+		.col = zalloc(m, n * sizeof *o.col), .back = zalloc(m, nf),
+		.has_in = zalloc(m, n), .has_out = zalloc(m, n),
+		.sorted = zalloc(m, n * sizeof *o.sorted),
+	};
+	uint32_t *start = zalloc(m, (n + 1) * sizeof *start);
+	uint32_t *list = zalloc(m, nf * sizeof *list);
+	for (uint32_t k = 0; k < nf; k++)
+		start[m->flows.v[p->flow_first + k].from - p->step_first + 1]++;
+	for (uint32_t v = 0; v < n; v++)
+		start[v + 1] += start[v];
+	uint32_t *fill = zalloc(m, (n + 1) * sizeof *fill);
+	memcpy(fill, start, (n + 1) * sizeof *fill);
+	for (uint32_t k = 0; k < nf; k++)
+		list[fill[m->flows.v[p->flow_first + k].from - p->step_first]++] = k;
+	order_dfs(m, p, start, list, &o);
+	uint32_t maxcol = 0;
+	for (uint32_t k = 0; k < nf; k++) {
+		const pm_flow *f = &m->flows.v[p->flow_first + k];
+		if (!o.back[k]) {
+			o.has_out[f->from - p->step_first] = 1;
+			o.has_in[f->to - p->step_first] = 1;
+		}
+	}
+	for (uint32_t v = 0; v < n; v++)
+		maxcol = o.col[v] > maxcol ? o.col[v] : maxcol;
+	/* counting sort by column: stable, so written order breaks ties */
+	uint32_t *at = zalloc(m, (maxcol + 2) * sizeof *at);
+	for (uint32_t v = 0; v < n; v++)
+		at[o.col[v] + 1]++;
+	for (uint32_t k = 0; k <= maxcol; k++)
+		at[k + 1] += at[k];
+	for (uint32_t v = 0; v < n; v++)
+		o.sorted[at[o.col[v]]++] = v;
+	return o;
+}
+
+/* The step a hand-off leaves from (the last by flow) or arrives at (the
+ * first), or the "(no steps)" node. */
+static Agnode_t *proc_anchor(pm_model *m, Agraph_t *g, const flow_order *o, pm_ix proc,
+                             pm_ix step, bool leaving)
+{
+	const pm_process *p = &m->processes.v[proc];
+	if (step != PM_NONE)
+		return find_node(m, g, 's', step);
+	if (!p->step_count)
+		return find_node(m, g, 'e', proc);
+	uint32_t v = leaving ? o->sorted[p->step_count - 1] : o->sorted[0];
+	return find_node(m, g, 's', p->step_first + v);
+}
+
+/* "in stock · 95%", "40% again" on an arrow back; NULL without text. */
+static const char *flow_text(pm_model *m, const pm_flow *f, bool back)
+{
+	const char *label = f->label ? escs(m, f->label) : NULL;
+	const char *chance = f->chance >= 0 ? pm_arena_printf(m, "%.0f%%", f->chance * 100) : NULL;
+	if (back)
+		chance = chance ? pm_arena_printf(m, "%s again", chance) : "again";
+	if (label && chance)
+		return pm_arena_printf(m, "%s · %s", label, chance);
+	return label ? label : chance;
+}
+
+static void flow_edges(pm_rctx *c, Agraph_t *g, pm_ix proc, const flow_order *o)
 {
 	pm_model *m = c->m;
 	const pm_process *p = &m->processes.v[proc];
 	for (pm_ix k = 0; k < p->flow_count; k++) {
 		pm_ix fi = p->flow_first + k;
 		const pm_flow *f = &m->flows.v[fi];
-		Agedge_t *e = edge(c, g, agnode(g, (char *)node_name(m, 's', f->from), 0),
-		                   agnode(g, (char *)node_name(m, 's', f->to), 0), 'f', fi, f->label);
-		if (map_has(&c->cycle_flows, f->from, f->to)) {
-			set(e, "color", C_VERMILLION);
-			set(e, "fontcolor", C_VERMILLION);
+		bool trap = map_has(&c->cycle_flows, f->from, f->to), back = o->back[k];
+		Agedge_t *e = agedge(g, find_node(m, g, 's', f->from), find_node(m, g, 's', f->to),
+		                     (char *)node_name(m, 'f', fi), 1);
+		const char *text = flow_text(m, f, back && !trap);
+		if (trap) {
+			set_col(c, e, "color", PM_C_CYCLE);
+			set_col(c, e, "fontcolor", PM_C_CYCLE_TEXT);
 			set(e, "penwidth", "2.5");
 			set(e, "class", "flow cycle");
+			c->used |= PM_KEY_TRAP;
 		} else if (map_has(&c->crit_flows, f->from, f->to)) {
-			set(e, "color", C_BLUE);
+			set_col(c, e, "color", PM_C_CRIT);
 			set(e, "penwidth", "3");
 			set(e, "class", "flow critical");
 		} else {
-			set(e, "class", "flow");
+			set(e, "class", back ? "flow rework" : "flow");
 		}
-		if (f->arrow == PM_NONE)
-			set(e, "style", "solid");
+		if (back) {
+			set(e, "constraint", "false");
+			if (!trap) {
+				set(e, "style", "dashed");
+				c->used |= PM_KEY_REWORK;
+			}
+		}
+		if (text)
+			edge_label(c, e, text);
 	}
 }
 
 static void up_node(pm_rctx *c, Agraph_t *g, pm_kind kind, pm_ix i)
 {
 	pm_model *m = c->m;
-	Agnode_t *n = agnode(g, "up", 1);
+	if (!c->nav)
+		return;
+	Agnode_t *n = agnode(edge_row(g, true), "up", 1);
 	const char *label = i == PM_NONE ? "↑ whole business"
 		: pm_arena_printf(m, "↑ system %s",
 		  label_or_id(m, m->systems.v[i].label, m->systems.v[i].id));
 	set(n, "label", label);
 	set(n, "shape", "plaintext");
 	set(n, "style", "");
-	set(n, "fontcolor", C_BLUE);
+	set_col(c, n, "fontcolor", PM_C_LINK);
 	set(n, "class", "up");
 	set_link(c, n, kind, i);
 }
 
-/* The node a process-level hand-off attaches to inside a system diagram. */
-static Agnode_t *proc_anchor(pm_model *m, Agraph_t *g, pm_ix proc, pm_ix step)
-{
-	const pm_process *p = &m->processes.v[proc];
-	if (step != PM_NONE)
-		return agnode(g, (char *)node_name(m, 's', step), 0);
-	if (p->step_count)
-		return agnode(g, (char *)node_name(m, 's', p->step_first), 0);
-	return agnode(g, (char *)node_name(m, 'e', proc), 0);
-}
-
-static void system_handoffs(pm_rctx *c, Agraph_t *g, pm_ix sys, bool collapsed)
+static void system_handoffs(pm_rctx *c, Agraph_t *g, pm_ix sys, const flow_order *orders)
 {
 	pm_model *m = c->m;
+	const pm_system *sy = &m->systems.v[sys];
 	for (pm_ix i = 0; i < m->handoffs.n; i++) {
 		const pm_handoff *h = &m->handoffs.v[i];
 		bool from_in = m->processes.v[h->from_proc].system == sys;
@@ -559,30 +905,50 @@ static void system_handoffs(pm_rctx *c, Agraph_t *g, pm_ix sys, bool collapsed)
 		if (!from_in && !to_in)
 			continue;
 		Agnode_t *a, *b;
-		if (collapsed) {
-			a = from_in ? agnode(g, (char *)node_name(m, 'p', h->from_proc), 0)
-			            : stub(c, g, h->from_proc, false);
-			b = to_in ? agnode(g, (char *)node_name(m, 'p', h->to_proc), 0)
-			          : stub(c, g, h->to_proc, true);
+		if (!orders) {
+			a = from_in ? find_node(m, g, 'p', h->from_proc) : stub(c, g, h->from_proc, false);
+			b = to_in ? find_node(m, g, 'p', h->to_proc) : stub(c, g, h->to_proc, true);
 		} else {
-			a = from_in ? proc_anchor(m, g, h->from_proc, h->from_step)
+			a = from_in ? proc_anchor(m, g, &orders[h->from_proc - sy->proc_first],
+			                          h->from_proc, h->from_step, true)
 			            : stub(c, g, h->from_proc, false);
-			b = to_in ? proc_anchor(m, g, h->to_proc, h->to_step)
+			b = to_in ? proc_anchor(m, g, &orders[h->to_proc - sy->proc_first],
+			                        h->to_proc, h->to_step, false)
 			          : stub(c, g, h->to_proc, true);
 		}
 		Agedge_t *e = edge(c, g, a, b, 'h', i, h->label);
 		handoff_style(c, e, h);
-		if (!collapsed && from_in && h->from_step == PM_NONE)
+		if (from_in && to_in)
+			set(e, "minlen", "0");
+		if (orders && from_in && h->from_step == PM_NONE)
 			set(e, "ltail", pm_arena_printf(m, "clusterP%u", (unsigned)h->from_proc));
-		if (!collapsed && to_in && h->to_step == PM_NONE)
+		if (orders && to_in && h->to_step == PM_NONE)
 			set(e, "lhead", pm_arena_printf(m, "clusterP%u", (unsigned)h->to_proc));
 	}
 }
 
-static void system_full(pm_rctx *c, Agraph_t *g, pm_ix sys)
+static const char *system_proc_label(pm_rctx *c, Agraph_t *sub, pm_ix pi)
+{
+	pm_model *m = c->m;
+	const pm_process *p = &m->processes.v[pi];
+	const char *label = pm_arena_printf(m, "%s · %s\\l",
+		label_or_id(m, p->label, p->id), owner_of_process(m, p));
+	const char *fig = proc_figures(m, pi);
+	if (*fig)
+		label = pm_arena_printf(m, "%s%s\\l", label, fig);
+	if (p->trigger)   /* a cluster has one border: no double one here */
+		label = pm_arena_printf(m, "%s▶ %s\\l", label, escs(m, p->trigger));
+	const char *b = badge(c, sub, c->proc_err[pi], c->proc_warn[pi]);
+	return *b ? pm_arena_printf(m, "%s%s\\l", label, b) : label;
+}
+
+static flow_order *system_full(pm_rctx *c, Agraph_t *g, pm_ix sys)
 {
 	pm_model *m = c->m;
 	const pm_system *sy = &m->systems.v[sys];
+	flow_order *orders = pm_arena_alloc(m, (sy->proc_count + 1) * sizeof *orders);
+	Agnode_t **first = pm_arena_alloc(m, (sy->proc_count + 1) * sizeof *first);
+	Agnode_t **last = pm_arena_alloc(m, (sy->proc_count + 1) * sizeof *last);
 	set(g, "compound", "true");
 	for (pm_ix k = 0; k < sy->proc_count; k++) {
 		pm_ix pi = sy->proc_first + k;
@@ -590,15 +956,14 @@ static void system_full(pm_rctx *c, Agraph_t *g, pm_ix sys)
 		char name[32];
 		snprintf(name, sizeof name, "clusterP%u", (unsigned)pi);
 		Agraph_t *sub = agsubg(g, name, 1);
-		const char *label = pm_arena_printf(m, "%s · %s",
-			label_or_id(m, p->label, p->id), owner_of_process(m, p));
-		if (p->trigger)
-			label = pm_arena_printf(m, "%s\\l▶ %s", label, escs(m, p->trigger));
-		set(sub, "label", pm_arena_printf(m, "%s\\l", label));
-		set(sub, "style", c->proc_mark[pi] & PM_RF_UNREACHABLE ? "rounded,filled,dashed" : "rounded,filled");
-		set(sub, "fillcolor", C_SKY_TINT);
+		bool dashed = c->proc_mark[pi] & (PM_RF_UNREACHABLE | PM_RF_ORPHAN);
+		set(sub, "label", system_proc_label(c, sub, pi));
+		set(sub, "style", dashed ? "rounded,filled,dashed" : "rounded,filled");
+		c->used |= dashed ? PM_KEY_DASHED : 0;
+		set_col(c, sub, "fillcolor", PM_C_PROCESS);
 		set(sub, "class", c->proc_mark[pi] & PM_RF_UNREACHABLE ? "process unreachable" : "process");
-		set(sub, "tooltip", esc(m, pm_qualified_id(m, PM_KIND_PROCESS, pi)));
+		set(sub, "tooltip", pm_arena_printf(m, "%s%s", esc(m, pm_qualified_id(m, PM_KIND_PROCESS, pi)),
+		                                    findings_tip(c, pi, PM_NONE)));
 		set_link(c, sub, PM_KIND_PROCESS, pi);
 		for (pm_ix s = 0; s < p->step_count; s++)
 			step_node(c, sub, p->step_first + s);
@@ -607,99 +972,191 @@ static void system_full(pm_rctx *c, Agraph_t *g, pm_ix sys)
 			set(n, "label", "(no steps)");
 			set(n, "style", "dashed");
 		}
-		flow_edges(c, g, pi);
+		orders[k] = order_steps(m, pi);
+		flow_edges(c, g, pi, &orders[k]);
+		first[k] = proc_anchor(m, g, &orders[k], pi, PM_NONE, false);
+		last[k] = proc_anchor(m, g, &orders[k], pi, PM_NONE, true);
 	}
+	wrap(c, g, first, last, sy->proc_count);
+	return orders;
 }
 
 static void system_diagram(pm_rctx *c, Agraph_t *g, pm_ix sys, bool collapsed)
 {
 	pm_model *m = c->m;
 	const pm_system *sy = &m->systems.v[sys];
+	const flow_order *orders = NULL;
 	up_node(c, g, PM_KIND_SYSTEM, PM_NONE);
 	if (collapsed) {
+		Agnode_t **row = pm_arena_alloc(m, (sy->proc_count + 1) * sizeof *row);
 		for (pm_ix k = 0; k < sy->proc_count; k++)
-			proc_node(c, g, sy->proc_first + k);
+			row[k] = proc_node(c, g, sy->proc_first + k);
+		wrap(c, g, row, row, sy->proc_count);
 	} else {
-		system_full(c, g, sys);
+		orders = system_full(c, g, sys);
 	}
-	system_handoffs(c, g, sys, collapsed);
+	system_handoffs(c, g, sys, orders);
 }
 
-/* Swimlanes: one cluster per effective owner, in order of first step. */
-static Agraph_t *lane(pm_rctx *c, Agraph_t *g, pm_ix owner)
+/* --- process diagram: swimlanes ------------------------------------------
+ * Lanes are ranks of a top-to-bottom layout: each lane is a cluster with
+ * rank=same, and an invisible chain through the lanes' title nodes fixes
+ * their order (people, then actors, then "no owner"), which dot cannot
+ * reorder.  Inside a lane an invisible chain title → trigger → steps by
+ * column keeps the title at the left edge and the steps in flow order.
+ * After layout the bands are widened to one width (pm_dot_widen_lanes). */
+
+typedef struct lane_set {
+	pm_map of;           /* owner key → lane */
+	pm_ix *owner;        /* per lane */
+	uint32_t n;
+} lane_set;
+
+static uint64_t owner_key(pm_model *m, pm_ix owner)
+{
+	return owner == PM_NONE ? m->people.n : owner;
+}
+
+/* 0 people, 1 actors, 2 nobody: the order of the bands. */
+static int owner_group(pm_model *m, pm_ix owner)
+{
+	return owner == PM_NONE ? 2 : m->people.v[owner].actor ? 1 : 0;
+}
+
+static lane_set lanes_of(pm_model *m, const pm_process *p, const flow_order *o)
+{
+	lane_set ls = { .owner = zalloc(m, (p->step_count + 1) * sizeof *ls.owner) };
+	for (int grp = 0; grp < 3; grp++)
+		for (uint32_t k = 0; k < p->step_count; k++) {
+			pm_ix ow = m->steps.v[p->step_first + o->sorted[k]].eff_owner;
+			if (owner_group(m, ow) == grp && pm_map_put(m, &ls.of, owner_key(m, ow), ls.n) == PM_NONE)
+				ls.owner[ls.n++] = ow;
+		}
+	return ls;
+}
+
+static const char *lane_title(pm_rctx *c, Agraph_t *sub, pm_ix owner)
 {
 	pm_model *m = c->m;
-	char name[32];
-	if (owner == PM_NONE)
-		snprintf(name, sizeof name, "cluster_none");
-	else
-		snprintf(name, sizeof name, "cluster_o%u", (unsigned)owner);
-	Agraph_t *sub = agsubg(g, name, 0);
-	if (sub)
-		return sub;
-	sub = agsubg(g, name, 1);
-	const char *label = person_name(m, owner);
-	set(sub, "style", "filled");
-	set(sub, "fillcolor", C_GREY_TINT);
-	set(sub, "color", "#BBBBBB");
-	set(sub, "class", "lane");
-	if (owner != PM_NONE && (c->person_mark[owner] & PM_RF_OVERLOADED)) {
-		double u = m->an.people.n > owner ? m->an.people.v[owner].utilisation : -1;
-		label = u > 0 ? pm_arena_printf(m, "⚠ %s: overloaded, %.0f%% of capacity", label, u * 100)
-		              : pm_arena_printf(m, "⚠ %s: overloaded", label);
-		set(sub, "fontcolor", C_VERMILLION);
-		set(sub, "color", C_VERMILLION);
+	if (owner == PM_NONE) {
+		set(sub, "style", "filled,dashed");
+		set_col(c, sub, "fillcolor", PM_C_WARN_FILL);
+		set_col(c, sub, "pencolor", PM_C_WARN);
 		set(sub, "penwidth", "2");
-		set(sub, "class", "lane overloaded");
+		set(sub, "class", "lane no-owner");
+		c->used |= PM_KEY_NO_OWNER;
+		return "⚠ no owner";
 	}
-	set(sub, "label", label);
+	const char *name = person_name(m, owner);
+	if (m->people.v[owner].actor) {
+		set(sub, "style", "filled,dashed");
+		set(sub, "class", "lane actor");
+		c->used |= PM_KEY_ACTOR;
+		return pm_arena_printf(m, "%s\\l(actor, outside)", name);
+	}
+	if (!(c->person_mark[owner] & PM_RF_OVERLOADED))
+		return name;
+	double u = m->an.people.n > owner ? m->an.people.v[owner].utilisation : -1;
+	set_col(c, sub, "pencolor", PM_C_WARN);
+	set(sub, "penwidth", "2.5");
+	set(sub, "class", "lane overloaded");
+	c->used |= PM_KEY_OVERLOADED;
+	return u > 0 ? pm_arena_printf(m, "⚠ %s\\loverloaded: %.0f%% of capacity", name, u * 100)
+	             : pm_arena_printf(m, "⚠ %s\\loverloaded", name);
+}
+
+static Agraph_t *lane_cluster(pm_rctx *c, Agraph_t *g, uint32_t l, pm_ix owner, Agnode_t **head)
+{
+	pm_model *m = c->m;
+	Agraph_t *sub = agsubg(g, (char *)pm_arena_printf(m, "cluster_L%u", (unsigned)l), 1);
+	set(sub, "rank", "same");
+	set(sub, "label", "");
+	set(sub, "style", "filled");
+	set_col(c, sub, "fillcolor", PM_C_LANE);
+	set_col(c, sub, "pencolor", PM_C_LANE_BORDER);
+	set(sub, "class", "lane");
+	const char *title = lane_title(c, sub, owner);
+	Agnode_t *h = *head = agnode(sub, (char *)pm_arena_printf(m, "lane%u", (unsigned)l), 1);
+	set(h, "label", pm_arena_printf(m, "%s\\l", title));
+	set(h, "shape", "plaintext");
+	set(h, "style", "");
+	set(h, "fontsize", "11");
+	set(h, "group", "lanes");
+	set(h, "class", "lane-title");
+	if (owner != PM_NONE && (c->person_mark[owner] & PM_RF_OVERLOADED))
+		set_col(c, h, "fontcolor", PM_C_WARN_TEXT);
 	return sub;
 }
 
-static void process_diagram(pm_rctx *c, Agraph_t *g, pm_ix pi)
+static Agnode_t *trigger_node(pm_rctx *c, Agraph_t *g, const pm_process *p)
+{
+	Agnode_t *t = agnode(g, "start", 1);
+	set(t, "label", pm_arena_printf(c->m, "▶ %s", escs(c->m, p->trigger)));
+	set(t, "shape", "cds");
+	set(t, "style", "filled");
+	set_col(c, t, "fillcolor", PM_C_TRIGGER);
+	set_col(c, t, "color", PM_C_TRIGGER);
+	set_col(c, t, "fontcolor", PM_C_TRIGGER_TEXT);
+	set(t, "class", "trigger");
+	c->used |= PM_KEY_START;
+	return t;
+}
+
+/* The steps that start the process: no arrow in but from a loop. */
+static bool starts(const flow_order *o, uint32_t v)
+{
+	return !o->has_in[v];
+}
+
+static void lanes_build(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order *o)
 {
 	pm_model *m = c->m;
 	const pm_process *p = &m->processes.v[pi];
-	up_node(c, g, PM_KIND_SYSTEM, p->system);
-	uint8_t *in = pm_arena_alloc(m, p->step_count + 1);
-	uint8_t *out = pm_arena_alloc(m, p->step_count + 1);
-	memset(in, 0, p->step_count + 1);
-	memset(out, 0, p->step_count + 1);
-	for (pm_ix s = 0; s < p->step_count; s++)
-		step_node(c, lane(c, g, m->steps.v[p->step_first + s].eff_owner), p->step_first + s);
-	flow_edges(c, g, pi);
-	for (pm_ix k = 0; k < p->flow_count; k++) {
-		const pm_flow *f = &m->flows.v[p->flow_first + k];
-		out[f->from - p->step_first] = 1;
-		in[f->to - p->step_first] = 1;
+	lane_set ls = lanes_of(m, p, o);
+	Agraph_t **sub = zalloc(m, (ls.n + 1) * sizeof *sub);
+	Agnode_t **tail = zalloc(m, (ls.n + 1) * sizeof *tail);
+	Agnode_t *prev_head = NULL;
+	for (uint32_t l = 0; l < ls.n; l++) {
+		Agnode_t *h;
+		sub[l] = lane_cluster(c, g, l, ls.owner[l], &h);
+		tail[l] = h;
+		if (prev_head)
+			invisible(c, g, prev_head, h, "10");
+		prev_head = h;
 	}
-	if (p->trigger) {
-		Agnode_t *t = agnode(g, "start", 1);
-		set(t, "label", pm_arena_printf(m, "▶ %s", escs(m, p->trigger)));
-		set(t, "shape", "cds");
-		set(t, "style", "filled");
-		set(t, "fillcolor", C_GREEN);
-		set(t, "fontcolor", "#FFFFFF");
-		set(t, "class", "trigger");
-		for (pm_ix s = 0; s < p->step_count; s++)
-			if (!in[s])
-				agedge(g, t, agnode(g, (char *)node_name(m, 's', p->step_first + s), 0),
-				       (char *)node_name(m, 't', s), 1);
+	for (uint32_t k = 0; k < p->step_count; k++) {
+		uint32_t v = o->sorted[k];
+		uint32_t l = pm_map_get(&ls.of, owner_key(m, m->steps.v[p->step_first + v].eff_owner));
+		if (k == 0 && p->trigger) {
+			Agnode_t *t = trigger_node(c, sub[l], p);
+			invisible(c, g, tail[l], t, NULL);
+			tail[l] = t;
+		}
+		Agnode_t *n = step_node(c, sub[l], p->step_first + v);
+		invisible(c, g, tail[l], n, NULL);
+		tail[l] = n;
 	}
+	pm_map_free(&ls.of);
+}
+
+static void process_handoffs(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order *o)
+{
+	pm_model *m = c->m;
+	const pm_process *p = &m->processes.v[pi];
 	for (pm_ix i = 0; i < m->handoffs.n; i++) {
 		const pm_handoff *h = &m->handoffs.v[i];
 		if (h->from_proc != pi && h->to_proc != pi)
 			continue;
 		bool outgoing = h->from_proc == pi;
 		pm_ix other = outgoing ? h->to_proc : h->from_proc;
-		Agnode_t *x = stub(c, g, other, outgoing);
+		Agnode_t *x = stub(c, edge_row(g, !outgoing), other, outgoing);
 		pm_ix here = outgoing ? h->from_step : h->to_step;
 		for (pm_ix s = 0; s < p->step_count; s++) {
 			pm_ix si = p->step_first + s;
-			bool attach = here != PM_NONE ? si == here : outgoing ? !out[s] : !in[s];
+			bool attach = here != PM_NONE ? si == here : outgoing ? !o->has_out[s] : starts(o, s);
 			if (!attach)
 				continue;
-			Agnode_t *sn = agnode(g, (char *)node_name(m, 's', si), 0);
+			Agnode_t *sn = find_node(m, g, 's', si);
 			Agedge_t *e = agedge(g, outgoing ? sn : x, outgoing ? x : sn,
 				(char *)pm_arena_printf(m, "h%u_%u", (unsigned)i, (unsigned)s), 1);
 			if (h->label)
@@ -708,6 +1165,27 @@ static void process_diagram(pm_rctx *c, Agraph_t *g, pm_ix pi)
 			set(e, "style", "dashed");
 		}
 	}
+}
+
+static void process_diagram(pm_rctx *c, Agraph_t *g, pm_ix pi)
+{
+	pm_model *m = c->m;
+	const pm_process *p = &m->processes.v[pi];
+	flow_order o = order_steps(m, pi);
+	/* dot's second crossing pass over clusters ignores the order the
+	 * invisible chains ask for, and put steps left of their lane's title */
+	set(g, "remincross", "false");
+	up_node(c, g, PM_KIND_SYSTEM, p->system);
+	lanes_build(c, g, pi, &o);
+	flow_edges(c, g, pi, &o);
+	if (p->trigger) {
+		Agnode_t *t = agnode(g, "start", 0);
+		for (pm_ix s = 0; s < p->step_count; s++)
+			if (starts(&o, s))
+				agedge(g, t, find_node(m, g, 's', p->step_first + s),
+				       (char *)node_name(m, 't', s), 1);
+	}
+	process_handoffs(c, g, pi, &o);
 }
 
 static const char *diagram_title(pm_rctx *c, const pm_diagram *d)
@@ -723,10 +1201,14 @@ static const char *diagram_title(pm_rctx *c, const pm_diagram *d)
 	const pm_process *p = &m->processes.v[d->ix];
 	const char *t = pm_arena_printf(m, "%s — process %s (%s)", title,
 		label_or_id(m, p->label, p->id), esc(m, pm_qualified_id(m, PM_KIND_PROCESS, d->ix)));
-	if (m->an.done && d->ix < m->an.procs.n && m->an.procs.v[d->ix].lead_status == PM_LEAD_OK)
-		t = pm_arena_printf(m, "%s · lead time %.1f h", t,
-			(double)m->an.procs.v[d->ix].lead_s / 3600.0);
-	return t;
+	const char *fig = proc_figures(m, d->ix);
+	if (*fig)
+		t = pm_arena_printf(m, "%s · %s", t, fig);
+	if (c->proc_mark[d->ix] & PM_RF_ORPHAN)
+		t = pm_arena_printf(m, "%s\\l⚠ orphan: in no system", t);
+	if (c->proc_mark[d->ix] & PM_RF_UNREACHABLE)
+		t = pm_arena_printf(m, "%s\\l⚠ unreachable: no trigger and nothing hands work to it", t);
+	return pm_arena_printf(m, "%s\\l", t);
 }
 
 size_t pm_dot_size(pm_rctx *c, const pm_diagram *d)
@@ -751,7 +1233,7 @@ static Agraph_t *common_cluster(Agraph_t *g, Agnode_t *a, Agnode_t *b)
 	for (;;) {
 		Agraph_t *in = NULL;
 		for (Agraph_t *s = agfstsubg(g); s && !in; s = agnxtsubg(s))
-			if (agsubnode(s, a, 0) && agsubnode(s, b, 0))
+			if (!strncmp(agnameof(s), "cluster", 7) && agsubnode(s, a, 0) && agsubnode(s, b, 0))
 				in = s;
 		if (!in)
 			return g;
@@ -822,8 +1304,12 @@ Agraph_t *pm_dot_build(pm_rctx *c, const pm_diagram *d, int *collapsed)
 	bool big = d->kind != PM_DIAGRAM_PROCESS && pm_dot_size(c, d) > c->max_nodes;
 	*collapsed = big;
 	c->elabels.n = 0;
-	Agraph_t *g = new_graph(d->name, "LR");
-	add_legend(c, g, diagram_title(c, d));
+	c->used = 0;
+	c->seq = 0;
+	c->bottom = NULL;
+	const char *dir = d->kind == PM_DIAGRAM_PROCESS || c->direction != PM_DIRECTION_LR ? "TB" : "LR";
+	Agraph_t *g = new_graph(c, d->name, dir);
+	set_title(c, g, diagram_title(c, d));
 	switch (d->kind) {
 	case PM_DIAGRAM_FOREST:
 		if (big)
@@ -839,5 +1325,21 @@ Agraph_t *pm_dot_build(pm_rctx *c, const pm_diagram *d, int *collapsed)
 		break;
 	}
 	place_labels(c, g);
+	add_legend(c, g);
 	return g;
+}
+
+void pm_dot_widen_lanes(Agraph_t *g)
+{
+	double lo = GD_bb(g).LL.x + 4, hi = GD_bb(g).UR.x - 4;
+	for (Agraph_t *s = agfstsubg(g); s; s = agnxtsubg(s))
+		if (!strncmp(agnameof(s), "cluster_L", 9)) {
+			lo = GD_bb(s).LL.x < lo ? GD_bb(s).LL.x : lo;
+			hi = GD_bb(s).UR.x > hi ? GD_bb(s).UR.x : hi;
+		}
+	for (Agraph_t *s = agfstsubg(g); s; s = agnxtsubg(s))
+		if (!strncmp(agnameof(s), "cluster_L", 9)) {
+			GD_bb(s).LL.x = lo;
+			GD_bb(s).UR.x = hi;
+		}
 }

@@ -121,14 +121,56 @@ static uint8_t *zeroed(pm_model *m, size_t n)
 	return p;
 }
 
+static uint32_t *counts(pm_model *m, size_t n)
+{
+	uint32_t *p = pm_arena_alloc(m, (n + 1) * sizeof *p);
+	memset(p, 0, (n + 1) * sizeof *p);
+	return p;
+}
+
+/* The process (or else system) a finding is about, for the badges. */
+static void place_finding(pm_rctx *c, uint32_t k)
+{
+	pm_model *m = c->m;
+	const pm_diag *d = &m->diags.v[k].d;
+	pm_ix p = find_elem(m, PM_KIND_PROCESS, d->subject), s = PM_NONE;
+	if (p == PM_NONE && (s = find_elem(m, PM_KIND_STEP, d->subject)) != PM_NONE)
+		p = m->steps.v[s].process;
+	s = p != PM_NONE ? m->processes.v[p].system : PM_NONE;
+	if (p == PM_NONE && d->subject) {
+		pm_str id = pm_str_find(m, d->subject, strlen(d->subject));
+		uint32_t v = id ? pm_map_get(&m->names_top, id) : PM_NONE;
+		if (v != PM_NONE && !(v & PM_TOP_PROCESS))
+			s = v;
+	}
+	c->diag_proc[k] = p;
+	c->diag_sys[k] = s;
+	if (d->suppressed || d->severity < PM_SEV_WARNING)
+		return;
+	bool err = d->severity == PM_SEV_ERROR;
+	if (p != PM_NONE)
+		(err ? c->proc_err : c->proc_warn)[p]++;
+	if (s != PM_NONE)
+		(err ? c->sys_err : c->sys_warn)[s]++;
+}
+
 void pm_rctx_prepare(pm_rctx *c)
 {
 	pm_model *m = c->m;
 	c->proc_mark = zeroed(m, m->processes.n);
 	c->step_mark = zeroed(m, m->steps.n);
 	c->person_mark = zeroed(m, m->people.n);
-	for (uint32_t i = 0; i < m->diags.n; i++)
+	c->proc_err = counts(m, m->processes.n);
+	c->proc_warn = counts(m, m->processes.n);
+	c->sys_err = counts(m, m->systems.n);
+	c->sys_warn = counts(m, m->systems.n);
+	c->diag_proc = counts(m, m->diags.n);
+	c->diag_sys = counts(m, m->diags.n);
+	c->ndiags = m->diags.n;
+	for (uint32_t i = 0; i < m->diags.n; i++) {
 		mark_finding(c, &m->diags.v[i].d);
+		place_finding(c, i);
+	}
 	if (m->an.done)
 		mark_critical(c);
 }
@@ -236,40 +278,84 @@ static int write_dot(Agraph_t *g, const char *path, FILE *out)
 	return pm_outfile_commit(&o, false);
 }
 
-/* Renders one diagram in every format; returns 0 or an errno value, with
- * the failing path in *failed. */
-static int render_one(pm_rctx *c, GVC_t *gvc, const pm_diagram *d, const char *dir,
-                      unsigned formats, FILE *out, const char **failed)
+/* Writes one rendering to the stream or to path; 0 or an errno value. */
+static int put(FILE *out, const char *path, const char *data, size_t len)
+{
+	if (out)
+		return fwrite(data, 1, len, out) == len && fflush(out) == 0 ? 0 : errno ? errno : EIO;
+	return write_bytes(path, data, len);
+}
+
+/* Renders the laid-out graph in format f (index into format_names). */
+static int render_format(pm_rctx *c, GVC_t *gvc, Agraph_t *g, int f, FILE *out, const char *path)
+{
+	char *buf = NULL;
+	unsigned int len = 0;
+	int e = 0;
+	if (gvRenderData(gvc, g, format_names[f], &buf, &len) != 0 || !buf) {
+		e = EINVAL;
+	} else if (f == 0 && c->theme == PM_THEME_AUTO) {
+		size_t n;
+		char *themed = pm_svg_add_theme(buf, len, &n);
+		e = themed ? put(out, path, themed, n) : ENOMEM;
+		free(themed);
+	} else {
+		if (f == 2)
+			pm_pdf_fix_date(buf, len);
+		e = put(out, path, buf, len);
+	}
+	if (buf)
+		gvFreeRenderData(buf);
+	return e;
+}
+
+/* One layout of the diagram drawn in the formats of mask (PM_IMAGE_*):
+ * SVG and DOT carry the "up" link, PNG and PDF (which cannot be clicked)
+ * do not, and take the light palette unless told dark. */
+static int render_pass(pm_rctx *c, GVC_t *gvc, const pm_diagram *d, const char *dir,
+                       unsigned mask, FILE *out, const char **failed)
 {
 	pm_model *m = c->m;
 	int collapsed, e = 0;
+	c->nav = mask & (PM_IMAGE_SVG | PM_IMAGE_DOT);
+	c->dark = c->theme == PM_THEME_DARK;
 	Agraph_t *g = pm_dot_build(c, d, &collapsed);
-	if (formats & PM_IMAGE_DOT) {
+	if ((mask & PM_IMAGE_PNG) && c->scale > 1)
+		agsafeset(g, "dpi", (char *)pm_arena_printf(m, "%u", 96 * c->scale), "");
+	if (mask & PM_IMAGE_DOT) {
 		*failed = pm_arena_printf(m, "%s/%s.dot", dir, d->name);
 		e = write_dot(g, *failed, out);
 	}
-	if (!e && (formats & ~(unsigned)PM_IMAGE_DOT)) {
+	if (!e && (mask & ~(unsigned)PM_IMAGE_DOT)) {
 		if (gvLayout(gvc, g, "dot") != 0)
 			e = EINVAL;
-		for (int f = 0; !e && f < 3; f++) {
-			if (!(formats & (1u << f)))
-				continue;
-			char *buf = NULL;
-			unsigned int len = 0;
-			*failed = pm_arena_printf(m, "%s/%s.%s", dir, d->name, format_names[f]);
-			if (gvRenderData(gvc, g, format_names[f], &buf, &len) != 0 || !buf)
-				e = EINVAL;
-			else if (out)
-				e = fwrite(buf, 1, len, out) == len && fflush(out) == 0 ? 0
-				    : errno ? errno : EIO;
-			else
-				e = write_bytes(*failed, buf, len);
-			if (buf)
-				gvFreeRenderData(buf);
-		}
+		else if (d->kind == PM_DIAGRAM_PROCESS)
+			pm_dot_widen_lanes(g);
+		for (int f = 0; !e && f < 3; f++)
+			if (mask & (1u << f)) {
+				*failed = pm_arena_printf(m, "%s/%s.%s", dir, d->name, format_names[f]);
+				e = render_format(c, gvc, g, f, out, *failed);
+			}
 		gvFreeLayout(gvc, g);
 	}
 	agclose(g);
+	return e;
+}
+
+/* Renders one diagram in every format; returns 0 or an errno value, with
+ * the failing path in *failed.  A scaled PNG needs a layout of its own. */
+static int render_one(pm_rctx *c, GVC_t *gvc, const pm_diagram *d, const char *dir,
+                      unsigned formats, FILE *out, const char **failed)
+{
+	unsigned passes[3] = {
+		formats & (PM_IMAGE_SVG | PM_IMAGE_DOT),
+		formats & (c->scale > 1 ? PM_IMAGE_PNG : PM_IMAGE_PNG | PM_IMAGE_PDF),
+		c->scale > 1 ? formats & PM_IMAGE_PDF : 0,
+	};
+	int e = 0;
+	for (int i = 0; i < 3 && !e; i++)
+		if (passes[i])
+			e = render_pass(c, gvc, d, dir, passes[i], out, failed);
 	return e;
 }
 
@@ -403,6 +489,91 @@ static bool make_dirs(pm_model *m, const char *dir)
 	return mkdir(p, 0777) == 0 || errno == EEXIST;
 }
 
+/* --- the manifest: what the last run wrote ------------------------------- */
+
+#define PM_MANIFEST "procmap-manifest.txt"
+
+static uint64_t name_hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+/* A name procmap could have written: forest.EXT, system-ID.EXT,
+ * process-ID.EXT or index.html, nothing with a '/' or "..". */
+static bool own_name(const char *s, size_t n)
+{
+	static const char *const ext[] = { ".svg", ".png", ".pdf", ".dot" };
+	char buf[1024];
+	if (n == 0 || n >= sizeof buf)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (!safe_name(buf))
+		return false;
+	if (!strcmp(buf, "index.html"))
+		return true;
+	if (strncmp(buf, "forest.", 7) && strncmp(buf, "system-", 7) && strncmp(buf, "process-", 8))
+		return false;
+	for (int i = 0; i < 4; i++)
+		if (n > 4 && !strcmp(buf + n - 4, ext[i]))
+			return true;
+	return false;
+}
+
+/* Removes what the previous manifest lists and this run did not write. */
+static void remove_stale(pm_rctx *c, const char *dir, const pm_map *written)
+{
+	pm_model *m = c->m;
+	const char *path = pm_arena_printf(m, "%s/" PM_MANIFEST, dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	char line[1024];
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strcspn(line, "\r\n");
+		if (!own_name(line, n) || pm_map_get(written, name_hash(line, n)) != PM_NONE)
+			continue;
+		line[n] = '\0';
+		const char *old = pm_arena_printf(m, "%s/%s", dir, line);
+		if (unlink(old) != 0 && errno != ENOENT)
+			pm_diag_add(m, PM_SEV_WARNING, "io", pm_noloc, "cannot remove '%s': %s",
+			            old, strerror(errno));
+	}
+	fclose(f);
+}
+
+static bool update_manifest(pm_rctx *c, const char *dir, unsigned formats)
+{
+	pm_model *m = c->m;
+	const char *path = pm_arena_printf(m, "%s/" PM_MANIFEST, dir);
+	pm_map written = { 0 };
+	pm_outfile o;
+	int e = pm_outfile_open(&o, path);
+	if (!e) {
+		for (uint32_t i = 0; i < c->diagrams.n; i++)
+			for (int f = 0; f < 4; f++)
+				if (formats & (1u << f)) {
+					const char *name = pm_arena_printf(m, "%s.%s", c->diagrams.v[i].name,
+					                                   format_names[f]);
+					pm_map_put(m, &written, name_hash(name, strlen(name)), 1);
+					fprintf(o.f, "%s\n", name);
+				}
+		if (formats & PM_IMAGE_SVG) {
+			pm_map_put(m, &written, name_hash("index.html", 10), 1);
+			fputs("index.html\n", o.f);
+		}
+		remove_stale(c, dir, &written);
+		e = pm_outfile_commit(&o, false);
+	}
+	pm_map_free(&written);
+	if (e)
+		pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot write '%s': %s", path, strerror(e));
+	return !e;
+}
+
 static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
 {
 	pm_model *m = c->m;
@@ -434,6 +605,9 @@ static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
 	}
 	if (o->formats & PM_IMAGE_SVG)
 		ok &= write_index(c, o->out_dir);
+	/* after a failure some files may be missing: keep the old ones */
+	if (ok)
+		ok = update_manifest(c, o->out_dir, o->formats);
 	return ok ? PM_OK : PM_ERR_IO;
 }
 
@@ -469,7 +643,8 @@ pm_status pm_model_render(pm_model *m, const pm_render_options *o)
 	pm_rctx c = { .m = m, .max_nodes = o->max_nodes ? o->max_nodes : PM_RENDER_MAX_NODES,
 	              /* one diagram to a stream is assembled by the caller:
 	               * keep its links to the other diagrams */
-	              .levels = o->out ? PM_LEVEL_ALL : o->levels };
+	              .levels = o->out ? PM_LEVEL_ALL : o->levels,
+	              .direction = o->direction, .theme = o->theme, .scale = o->scale };
 	c.link_ext = o->formats & PM_IMAGE_SVG ? "svg" : o->formats & PM_IMAGE_PDF ? "pdf"
 	             : o->formats & PM_IMAGE_PNG ? "png" : "dot";
 	jmp_buf jb;

@@ -10,6 +10,40 @@
 
 #include "model.h"
 
+/* Colour roles of the diagrams; pm_palette[dark][role] (render_theme.c). */
+typedef enum pm_role {
+	PM_C_BG, PM_C_TEXT, PM_C_MUTED, PM_C_BORDER, PM_C_EDGE, PM_C_NODE,
+	PM_C_LANE, PM_C_LANE_BORDER, PM_C_SYSTEM, PM_C_SYSTEM_BORDER, PM_C_PROCESS,
+	PM_C_STUB, PM_C_CRIT, PM_C_CYCLE, PM_C_WARN, PM_C_WARN_FILL, PM_C_BOTTLENECK,
+	PM_C_TRIGGER, PM_C_TRIGGER_TEXT, PM_C_LINK, PM_C_CYCLE_TEXT, PM_C_WARN_TEXT,
+	PM_C_ERR_TEXT, PM_C_COUNT
+} pm_role;
+
+typedef struct pm_role_pair {
+	pm_role fg, bg;
+} pm_role_pair;
+
+extern const char *const pm_palette[2][PM_C_COUNT];
+/* Every text colour with the fill it is drawn on (the contrast test). */
+extern const pm_role_pair pm_text_pairs[];
+extern const size_t pm_text_npairs;
+
+/* The SVG with a <style> that switches to the dark palette when the reader
+ * prefers it; malloc'd (*outlen bytes), NULL when out of memory or when
+ * svg holds no <svg> element. */
+char *pm_svg_add_theme(const char *svg, size_t len, size_t *outlen);
+/* Sets every /CreationDate of a PDF to SOURCE_DATE_EPOCH, else 2000-01-01. */
+void pm_pdf_fix_date(char *pdf, size_t len);
+
+/* Legend entries: the marks a diagram uses (pm_rctx.used). */
+enum {
+	PM_KEY_CRITICAL = 1 << 0, PM_KEY_TRAP = 1 << 1, PM_KEY_REWORK = 1 << 2,
+	PM_KEY_BOTTLENECK = 1 << 3, PM_KEY_DASHED = 1 << 4, PM_KEY_OVERLOADED = 1 << 5,
+	PM_KEY_NO_OWNER = 1 << 6, PM_KEY_ACTOR = 1 << 7, PM_KEY_TRIGGER = 1 << 8,
+	PM_KEY_ERRORS = 1 << 9, PM_KEY_WARNINGS = 1 << 10, PM_KEY_HANDOFF_CYCLE = 1 << 11,
+	PM_KEY_STUB = 1 << 12, PM_KEY_START = 1 << 13
+};
+
 /* Marks from the findings, one byte per element. */
 enum {
 	PM_RF_ORPHAN = 1 << 0,       /* process: orphan-process */
@@ -45,6 +79,19 @@ typedef struct pm_rctx {
 	const char *link_ext;  /* "svg": what links between diagrams point to */
 	unsigned levels;       /* PM_LEVEL_* drawn in this run: links only to those */
 	unsigned max_nodes;
+	unsigned direction;    /* PM_DIRECTION_* */
+	unsigned theme;        /* PM_THEME_* */
+	unsigned scale;        /* PNG resolution ×, 0 or 1: 96 dpi */
+	/* the graph being built */
+	bool dark;             /* dark palette in the attributes */
+	bool nav;              /* draw the "up" link (SVG only: it is a link) */
+	unsigned used;         /* PM_KEY_* drawn so far */
+	unsigned seq;          /* names of layout-only edges */
+	Agnode_t *bottom;      /* a node of the last row: the legend goes under it */
+	/* findings per element, errors and warnings, not suppressed */
+	uint32_t *proc_err, *proc_warn, *sys_err, *sys_warn;   /* arena */
+	pm_ix *diag_proc, *diag_sys;   /* per diagnostic: its process, system */
+	uint32_t ndiags;       /* diagnostics when they were placed */
 	PM_VEC(pm_diagram) diagrams;
 	PM_VEC(pm_elabel) elabels;   /* the diagram being built */
 } pm_rctx;
@@ -59,6 +106,9 @@ const char *pm_render_name(pm_model *m, pm_kind kind, pm_ix i);
 /* Builds the graph of one diagram (emit_dot.c); the caller agclose()s it.
  * `collapsed` is set when the diagram was drawn collapsed (too large). */
 Agraph_t *pm_dot_build(pm_rctx *c, const pm_diagram *d, int *collapsed);
+/* After layout: every swimlane band as wide as the widest (and the
+ * drawing), so the bands line up. */
+void pm_dot_widen_lanes(Agraph_t *g);
 /* Nodes a forest/system diagram would have in full. */
 size_t pm_dot_size(pm_rctx *c, const pm_diagram *d);
 

@@ -17,6 +17,11 @@ static const char render_usage[] =
 	"  -f, --format FMTS      comma-separated: svg (default), png, pdf, dot\n"
 	"  -j, --jobs N           worker processes (default: the number of CPUs)\n"
 	"      --max-nodes N      collapse larger forest/system diagrams (default 500)\n"
+	"      --direction DIR    forest and system diagrams: TB (default) or LR\n"
+	"      --theme THEME      auto (default: SVG follows the reader's light or\n"
+	"                         dark setting, PNG/PDF light), light or dark\n"
+	"      --scale N          PNG at N times 96 dpi (1 to 8, default 1)\n"
+	"  -q, --quiet            do not say what was written\n"
 	CLI_SETUP_HELP
 	"  -h, --help             show this help\n\n"
 	"The findings drawn are those 'procmap check' reports with the same\n"
@@ -29,7 +34,17 @@ typedef struct render_args {
 	pm_render_options o;
 	const char *dir;
 	cli_setup setup;      /* --rule, --config, --no-config, --input-format */
+	bool quiet;
 } render_args;
+
+/* Index of s in names (n of them), or -1. */
+static int pick(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
 
 static bool parse_level(const char *s, unsigned *out)
 {
@@ -92,6 +107,29 @@ static int parse_option(int c, const char *arg, render_args *a)
 		if (!parse_count(arg, &a->o.max_nodes))
 			return cli_usage("render", "invalid --max-nodes '%s' (a number from 1)", arg);
 		return -1;
+	case 'D': {
+		static const char *const dirs[] = { "TB", "LR" };
+		int i = pick(arg, dirs, 2);
+		if (i < 0)
+			return cli_usage("render", "invalid --direction '%s' (TB or LR)", arg);
+		a->o.direction = i ? PM_DIRECTION_LR : PM_DIRECTION_TB;
+		return -1;
+	}
+	case 'T': {
+		static const char *const themes[] = { "auto", "light", "dark" };
+		int i = pick(arg, themes, 3);
+		if (i < 0)
+			return cli_usage("render", "invalid --theme '%s' (auto, light or dark)", arg);
+		a->o.theme = (unsigned)i;
+		return -1;
+	}
+	case 'S':
+		if (!parse_count(arg, &a->o.scale) || a->o.scale > 8)
+			return cli_usage("render", "invalid --scale '%s' (a number from 1 to 8)", arg);
+		return -1;
+	case 'q':
+		a->quiet = true;
+		return -1;
 	}
 	int rc = cli_setup_option(&a->setup, c, arg);
 	return rc == -2 ? PM_EXIT_TROUBLE : rc;
@@ -106,6 +144,10 @@ static int parse_args(int argc, char **argv, render_args *a, int *first)
 		{ "format", required_argument, NULL, 'f' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "max-nodes", required_argument, NULL, 'M' },
+		{ "direction", required_argument, NULL, 'D' },
+		{ "theme", required_argument, NULL, 'T' },
+		{ "scale", required_argument, NULL, 'S' },
+		{ "quiet", no_argument, NULL, 'q' },
 		CLI_SETUP_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -113,7 +155,7 @@ static int parse_args(int argc, char **argv, render_args *a, int *first)
 	int c, rc;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:l:f:j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:l:f:j:qh", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(render_usage, stdout);
 			return PM_EXIT_OK;
@@ -145,6 +187,31 @@ static void print_render_diags(pm_model *m)
 	}
 }
 
+/* "wrote 31 files to out/; open out/index.html", counted from the
+ * manifest the library leaves in the folder. */
+static void say_written(const char *dir, unsigned formats)
+{
+	size_t n = strlen(dir);
+	char *path = malloc(n + 32);
+	if (!path)
+		return;
+	snprintf(path, n + 32, "%s/procmap-manifest.txt", dir);
+	FILE *f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return;
+	unsigned count = 0;
+	int ch;
+	while ((ch = getc(f)) != EOF)
+		count += ch == '\n';
+	fclose(f);
+	const char *sep = n && dir[n - 1] == '/' ? "" : "/";
+	printf("wrote %u file%s to %s%s", count, count == 1 ? "" : "s", dir, sep);
+	if (formats & PM_IMAGE_SVG)
+		printf("; open %s%sindex.html", dir, sep);
+	putchar('\n');
+}
+
 static int render(render_args *a, char **files, int nfiles)
 {
 	bool stream = strcmp(a->dir, "-") == 0;
@@ -160,6 +227,8 @@ static int render(render_args *a, char **files, int nfiles)
 		a->o.out_dir = a->dir;
 	pm_status st = pm_model_render(m, &a->o);
 	print_render_diags(m);
+	if (st == PM_OK && !stream && !a->quiet)
+		say_written(a->dir, a->o.formats);
 	if (st == PM_ERR_NOMEM)
 		cli_error("out of memory");
 	else if (st == PM_ERR_USAGE && stream)
