@@ -257,7 +257,7 @@ static const char model[] =
 	"system sales \"Sales\" {\n"
 	"  owner: ann\n"
 	"  process order \"Take an order\" {\n"
-	"    runs: 5/week\n"
+	"    runs: 5/week; trigger: \"call\"\n"
 	"    step take \"Take it\" { takes: 10m; uses: sheet }\n"
 	"    step ship \"Ship it\" { owner: bob; takes: 1h }\n"
 	"    take -> ship\n"
@@ -475,8 +475,8 @@ Test(lsp, completion_by_context)
 	change(c, 9, 12, 9, 12, "\n    ship -> ");
 	cr_expect_str_eq(labels(request(c, 6, "textDocument/completion", at(10, 12))),
 	                 "take ship order ");
-	change(c, 6, 16, 6, 16, "; ignore: miss");
-	cr_expect_str_eq(labels(request(c, 7, "textDocument/completion", at(6, 30))),
+	change(c, 6, 33, 6, 33, "; ignore: miss");
+	cr_expect_str_eq(labels(request(c, 7, "textDocument/completion", at(6, 47))),
 	                 "missing-rate missing-owner ");
 	cr_expect_eq(finish(c, true), 0);
 }
@@ -524,4 +524,41 @@ Test(lsp, symbols_and_formatting)
 	        "system s \"S\" {\n  process p \"P\" {\n    step a \"A\"\n    step b \"B\"\n  }\n}\n");
 	json_decref(r);
 	cr_expect_eq(finish(c, true), 0);
+}
+
+/* --- a real client ------------------------------------------------------------- */
+
+/* Headless Neovim runs tests/nvim/lsp_test.lua against the server: the
+ * model with an error, its diagnostic, hover, the fix typed in, definition,
+ * rename and formatting (scripts/deps.sh installs neovim). */
+Test(lsp, neovim_session, .timeout = 120)
+{
+	int st;
+	free(t_run("command -v nvim >/dev/null", &st));
+	if (st != 0) {
+		cr_log_warn("nvim is not installed (sh scripts/deps.sh): the Neovim session is skipped");
+		cr_skip_test();
+	}
+	char *dir = t_tmpdir("lsp-nvim"), path[512], cmd[2048];
+	snprintf(path, sizeof path, "%s/model.pmap", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	char *text = malloc(sizeof model + 1);
+	memcpy(text, model, sizeof model);
+	char *own = strstr(text, "owner: ann");
+	memmove(own + 10, own + 9, strlen(own + 9) + 1);   /* "owner: anne" */
+	own[9] = 'n';
+	own[10] = 'e';
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	snprintf(cmd, sizeof cmd, "cd '%s' && HOME='%s' XDG_STATE_HOME='%s' XDG_CACHE_HOME='%s' "
+	         "XDG_DATA_HOME='%s' PROCMAP_BIN='%s' PMAP_FILE='%s' timeout 60 nvim --headless "
+	         "--clean -i NONE -c 'luafile %s/tests/nvim/lsp_test.lua' 2>&1",
+	         dir, dir, dir, dir, dir, t_bin(), path, t_root());
+	char *out = t_run(cmd, &st);
+	cr_expect_eq(st, 0, "the Neovim session failed:\n%s", out);
+	cr_expect(strstr(out, "renamed: receive -> ship") && strstr(out, "ok\n"), "%s", out);
+	free(out);
+	t_rmtree(dir);
 }
