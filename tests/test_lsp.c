@@ -350,6 +350,20 @@ Test(lsp, diagnostics_of_a_model_with_an_error)
 	            "}\n");
 	cr_expect_str_eq(diags_str(next_diags(c)),
 	        "2:9-2:13 1 unknown-reference unknown person 'anne'; did you mean 'ann'?\n");
+	/* its quick fix: the suggestion in place of the range */
+	json_t *diag = json_array_get(json_object_get(c->diags, "diagnostics"), 0);
+	json_t *r = request(c, 2, "textDocument/codeAction",
+	                    json_pack("{s:{s:s}, s:O, s:{s:[O]}}", "textDocument", "uri", URI,
+	                              "range", json_object_get(diag, "range"), "context",
+	                              "diagnostics", diag));
+	json_t *act = json_array_get(json_object_get(r, "result"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(act, "title")), "Replace with 'ann'");
+	json_t *e = json_array_get(json_object_get(json_object_get(json_object_get(act, "edit"),
+	                           "changes"), URI), 0);
+	char buf[64];
+	cr_expect_str_eq(json_string_value(json_object_get(e, "newText")), "ann");
+	cr_expect_str_eq(range_str(json_object_get(e, "range"), buf, sizeof buf), "2:9-2:13");
+	json_decref(r);
 	finish(c, true);
 }
 

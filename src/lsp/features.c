@@ -1044,3 +1044,41 @@ json_t *lsp_formatting(lsp_doc *d, json_t *params, lsp_err *err)
 	free(out);
 	return arr;   /* text with syntax errors is never formatted: no edit */
 }
+
+/* --- code actions ------------------------------------------------------------------ */
+
+/* The quick fix of a diagnostic whose message ends "did you mean 'x'?":
+ * x in place of the range it marks. */
+static json_t *did_you_mean_fix(const lsp_doc *d, json_t *diag)
+{
+	const char *msg = json_string_value(json_object_get(diag, "message"));
+	json_t *range = json_object_get(diag, "range");
+	const char *at = msg ? strstr(msg, "did you mean '") : NULL;
+	if (!at || !json_is_object(range))
+		return NULL;
+	at += strlen("did you mean '");
+	const char *end = strstr(at, "'?");
+	if (!end || end == at || end - at > 200)
+		return NULL;
+	char title[256];
+	snprintf(title, sizeof title, "Replace with '%.*s'", (int)(end - at), at);
+	return json_pack("{s:s, s:s, s:[O], s:b, s:{s:{s:[{s:O, s:s%}]}}}", "title", title,
+	                 "kind", "quickfix", "diagnostics", diag, "isPreferred", 1,
+	                 "edit", "changes", d->uri, "range", range, "newText", at,
+	                 (size_t)(end - at));
+}
+
+json_t *lsp_code_action(lsp_doc *d, json_t *params, lsp_err *err)
+{
+	json_t *diags = json_object_get(json_object_get(params, "context"), "diagnostics");
+	json_t *arr = json_array(), *g;
+	size_t i;
+	if (!arr || !json_is_array(diags))
+		return arr;
+	json_array_foreach(diags, i, g) {
+		json_t *fix = json_is_object(g) ? did_you_mean_fix(d, g) : NULL;
+		if (fix)
+			json_array_append_new(arr, fix);
+	}
+	return arr;
+}

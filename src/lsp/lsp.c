@@ -710,7 +710,7 @@ static void did_save(server *s, json_t *params)
 static json_t *capabilities(void)
 {
 	return json_pack("{s:s, s:{s:b, s:i, s:{s:b}}, s:b, s:b, s:b, s:{s:b}, s:b,"
-	                 " s:{s:[s,s,s,s], s:b}, s:b}",
+	                 " s:{s:[s,s,s,s], s:b}, s:b, s:{s:[s]}}",
 	                 "positionEncoding", "utf-16",
 	                 "textDocumentSync", "openClose", 1, "change", 2,
 	                 "save", "includeText", 0,
@@ -719,7 +719,8 @@ static json_t *capabilities(void)
 	                 "documentSymbolProvider", 1,
 	                 "completionProvider", "triggerCharacters", ":", ">", " ", ",",
 	                 "resolveProvider", 0,
-	                 "documentFormattingProvider", 1);
+	                 "documentFormattingProvider", 1,
+	                 "codeActionProvider", "codeActionKinds", "quickfix");
 }
 
 static const struct {
@@ -734,6 +735,7 @@ static const struct {
 	{ "textDocument/documentSymbol", lsp_symbols },
 	{ "textDocument/completion", lsp_completion },
 	{ "textDocument/formatting", lsp_formatting },
+	{ "textDocument/codeAction", lsp_code_action },
 };
 
 static void request(server *s, const char *method, json_t *id, json_t *params)

@@ -51,11 +51,19 @@ local h = req('textDocument/hover', at(7, 10))
 check(h and h.contents.value:find('**step** `sales.order.take`', 1, true), 'hover: ' .. vim.inspect(h))
 say('hover: ' .. h.contents.value:gsub('\n.*', ''))
 
--- fix the error by editing the buffer: the diagnostics go away
-vim.api.nvim_buf_set_text(buf, 4, 9, 4, 13, { 'ann' })
+-- fix the error with the diagnostic's code action: the diagnostics go away
+local ld = { range = { start = { line = d.lnum, character = d.col },
+                       ['end'] = { line = d.end_lnum, character = d.end_col } },
+             message = d.message, code = d.code, severity = 1 }
+local actions = req('textDocument/codeAction', { textDocument = { uri = vim.uri_from_bufnr(buf) },
+                    range = ld.range, context = { diagnostics = { ld } } })
+check(actions and actions[1] and actions[1].title == "Replace with 'ann'",
+      'code actions: ' .. vim.inspect(actions))
+vim.lsp.util.apply_workspace_edit(actions[1].edit, 'utf-16')
+check(vim.api.nvim_buf_get_lines(buf, 4, 5, false)[1] == '  owner: ann', 'the fix was not applied')
 ok = vim.wait(10000, function() return #vim.diagnostic.get(buf) == 0 end, 20)
 check(ok, 'the diagnostic stayed after the fix: ' .. vim.inspect(vim.diagnostic.get(buf)))
-say('fixed: no diagnostics')
+say('fixed by the code action: no diagnostics')
 
 -- definition of 'ship' in "take -> ship"
 local def = req('textDocument/definition', at(9, 13))
