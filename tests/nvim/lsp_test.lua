@@ -1,7 +1,7 @@
 -- lsp_test.lua — a real client for `procmap lsp`: headless Neovim (0.7 or
 -- later) opens a model with an error, waits for the diagnostic, hovers,
--- applies the diagnostic's quick fix, jumps to a definition, renames and formats, asserting on each answer and
--- on the buffer.  Run by tests/test_lsp.c:
+-- applies the diagnostic's quick fix, jumps to a definition, renames and
+-- formats, asserting on each answer and on the buffer.  Run by tests/test_lsp.c:
 --   PROCMAP_BIN=build/procmap PMAP_FILE=/tmp/x/model.pmap \
 --     nvim --headless --clean -i NONE -c 'luafile tests/nvim/lsp_test.lua'
 -- It exits 0 when every check passed, 1 at the first that failed.
