@@ -384,6 +384,15 @@ static const char *hover_text(json_t *r)
 	                         "contents"), "value"));
 }
 
+static void change(client *c, int l1, int c1, int l2, int c2, const char *text)
+{
+	notify(c, "textDocument/didChange",
+	       json_pack("{s:{s:s, s:i}, s:[{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:s}]}",
+	                 "textDocument", "uri", URI, "version", 2, "contentChanges",
+	                 "range", "start", "line", l1, "character", c1,
+	                 "end", "line", l2, "character", c2, "text", text));
+}
+
 Test(lsp, hover_definition_references)
 {
 	client *c = with_model();
@@ -414,6 +423,11 @@ Test(lsp, hover_definition_references)
 	json_decref(r);
 	r = request(c, 7, "textDocument/hover", at(3, 2));   /* the keyword: nothing */
 	cr_expect(json_is_null(json_object_get(r, "result")));
+	json_decref(r);
+	change(c, 6, 33, 6, 33, "; ignore: missing-rate \"x\"");
+	r = request(c, 8, "textDocument/hover", at(6, 45));   /* a rule id */
+	cr_expect(strstr(hover_text(r), "**rule** `missing-rate` (info by default)"), "%s",
+	          hover_text(r));
 	json_decref(r);
 	cr_expect_eq(finish(c, true), 0);
 }
@@ -466,14 +480,6 @@ static char *labels(json_t *r)
 	return out;
 }
 
-static void change(client *c, int l1, int c1, int l2, int c2, const char *text)
-{
-	notify(c, "textDocument/didChange",
-	       json_pack("{s:{s:s, s:i}, s:[{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:s}]}",
-	                 "textDocument", "uri", URI, "version", 2, "contentChanges",
-	                 "range", "start", "line", l1, "character", c1,
-	                 "end", "line", l2, "character", c2, "text", text));
-}
 
 Test(lsp, completion_by_context)
 {
@@ -531,6 +537,11 @@ Test(lsp, symbols_and_formatting)
 	cr_expect_str_eq(json_string_value(json_object_get(proc, "name")), "p");
 	cr_expect_str_eq(range_str(json_object_get(proc, "range"), buf, sizeof buf), "1:0-4:1");
 	cr_expect_eq(json_array_size(json_object_get(proc, "children")), 2);
+	json_decref(r);
+	r = request(c, 4, "textDocument/foldingRange", doc_params());
+	char *folds = json_dumps(json_object_get(r, "result"), JSON_COMPACT | JSON_SORT_KEYS);
+	cr_expect_str_eq(folds, "[{\"endLine\":4,\"startLine\":0},{\"endLine\":3,\"startLine\":1}]");
+	free(folds);
 	json_decref(r);
 	r = request(c, 3, "textDocument/formatting", doc_params());
 	json_t *e = json_array_get(json_object_get(r, "result"), 0);

@@ -610,12 +610,32 @@ static void hover_findings(sb *b, pm_model *m, const char *q)
 	}
 }
 
+/* A rule id under the cursor (in an ignore:): its summary. */
+static json_t *hover_rule(const lsp_doc *d, json_t *params)
+{
+	size_t off, a, b;
+	if (!lsp_get_position(d, json_object_get(params, "position"), &off))
+		return json_null();
+	for (a = off; a > 0 && is_id_char(d->text[a - 1]); a--)
+		;
+	for (b = off; b < d->len && is_id_char(d->text[b]); b++)
+		;
+	const pm_rule_info *ri = b > a ? pm_rule_find(d->text + a, b - a) : NULL;
+	if (!ri)
+		return json_null();
+	char text[512];
+	snprintf(text, sizeof text, "**rule** `%s` (%s by default)\n\n%s", ri->name,
+	         pm_severity_str(ri->severity), ri->summary);
+	return json_pack("{s:{s:s, s:s}, s:o}", "contents", "kind", "markdown", "value", text,
+	                 "range", lsp_range(d, a, b));
+}
+
 json_t *lsp_hover(lsp_doc *d, json_t *params, lsp_err *err)
 {
 	pm_model *m;
 	const occ *o = request_occ(d, params, &m, err);
 	if (!o)
-		return err->code ? NULL : json_null();
+		return err->code ? NULL : hover_rule(d, params);
 	pm_kind k = (pm_kind)o->kind;
 	char q[QID_MAX];
 	sb b = { 0 };
@@ -1079,6 +1099,31 @@ json_t *lsp_code_action(lsp_doc *d, json_t *params, lsp_err *err)
 		json_t *fix = json_is_object(g) ? did_you_mean_fix(d, g) : NULL;
 		if (fix)
 			json_array_append_new(arr, fix);
+	}
+	return arr;
+}
+
+/* --- folding ----------------------------------------------------------------------- */
+
+json_t *lsp_folding(lsp_doc *d, json_t *params, lsp_err *err)
+{
+	pm_model *m;
+	lsp_index *ix = index_of(d, &m, err);
+	if (!ix)
+		return NULL;
+	json_t *arr = json_array();
+	for (int k = 0; arr && k < NKINDS; k++) {
+		for (pm_ix i = 0; i < kind_count(m, (pm_kind)k); i++) {
+			const decl *dc = decl_of(ix, (pm_kind)k, i);
+			if (dc->ida == NONE32 || dc->body == NONE32)
+				continue;
+			uint32_t l1, l2, ch;
+			lsp_position(d, dc->kw, &l1, &ch);
+			lsp_position(d, dc->end, &l2, &ch);
+			if (l2 > l1 + 1)   /* the closing line stays shown */
+				json_array_append_new(arr, json_pack("{s:I, s:I}", "startLine",
+				                      (json_int_t)l1, "endLine", (json_int_t)(l2 - 1)));
+		}
 	}
 	return arr;
 }

@@ -688,6 +688,17 @@ static void did_close(server *s, json_t *params)
 	}
 }
 
+/* A watched file changed (the client watches .procmap.yaml): the
+ * configuration of any document may have. */
+static void reanalyse_all(server *s)
+{
+	for (size_t i = 0; i < s->ndocs; i++) {
+		doc_reset_analysis(s->docs[i]);
+		s->docs[i]->dirty = true;
+		s->docs[i]->published = false;
+	}
+}
+
 /* Saving changes nothing the server has not seen, but a .procmap.yaml
  * saved beside the documents changes their findings. */
 static void did_save(server *s, json_t *params)
@@ -710,7 +721,7 @@ static void did_save(server *s, json_t *params)
 static json_t *capabilities(void)
 {
 	return json_pack("{s:s, s:{s:b, s:i, s:{s:b}}, s:b, s:b, s:b, s:{s:b}, s:b,"
-	                 " s:{s:[s,s,s,s], s:b}, s:b, s:{s:[s]}}",
+	                 " s:{s:[s,s,s,s], s:b}, s:b, s:{s:[s]}, s:b}",
 	                 "positionEncoding", "utf-16",
 	                 "textDocumentSync", "openClose", 1, "change", 2,
 	                 "save", "includeText", 0,
@@ -720,7 +731,8 @@ static json_t *capabilities(void)
 	                 "completionProvider", "triggerCharacters", ":", ">", " ", ",",
 	                 "resolveProvider", 0,
 	                 "documentFormattingProvider", 1,
-	                 "codeActionProvider", "codeActionKinds", "quickfix");
+	                 "codeActionProvider", "codeActionKinds", "quickfix",
+	                 "foldingRangeProvider", 1);
 }
 
 static const struct {
@@ -736,6 +748,7 @@ static const struct {
 	{ "textDocument/completion", lsp_completion },
 	{ "textDocument/formatting", lsp_formatting },
 	{ "textDocument/codeAction", lsp_code_action },
+	{ "textDocument/foldingRange", lsp_folding },
 };
 
 static void request(server *s, const char *method, json_t *id, json_t *params)
@@ -804,6 +817,8 @@ static void notification(server *s, const char *method, json_t *params)
 		did_close(s, params);
 	else if (strcmp(method, "textDocument/didSave") == 0)
 		did_save(s, params);
+	else if (strcmp(method, "workspace/didChangeWatchedFiles") == 0)
+		reanalyse_all(s);
 	/* initialized, $/cancelRequest, $/setTrace, unknown ones: nothing to do */
 }
 

@@ -85,6 +85,7 @@ json_t *lsp_locate(lsp_doc *d, const char *qid);
  * with *err set. */
 typedef json_t *lsp_feature(lsp_doc *d, json_t *params, lsp_err *err);
 lsp_feature lsp_hover, lsp_definition, lsp_references, lsp_prepare_rename,
-            lsp_rename, lsp_symbols, lsp_completion, lsp_formatting, lsp_code_action;
+            lsp_rename, lsp_symbols, lsp_completion, lsp_formatting, lsp_code_action,
+            lsp_folding;
 
 #endif
