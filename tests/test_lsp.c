@@ -587,3 +587,30 @@ Test(lsp, neovim_session, .timeout = 120)
 	free(out);
 	t_rmtree(dir);
 }
+
+/* Deep nesting, a long line and thousands of errors: every request is
+ * answered, nothing recurses on the input, and it stays quick. */
+Test(lsp, pathological_documents, .timeout = 60)
+{
+	client *c = start();
+	initialize(c);
+	size_t n = 20000;
+	char *text = malloc(n * 12 + 64), *p = text;
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "system s%zu {", i % 7);
+	strcpy(p, "\n\"unclosed 😀 string\n");
+	open_doc(c, text);
+	json_t *d = next_diags(c);
+	cr_expect_gt(json_array_size(json_object_get(d, "diagnostics")), 0);
+	static const char *const methods[] = {
+		"textDocument/hover", "textDocument/completion", "textDocument/documentSymbol",
+		"textDocument/foldingRange", "textDocument/formatting", "textDocument/definition",
+	};
+	for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) {
+		json_t *r = request(c, 10 + (int)i, methods[i], at(0, 100000));
+		cr_expect(!json_object_get(r, "error"), "%s failed", methods[i]);
+		json_decref(r);
+	}
+	free(text);
+	cr_expect_eq(finish(c, true), 0);
+}

@@ -866,8 +866,13 @@ static bool enclosing(const lsp_doc *d, const pm_model *m, size_t off, pm_kind *
 	return found;
 }
 
+/* More completion items than this make the list incomplete: the client
+ * asks again as the word grows. */
+#define MAX_ITEMS 500
+
 typedef struct items {
 	json_t *arr;
+	bool incomplete;
 	const lsp_doc *d;
 	size_t a, b;           /* the word being typed */
 } items;
@@ -879,6 +884,10 @@ static void item(items *it, const char *label, const char *insert, int kind,
 	size_t n = it->b - it->a;
 	if (strlen(label) < n || memcmp(label, it->d->text + it->a, n) != 0)
 		return;
+	if (json_array_size(it->arr) >= MAX_ITEMS) {
+		it->incomplete = true;
+		return;
+	}
 	json_t *o = json_pack("{s:s, s:i, s:{s:o, s:s}}", "label", label, "kind", kind,
 	                      "textEdit", "range", lsp_range(it->d, it->a, it->b),
 	                      "newText", insert ? insert : label);
@@ -1013,7 +1022,7 @@ json_t *lsp_completion(lsp_doc *d, json_t *params, lsp_err *err)
 		snprintf(err->msg, sizeof err->msg, "params.position is missing or not a position");
 		return NULL;
 	}
-	items it = { json_array(), d, off, off };
+	items it = { json_array(), false, d, off, off };
 	while (it.a > 0 && (is_id_char(d->text[it.a - 1]) || d->text[it.a - 1] == '.'))
 		it.a--;
 	pm_kind k = PM_KIND_SYSTEM;
@@ -1037,7 +1046,9 @@ json_t *lsp_completion(lsp_doc *d, json_t *params, lsp_err *err)
 	} else if (lead == it.a) {
 		offer_statements(&it, m, known, k, i);
 	}
-	return it.arr;
+	if (!it.incomplete)
+		return it.arr;
+	return json_pack("{s:b, s:o}", "isIncomplete", 1, "items", it.arr);
 }
 
 /* --- formatting ------------------------------------------------------------------- */

@@ -94,7 +94,9 @@ static bool fill(server *s)
 	if (s->eof)
 		return false;
 	if (s->incap - s->inlen < READ_CHUNK) {
-		size_t cap = s->inlen + READ_CHUNK * 2;
+		/* doubling: a 64 MiB body is not copied a thousand times */
+		size_t cap = s->incap * 2 > s->inlen + READ_CHUNK * 2 ? s->incap * 2
+		             : s->inlen + READ_CHUNK * 2;
 		char *p = realloc(s->in, cap);
 		if (!p) {
 			s->eof = true;
