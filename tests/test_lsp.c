@@ -614,3 +614,41 @@ Test(lsp, pathological_documents, .timeout = 60)
 	free(text);
 	cr_expect_eq(finish(c, true), 0);
 }
+
+/* The code action of each diagnostic given back, as "title|range|text". */
+static char *actions_str(client *c, int id)
+{
+	static char out[2048];
+	char buf[64];
+	size_t o = 0, i, k;
+	json_t *d, *a;
+	out[0] = '\0';
+	json_array_foreach(json_object_get(c->diags, "diagnostics"), i, d) {
+		json_t *r = request(c, id, "textDocument/codeAction",
+		                    json_pack("{s:{s:s}, s:O, s:{s:[O]}}", "textDocument", "uri", URI,
+		                              "range", json_object_get(d, "range"), "context",
+		                              "diagnostics", d));
+		json_array_foreach(json_object_get(r, "result"), k, a) {
+			json_t *e = json_array_get(json_object_get(json_object_get(json_object_get(a,
+			                           "edit"), "changes"), URI), 0);
+			o += (size_t)snprintf(out + o, sizeof out - o, "%s|%s|%s\n",
+			        json_string_value(json_object_get(a, "title")),
+			        range_str(json_object_get(e, "range"), buf, sizeof buf),
+			        json_string_value(json_object_get(e, "newText")));
+		}
+		json_decref(r);
+	}
+	return out;
+}
+
+Test(lsp, code_action_ignores_a_finding_on_its_element)
+{
+	client *c = start();
+	initialize(c);
+	open_doc(c, "system t \"T\" {\n  process p \"P\" { trigger: \"x\"; step a \"A\" }\n}\n");
+	next_diags(c);
+	cr_expect_str_eq(actions_str(c, 2),
+	        "Ignore missing-owner on system 't'|0:14-0:14|\n  ignore: missing-owner \"why it is fine\"\n"
+	        "Ignore missing-owner on step 'a'|1:42-1:42| { ignore: missing-owner \"why it is fine\" }\n");
+	cr_expect_eq(finish(c, true), 0);
+}

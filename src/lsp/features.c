@@ -244,16 +244,16 @@ static void find_decl(const lsp_doc *d, const pm_model *m, pm_kind k, pm_ix i, d
 	out->kw = (uint32_t)p;
 	out->ida = (uint32_t)a;
 	out->idb = (uint32_t)b;
-	size_t e = skip_blanks(d, b);
-	if (e < d->len && d->text[e] == '"')
-		e = skip_blanks(d, skip_string(d, e));
+	size_t e = skip_blanks(d, b), stmt_end = b;   /* after the id or the label */
+	if (e < d->len && d->text[e] == '"') {
+		stmt_end = skip_string(d, e);
+		e = skip_blanks(d, stmt_end);
+	}
 	if (e < d->len && d->text[e] == '{') {
 		out->body = (uint32_t)(e + 1);
 		out->end = (uint32_t)match_brace(d, e + 1);
 	} else {
-		while (e < d->len && d->text[e] != '\n')
-			e++;
-		out->end = (uint32_t)e;
+		out->end = (uint32_t)stmt_end;
 	}
 }
 
@@ -1099,16 +1099,89 @@ static json_t *did_you_mean_fix(const lsp_doc *d, json_t *diag)
 	                 (size_t)(end - at));
 }
 
+/* The element a finding of the model is about: the one at the client's
+ * diagnostic (same rule, same start). */
+static bool finding_element(lsp_doc *d, pm_model *m, json_t *diag, pm_kind *k, pm_ix *i)
+{
+	const char *rule = json_string_value(json_object_get(diag, "code"));
+	size_t at;
+	json_t *range = json_object_get(diag, "range");
+	if (!rule || !lsp_get_position(d, json_object_get(range, "start"), &at))
+		return false;
+	char q[QID_MAX];
+	for (size_t n = 0; n < pm_model_diag_count(m); n++) {
+		const pm_diag *g = pm_model_diag(m, n);
+		if (!g->subject || strcmp(g->rule, rule) != 0 || !g->file ||
+		    strcmp(g->file, d->path) != 0 || lsp_loc_offset(d, g->line, g->column) != at)
+			continue;
+		for (int kk = 0; kk < NKINDS; kk++)
+			for (pm_ix j = 0; j < kind_count(m, (pm_kind)kk); j++)
+				if (strcmp(qid(m, (pm_kind)kk, j, q), g->subject) == 0) {
+					*k = (pm_kind)kk;
+					*i = j;
+					return true;
+				}
+	}
+	return false;
+}
+
+/* "Ignore RULE here": `ignore: RULE "…"` at the top of the element's body
+ * (a body made for it when it has none). */
+static json_t *ignore_fix(lsp_doc *d, pm_model *m, json_t *diag)
+{
+	pm_kind k;
+	pm_ix i;
+	const char *rule = json_string_value(json_object_get(diag, "code"));
+	const pm_rule_info *ri = rule ? pm_rule_find(rule, strlen(rule)) : NULL;
+	if (!ri || !ri->analysis || !finding_element(d, m, diag, &k, &i))
+		return NULL;
+	const decl *dc = decl_of(d->ix, k, i);
+	if (dc->ida == NONE32)
+		return NULL;
+	char text[256], title[160];
+	size_t at;
+	if (dc->body == NONE32) {
+		at = dc->end;
+		snprintf(text, sizeof text, " { ignore: %s \"why it is fine\" }", rule);
+	} else if (dc->body < d->len && (d->text[dc->body] == '\n' || d->text[dc->body] == '\r')) {
+		size_t ls = dc->kw, w = 0;
+		while (ls > 0 && d->text[ls - 1] != '\n')
+			ls--;
+		while (ls + w < dc->kw && (d->text[ls + w] == ' ' || d->text[ls + w] == '\t'))
+			w++;
+		at = dc->body;
+		snprintf(text, sizeof text, "\n%.*s  ignore: %s \"why it is fine\"",
+		         (int)(w > 64 ? 64 : w), d->text + ls, rule);
+	} else {
+		at = dc->body;
+		snprintf(text, sizeof text, " ignore: %s \"why it is fine\";", rule);
+	}
+	snprintf(title, sizeof title, "Ignore %s on %s '%s'", rule, kind_word(m, k, i),
+	         str(m, kind_id(m, k, i)));
+	return json_pack("{s:s, s:s, s:[O], s:{s:{s:[{s:o, s:s}]}}}", "title", title,
+	                 "kind", "quickfix", "diagnostics", diag, "edit", "changes", d->uri,
+	                 "range", lsp_range(d, at, at), "newText", text);
+}
+
 json_t *lsp_code_action(lsp_doc *d, json_t *params, lsp_err *err)
 {
 	json_t *diags = json_object_get(json_object_get(params, "context"), "diagnostics");
 	json_t *arr = json_array(), *g;
 	size_t i;
+	pm_model *m;
 	if (!arr || !json_is_array(diags))
 		return arr;
+	if (!index_of(d, &m, err)) {
+		json_decref(arr);
+		return NULL;
+	}
 	json_array_foreach(diags, i, g) {
-		json_t *fix = json_is_object(g) ? did_you_mean_fix(d, g) : NULL;
+		if (!json_is_object(g))
+			continue;
+		json_t *fix = did_you_mean_fix(d, g);
 		if (fix)
+			json_array_append_new(arr, fix);
+		if ((fix = ignore_fix(d, m, g)))
 			json_array_append_new(arr, fix);
 	}
 	return arr;
