@@ -24,6 +24,7 @@
 #define READ_CHUNK 65536
 
 typedef struct server {
+	int in_fd, out_fd;
 	lsp_doc **docs;
 	size_t ndocs;
 	bool initialized, shutdown, exited;
@@ -35,10 +36,10 @@ typedef struct server {
 
 /* --- output ------------------------------------------------------------------ */
 
-static bool write_all(const char *p, size_t n)
+static bool write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(STDOUT_FILENO, p, n);
+		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -62,7 +63,7 @@ static void send_msg(server *s, json_t *msg)
 	char head[64];
 	size_t len = strlen(body);
 	int hn = snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", len);
-	if (!write_all(head, (size_t)hn) || !write_all(body, len))
+	if (!write_all(s->out_fd, head, (size_t)hn) || !write_all(s->out_fd, body, len))
 		s->eof = true;
 	free(body);
 }
@@ -106,7 +107,7 @@ static bool fill(server *s)
 		s->incap = cap;
 	}
 	for (;;) {
-		ssize_t r = read(STDIN_FILENO, s->in + s->inlen, s->incap - s->inlen);
+		ssize_t r = read(s->in_fd, s->in + s->inlen, s->incap - s->inlen);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
@@ -136,7 +137,7 @@ static bool input_ready(server *s, int ms)
 {
 	if (s->inlen || s->eof)
 		return true;
-	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd p = { .fd = s->in_fd, .events = POLLIN };
 	int r;
 	do
 		r = poll(&p, 1, ms);
@@ -855,10 +856,9 @@ static void handle(server *s, const char *body, size_t len)
 
 /* --- the loop ---------------------------------------------------------------------- */
 
-static int serve(void)
+int lsp_serve(int in_fd, int out_fd)
 {
-	server s = { .exit_code = 1 };
-	signal(SIGPIPE, SIG_IGN);
+	server s = { .in_fd = in_fd, .out_fd = out_fd, .exit_code = 1 };
 	while (!s.exited && !s.eof) {
 		/* debounce: analyse once no message has come for DEBOUNCE_MS */
 		if (any_pending(&s) && !input_ready(&s, DEBOUNCE_MS)) {
@@ -907,5 +907,6 @@ int cmd_lsp(int argc, char **argv)
 		if (strcmp(argv[i], "--stdio") != 0)
 			return cli_usage("lsp", "unknown option '%s'", argv[i]);
 	}
-	return serve();
+	signal(SIGPIPE, SIG_IGN);   /* a client gone is the end of its input */
+	return lsp_serve(STDIN_FILENO, STDOUT_FILENO);
 }

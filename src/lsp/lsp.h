@@ -54,6 +54,14 @@ typedef struct lsp_err {
 	char msg[256];
 } lsp_err;
 
+/* --- lsp.c: the server ------------------------------------------------------- */
+
+/* Serves one client: reads frames from in_fd until `exit` or the end of
+ * the input, writes answers to out_fd.  Returns the exit status: 0 after
+ * shutdown, 1 without.  (cmd_lsp runs it on stdio; fuzz/fuzz_lsp.c on a
+ * file.) */
+int lsp_serve(int in_fd, int out_fd);
+
 /* --- lsp.c: positions ---------------------------------------------------- */
 
 /* The byte offset of an LSP position (0-based line, UTF-16 column), clamped
