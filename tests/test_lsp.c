@@ -652,3 +652,31 @@ Test(lsp, code_action_ignores_a_finding_on_its_element)
 	        "Ignore missing-owner on step 'a'|1:42-1:42| { ignore: missing-owner \"why it is fine\" }\n");
 	cr_expect_eq(finish(c, true), 0);
 }
+
+/* `model:` in .procmap.yaml: check and render without FILE read its
+ * files (globs, relative to the configuration's folder). */
+Test(lsp, config_model_files_for_check)
+{
+	char *dir = t_tmpdir("lsp-model"), cmd[2048];
+	snprintf(cmd, sizeof cmd, "cd '%s' && mkdir -p systems sub && "
+	         "printf 'model: [people.pmap, \"systems/*.pmap\"]\\n' >.procmap.yaml && "
+	         "printf 'person ann \"Ann\"\\n' >people.pmap && "
+	         "printf 'system s \"S\" {\\n  owner: anne\\n}\\n' >systems/s.pmap && "
+	         "printf 'tool t \"T\"\\n' >systems/t.pmap && cd sub && '%s' check --color=never",
+	         dir, t_bin());
+	int st;
+	char *out = t_run(cmd, &st);
+	cr_expect_eq(st, 1, "%s", out);
+	cr_expect(strstr(out, "../systems/s.pmap:2:10: error: unknown person 'anne'; did you "
+	                 "mean 'ann'?"), "%s", out);   /* found across the files */
+	cr_expect(strstr(out, "1 error, 0 warnings"), "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "cd '%s' && printf 'rules: {}\\n' >.procmap.yaml && "
+	         "'%s' check 2>&1", dir, t_bin());
+	out = t_run(cmd, &st);
+	cr_expect_eq(st, 2);
+	cr_expect(strstr(out, "no input files, and '") && strstr(out, "names none ('model:')"),
+	          "%s", out);
+	free(out);
+	t_rmtree(dir);
+}
