@@ -680,3 +680,43 @@ Test(lsp, config_model_files_for_check)
 	free(out);
 	t_rmtree(dir);
 }
+
+/* A document that is one of the files of a `model:` is analysed with the
+ * others, each read from its open document when there is one. */
+Test(lsp, documents_of_a_model_of_several_files)
+{
+	char *dir = t_tmpdir("lsp-multi"), cmd[1024], uri[600], uri2[600];
+	snprintf(cmd, sizeof cmd, "cd '%s' && printf 'model: [people.pmap, s.pmap]\\n' "
+	         ">.procmap.yaml && printf 'person ann \"Ann\"\\n' >people.pmap", dir);
+	int st;
+	free(t_run(cmd, &st));
+	snprintf(uri, sizeof uri, "file://%s/s.pmap", dir);
+	snprintf(uri2, sizeof uri2, "file://%s/people.pmap", dir);
+	client *c = start();
+	initialize(c);
+	notify(c, "textDocument/didOpen", json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument",
+	       "uri", uri, "languageId", "pmap", "version", 1,
+	       "text", "system s \"S\" {\n  owner: ann\n  process p \"P\" { trigger: \"t\"; step a \"A\" }\n}\n"));
+	json_t *d = next_diags(c);
+	cr_expect_str_eq(json_string_value(json_object_get(d, "uri")), uri);
+	cr_expect_str_eq(diags_str(d), "", "ann comes from people.pmap on disk");
+	/* people.pmap opened with other text: s.pmap is analysed against it */
+	notify(c, "textDocument/didOpen", json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument",
+	       "uri", uri2, "languageId", "pmap", "version", 1, "text", "person bea \"Bea\"\n"));
+	bool seen = false;
+	for (int k = 0; k < 4 && !seen; k++) {
+		d = next_diags(c);
+		seen = strcmp(json_string_value(json_object_get(d, "uri")), uri) == 0;
+	}
+	cr_expect(seen, "s.pmap was not analysed again");
+	cr_expect_str_eq(diags_str(d),
+	        "1:9-1:12 1 unknown-reference unknown person 'ann'\n");
+	json_t *p = json_pack("{s:{s:s}, s:{s:i, s:i}, s:s}", "textDocument", "uri", uri,
+	                      "position", "line", 0, "character", 7, "newName", "t");
+	json_t *r = request(c, 5, "textDocument/rename", p);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(r, "error"), "code")),
+	             -32803, "renaming in a model of several files is refused");
+	json_decref(r);
+	cr_expect_eq(finish(c, true), 0);
+	t_rmtree(dir);
+}

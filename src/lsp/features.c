@@ -228,7 +228,7 @@ static void find_decl(const lsp_doc *d, const pm_model *m, pm_kind k, pm_ix i, d
 {
 	*out = (decl){ NONE32, NONE32, NONE32, NONE32, NONE32 };
 	pm_loc loc = kind_loc(m, k, i);
-	if (loc.file != 0 || d->format != PM_INPUT_PMAP || !loc.line)
+	if (loc.file != d->file_ix || d->format != PM_INPUT_PMAP || !loc.line)
 		return;
 	size_t p = lsp_loc_offset(d, loc.line, loc.col), q = p;
 	while (q < d->len && d->text[q] >= 'a' && d->text[q] <= 'z')
@@ -278,7 +278,8 @@ static void add_occ(lsp_index *ix, size_t a, size_t b, pm_kind k, pm_ix i, bool 
 static void add_ref(lsp_index *ix, const lsp_doc *d, const pm_model *m, const pm_ref *r,
                     pm_kind k)
 {
-	if (!r->name || r->target == PM_NONE || r->loc.file != 0 || d->format != PM_INPUT_PMAP)
+	if (!r->name || r->target == PM_NONE || r->loc.file != d->file_ix ||
+	    d->format != PM_INPUT_PMAP)
 		return;
 	const char *name = str(m, r->name);
 	size_t n = strlen(name), at = lsp_loc_offset(d, r->loc.line, r->loc.col);
@@ -756,6 +757,12 @@ json_t *lsp_rename(lsp_doc *d, json_t *params, lsp_err *err)
 	char buf[QID_MAX + 32];
 	const char *taken;
 	err->code = LSP_REQUEST_FAILED;
+	if (d->nfiles > 1) {
+		snprintf(err->msg, sizeof err->msg, "this document is one of the %u files of "
+		         "a model ('model:' in .procmap.yaml): renaming across files is not "
+		         "supported yet", d->nfiles);
+		return NULL;
+	}
 	if (!name || !valid_id(name)) {
 		snprintf(err->msg, sizeof err->msg, "'%.100s' is not an id: a letter or '_', "
 		         "then letters, digits, '_' or '-'", name ? name : "");

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "lsp/lsp.h"
+#include "model.h"
 
 #define MAX_BODY ((size_t)64 << 20)   /* larger messages are refused */
 #define MAX_HEADER 8192               /* bytes of one frame's header block */
@@ -474,18 +475,63 @@ static pm_input_format format_of(const char *path, const char *lang)
 
 /* --- analysis and diagnostics ------------------------------------------------- */
 
-/* As `check` does: load, resolve, the .procmap.yaml found from the
+/* Whether two paths name one file (the same text when either is missing:
+ * a new document). */
+static bool same_file(const char *a, const char *b)
+{
+	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	bool same = ra && rb ? strcmp(ra, rb) == 0 : strcmp(a, b) == 0;
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/* Loads the files of a `model:` that holds the document, each from its
+ * open document when there is one, else from disk; false when the
+ * document is not one of them. */
+static bool load_model_files(pm_model *m, lsp_doc *d, char **files, size_t n)
+{
+	size_t k = 0;
+	while (k < n && !same_file(files[k], d->path))
+		k++;
+	if (k == n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		lsp_doc *o = i == k ? d : NULL;
+		for (size_t j = 0; !o && j < d->srv->ndocs; j++)
+			if (d->srv->docs[j]->is_file && same_file(files[i], d->srv->docs[j]->path))
+				o = d->srv->docs[j];
+		if (o && i == k)
+			d->file_ix = m->files.n;
+		if (o)
+			pm_model_load_buffer(m, o->path, o->text, o->len, o->format);
+		else
+			pm_model_load_file(m, files[i], PM_INPUT_AUTO);
+	}
+	d->nfiles = (uint32_t)n;
+	return true;
+}
+
+/* As `check` does: load (the files of the configuration's `model:` when
+ * the document is one of them), resolve, the .procmap.yaml found from the
  * document's folder upwards, analyse. */
-static pm_model *analyse(const lsp_doc *d)
+static pm_model *analyse(lsp_doc *d)
 {
 	pm_model *m = pm_model_new();
 	if (!m)
 		return NULL;
-	pm_status st = pm_model_load_buffer(m, d->path, d->text, d->len, d->format);
-	if (st != PM_ERR_NOMEM)
-		st = pm_model_resolve(m);
-	char *cfg = st != PM_ERR_NOMEM && d->is_file ? pm_config_find(d->path) : NULL;
-	if (cfg)
+	char *cfg = d->is_file ? pm_config_find(d->path) : NULL;
+	char **files = NULL;
+	size_t n = 0;
+	if (cfg && pm_config_model_files(cfg, &files, &n) == PM_ERR_NOMEM)
+		n = 0;
+	d->file_ix = 0;
+	d->nfiles = 1;
+	if (!load_model_files(m, d, files, n))
+		pm_model_load_buffer(m, d->path, d->text, d->len, d->format);
+	pm_config_model_files_free(files, n);
+	pm_status st = m->broken ? PM_ERR_NOMEM : pm_model_resolve(m);
+	if (cfg && st != PM_ERR_NOMEM)
 		st = pm_model_load_config(m, cfg);
 	free(cfg);
 	if (st != PM_ERR_NOMEM)
@@ -605,6 +651,18 @@ static const char *text_document_uri(json_t *params)
 	return json_string_value(json_object_get(td, "uri"));
 }
 
+/* A document changed or opened: the documents that are files of a
+ * `model:` may read it, so they are analysed again. */
+static void touch_models(server *s, const lsp_doc *d)
+{
+	for (size_t i = 0; i < s->ndocs; i++)
+		if (s->docs[i]->nfiles > 1 && s->docs[i] != d) {
+			doc_reset_analysis(s->docs[i]);
+			s->docs[i]->dirty = true;
+			s->docs[i]->published = false;
+		}
+}
+
 static void did_open(server *s, json_t *params)
 {
 	json_t *td = json_object_get(params, "textDocument");
@@ -623,6 +681,7 @@ static void did_open(server *s, json_t *params)
 		d = calloc(1, sizeof *d);
 		if (!d)
 			return;
+		d->srv = s;
 		d->uri = strdup(uri);
 		d->path = uri_path(uri);
 		d->is_file = d->path != NULL;
@@ -645,6 +704,7 @@ static void did_open(server *s, json_t *params)
 	if (d->text)
 		doc_splice(d, 0, 0, json_string_value(text), json_string_length(text));
 	doc_changed(d);
+	touch_models(s, d);
 }
 
 static void apply_change(lsp_doc *d, json_t *ch)
@@ -675,6 +735,7 @@ static void did_change(server *s, json_t *params)
 	json_array_foreach(changes, i, ch)
 		apply_change(d, ch);
 	doc_changed(d);
+	touch_models(s, d);
 }
 
 static void did_close(server *s, json_t *params)

@@ -31,6 +31,7 @@ enum {
 };
 
 typedef struct lsp_index lsp_index;
+struct server;
 
 /* An open document: the client's text, which overrides the file on disk. */
 typedef struct lsp_doc {
@@ -45,6 +46,9 @@ typedef struct lsp_doc {
 	bool dirty;             /* changed since the last analysis */
 	bool published;         /* diagnostics sent for the current text */
 	pm_model *model;        /* the analysed text, NULL before the first analysis */
+	uint32_t file_ix;       /* its file in the model (0 but in a model: of files) */
+	uint32_t nfiles;        /* files of its model: 1, or those of model: */
+	struct server *srv;     /* the other open documents */
 	struct lsp_index *ix;   /* features.c: what is where; NULL until asked */
 } lsp_doc;
 
