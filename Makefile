@@ -245,8 +245,13 @@ $(FUZZ_BUILD)/obj/%.o: %.c
 $(FUZZ_BUILD)/libprocmap.a: $(FUZZ_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# fuzz_lsp also takes the server (src/lsp/, with the CLI helpers it uses).
+FUZZ_LSP_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out src/cli/main.c,$(CLI_SRC)))
+$(FUZZ_BUILD)/fuzz_lsp: $(FUZZ_LSP_OBJ)
+
 $(FUZZ_BINS): $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/fuzz/%.o $(FUZZ_BUILD)/libprocmap.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(filter %.o,$^) \
+	  $(FUZZ_BUILD)/libprocmap.a $(LDLIBS_ALL) $(CLI_LIBS)
 
--include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/obj/fuzz/%.d)
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_LSP_OBJ:.o=.d) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/obj/fuzz/%.d)

@@ -253,3 +253,11 @@ for n in $SIZES; do
 done
 render_row
 summary
+# the language server on the 10k-step model: what an editor waits for
+lsp_model="$dir/lsp.pmap"
+"$B/pm-gen" --steps 10000 --format pmap >"$lsp_model"
+if command -v python3 >/dev/null; then
+	python3 bench/lsp.py "$B/procmap" "$lsp_model"
+else
+	echo "| LSP | | not measured: no python3 | |"
+fi

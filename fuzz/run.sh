@@ -20,6 +20,7 @@ seed_files() {
 	               ! -name '.procmap.yaml' ! -path '*config*' ;;
 	fuzz_config) find tests samples -type f \( -name '.procmap.yaml' \
 	               -o -path '*config*.yaml' -o -path '*config*.yml' \) ;;
+	fuzz_lsp) find tests/lsp -type f -name '*.lsp' ;;
 	fuzz_dot) find samples tests/golden tests/regress/dot -type f -name '*.pmap' ;;
 	*) find samples tests -type f -name '*.pmap' ;;
 	esac 2>/dev/null

@@ -186,6 +186,20 @@ PM_EXPORT pm_status pm_model_load_config(pm_model *m, const char *path);
 PM_EXPORT char *pm_config_find(const char *model_path);
 
 /**
+ * The files a configuration names as the model (`model:`, a file or a
+ * list of files and glob patterns relative to its folder; matches sorted,
+ * each file once), for `check` and `render` without FILE and for the language
+ * server.  On PM_OK, *files is an array of *n paths (*n may be 0: no
+ * `model:`) that the caller frees with pm_config_model_files_free().
+ * Returns PM_ERR_IO when the configuration cannot be read, PM_ERR_INPUT
+ * when it is not YAML (pm_model_load_config() tells where), PM_ERR_NOMEM.
+ */
+PM_EXPORT pm_status pm_config_model_files(const char *config_path, char ***files,
+                                          size_t *n);
+/** Frees what pm_config_model_files() returned.  NULL is allowed. */
+PM_EXPORT void pm_config_model_files_free(char **files, size_t n);
+
+/**
  * Sets a rule's severity from "NAME=off|info|warning|error" (the --rule
  * option).  Returns PM_ERR_USAGE for an unknown rule or level.
  */

@@ -429,34 +429,57 @@ static void cfg_thresholds(cfg *c, yaml_node_t *map)
 
 /* --- the document ---------------------------------------------------------------------- */
 
+/* model: a file or a list of files (globs allowed); read by
+ * pm_config_model_files(), only checked here. */
+static void cfg_model(cfg *c, yaml_node_t *val)
+{
+	if (val->type == YAML_SCALAR_NODE && val->data.scalar.length > 0)
+		return;
+	if (val->type != YAML_SEQUENCE_NODE) {
+		cfg_error(c, val, "'model' must be a file or a list of files, such as "
+		          "[people.pmap, systems/*.pmap], not %s", shown(c, val));
+		return;
+	}
+	for (yaml_node_item_t *it = val->data.sequence.items.start;
+	     it < val->data.sequence.items.top; it++) {
+		yaml_node_t *n = yaml_document_get_node(&c->doc, *it);
+		if (n->type != YAML_SCALAR_NODE || n->data.scalar.length == 0)
+			cfg_error(c, n, "expected a file name in 'model', not %s",
+			          n->type == YAML_SCALAR_NODE ? "an empty one" : shown(c, n));
+	}
+}
+
 static void cfg_root(cfg *c, yaml_node_t *root)
 {
-	static const char *const keys[] = { "rules", "thresholds" };
+	static const char *const keys[] = { "rules", "thresholds", "model" };
 	if (!root || is_null(root))
 		return;   /* an empty file configures nothing */
 	if (root->type != YAML_MAPPING_NODE) {
-		cfg_error(c, root, "the configuration must be a mapping with 'rules' "
-		          "and 'thresholds'");
+		cfg_error(c, root, "the configuration must be a mapping with 'rules', "
+		          "'thresholds' and 'model'");
 		return;
 	}
-	bool seen[2] = { false, false };
+	bool seen[3] = { false, false, false };
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
 	     p < root->data.mapping.pairs.top; p++) {
 		yaml_node_t *key = yaml_document_get_node(&c->doc, p->key);
 		yaml_node_t *val = yaml_document_get_node(&c->doc, p->value);
-		int k = scalar_is(key, "rules") ? 0 : scalar_is(key, "thresholds") ? 1 : -1;
+		int k = scalar_is(key, "rules") ? 0 : scalar_is(key, "thresholds") ? 1 :
+		        scalar_is(key, "model") ? 2 : -1;
 		if (k < 0 && key->type != YAML_SCALAR_NODE) {
-			cfg_error(c, key, "expected 'rules' or 'thresholds' as a key, not %s",
+			cfg_error(c, key, "expected 'rules', 'thresholds' or 'model' as a key, not %s",
 			          shown(c, key));
 		} else if (k < 0) {
-			cfg_error(c, key, "unknown key %s (rules or thresholds)%s", shown(c, key),
-			          did_you_mean(c, (const char *)key->data.scalar.value, keys, 2));
+			cfg_error(c, key, "unknown key %s (rules, thresholds or model)%s", shown(c, key),
+			          did_you_mean(c, (const char *)key->data.scalar.value, keys, 3));
 		} else if (seen[k]) {
 			cfg_error(c, key, "key '%s' is given twice", keys[k]);
 		} else if (k == 0) {
 			cfg_rules(c, val);
-		} else {
+		} else if (k == 1) {
 			cfg_thresholds(c, val);
+		} else {
+			cfg_model(c, val);
 		}
 		if (k >= 0)
 			seen[k] = true;

@@ -131,7 +131,7 @@ Test(cli, help_to_stdout)
 	run_result r = run("check --help");
 	cr_expect_eq(r.status, 0);
 	cr_expect_str_empty(r.err);
-	cr_expect(strncmp(r.out, "usage: procmap check [options] FILE...\n", 39) == 0, "%s", r.out);
+	cr_expect(strncmp(r.out, "usage: procmap check [options] [FILE...]\n", 41) == 0, "%s", r.out);
 	for (const char *o = "--format\0-o, --output\0--rule\0--config\0--no-config\0"
 	                     "--fail-on\0--input-format\0--color\0Exit status\0"; *o;
 	     o += strlen(o) + 1)

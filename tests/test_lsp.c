@@ -257,7 +257,7 @@ static const char model[] =
 	"system sales \"Sales\" {\n"
 	"  owner: ann\n"
 	"  process order \"Take an order\" {\n"
-	"    runs: 5/week\n"
+	"    runs: 5/week; trigger: \"call\"\n"
 	"    step take \"Take it\" { takes: 10m; uses: sheet }\n"
 	"    step ship \"Ship it\" { owner: bob; takes: 1h }\n"
 	"    take -> ship\n"
@@ -350,6 +350,20 @@ Test(lsp, diagnostics_of_a_model_with_an_error)
 	            "}\n");
 	cr_expect_str_eq(diags_str(next_diags(c)),
 	        "2:9-2:13 1 unknown-reference unknown person 'anne'; did you mean 'ann'?\n");
+	/* its quick fix: the suggestion in place of the range */
+	json_t *diag = json_array_get(json_object_get(c->diags, "diagnostics"), 0);
+	json_t *r = request(c, 2, "textDocument/codeAction",
+	                    json_pack("{s:{s:s}, s:O, s:{s:[O]}}", "textDocument", "uri", URI,
+	                              "range", json_object_get(diag, "range"), "context",
+	                              "diagnostics", diag));
+	json_t *act = json_array_get(json_object_get(r, "result"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(act, "title")), "Replace with 'ann'");
+	json_t *e = json_array_get(json_object_get(json_object_get(json_object_get(act, "edit"),
+	                           "changes"), URI), 0);
+	char buf[64];
+	cr_expect_str_eq(json_string_value(json_object_get(e, "newText")), "ann");
+	cr_expect_str_eq(range_str(json_object_get(e, "range"), buf, sizeof buf), "2:9-2:13");
+	json_decref(r);
 	finish(c, true);
 }
 
@@ -368,6 +382,15 @@ static const char *hover_text(json_t *r)
 {
 	return json_string_value(json_object_get(json_object_get(json_object_get(r, "result"),
 	                         "contents"), "value"));
+}
+
+static void change(client *c, int l1, int c1, int l2, int c2, const char *text)
+{
+	notify(c, "textDocument/didChange",
+	       json_pack("{s:{s:s, s:i}, s:[{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:s}]}",
+	                 "textDocument", "uri", URI, "version", 2, "contentChanges",
+	                 "range", "start", "line", l1, "character", c1,
+	                 "end", "line", l2, "character", c2, "text", text));
 }
 
 Test(lsp, hover_definition_references)
@@ -400,6 +423,11 @@ Test(lsp, hover_definition_references)
 	json_decref(r);
 	r = request(c, 7, "textDocument/hover", at(3, 2));   /* the keyword: nothing */
 	cr_expect(json_is_null(json_object_get(r, "result")));
+	json_decref(r);
+	change(c, 6, 33, 6, 33, "; ignore: missing-rate \"x\"");
+	r = request(c, 8, "textDocument/hover", at(6, 45));   /* a rule id */
+	cr_expect(strstr(hover_text(r), "**rule** `missing-rate` (info by default)"), "%s",
+	          hover_text(r));
 	json_decref(r);
 	cr_expect_eq(finish(c, true), 0);
 }
@@ -452,14 +480,6 @@ static char *labels(json_t *r)
 	return out;
 }
 
-static void change(client *c, int l1, int c1, int l2, int c2, const char *text)
-{
-	notify(c, "textDocument/didChange",
-	       json_pack("{s:{s:s, s:i}, s:[{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:s}]}",
-	                 "textDocument", "uri", URI, "version", 2, "contentChanges",
-	                 "range", "start", "line", l1, "character", c1,
-	                 "end", "line", l2, "character", c2, "text", text));
-}
 
 Test(lsp, completion_by_context)
 {
@@ -475,8 +495,8 @@ Test(lsp, completion_by_context)
 	change(c, 9, 12, 9, 12, "\n    ship -> ");
 	cr_expect_str_eq(labels(request(c, 6, "textDocument/completion", at(10, 12))),
 	                 "take ship order ");
-	change(c, 6, 16, 6, 16, "; ignore: miss");
-	cr_expect_str_eq(labels(request(c, 7, "textDocument/completion", at(6, 30))),
+	change(c, 6, 33, 6, 33, "; ignore: miss");
+	cr_expect_str_eq(labels(request(c, 7, "textDocument/completion", at(6, 47))),
 	                 "missing-rate missing-owner ");
 	cr_expect_eq(finish(c, true), 0);
 }
@@ -518,10 +538,185 @@ Test(lsp, symbols_and_formatting)
 	cr_expect_str_eq(range_str(json_object_get(proc, "range"), buf, sizeof buf), "1:0-4:1");
 	cr_expect_eq(json_array_size(json_object_get(proc, "children")), 2);
 	json_decref(r);
+	r = request(c, 4, "textDocument/foldingRange", doc_params());
+	char *folds = json_dumps(json_object_get(r, "result"), JSON_COMPACT | JSON_SORT_KEYS);
+	cr_expect_str_eq(folds, "[{\"endLine\":4,\"startLine\":0},{\"endLine\":3,\"startLine\":1}]");
+	free(folds);
+	json_decref(r);
 	r = request(c, 3, "textDocument/formatting", doc_params());
 	json_t *e = json_array_get(json_object_get(r, "result"), 0);
 	cr_expect_str_eq(json_string_value(json_object_get(e, "newText")),
 	        "system s \"S\" {\n  process p \"P\" {\n    step a \"A\"\n    step b \"B\"\n  }\n}\n");
 	json_decref(r);
 	cr_expect_eq(finish(c, true), 0);
+}
+
+/* --- a real client ------------------------------------------------------------- */
+
+/* Headless Neovim runs tests/nvim/lsp_test.lua against the server: the
+ * model with an error, its diagnostic, hover, the fix typed in, definition,
+ * rename and formatting (scripts/deps.sh installs neovim). */
+Test(lsp, neovim_session, .timeout = 120)
+{
+	int st;
+	free(t_run("command -v nvim >/dev/null", &st));
+	if (st != 0) {
+		cr_log_warn("nvim is not installed (sh scripts/deps.sh): the Neovim session is skipped");
+		cr_skip_test();
+	}
+	char *dir = t_tmpdir("lsp-nvim"), path[512], cmd[2048];
+	snprintf(path, sizeof path, "%s/model.pmap", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	char *text = malloc(sizeof model + 1);
+	memcpy(text, model, sizeof model);
+	char *own = strstr(text, "owner: ann");
+	memmove(own + 10, own + 9, strlen(own + 9) + 1);   /* "owner: anne" */
+	own[9] = 'n';
+	own[10] = 'e';
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	snprintf(cmd, sizeof cmd, "cd '%s' && HOME='%s' XDG_STATE_HOME='%s' XDG_CACHE_HOME='%s' "
+	         "XDG_DATA_HOME='%s' PROCMAP_BIN='%s' PMAP_FILE='%s' timeout 60 nvim --headless "
+	         "--clean -i NONE -c 'luafile %s/tests/nvim/lsp_test.lua' 2>&1",
+	         dir, dir, dir, dir, dir, t_bin(), path, t_root());
+	char *out = t_run(cmd, &st);
+	cr_expect_eq(st, 0, "the Neovim session failed:\n%s", out);
+	cr_expect(strstr(out, "renamed: receive -> ship") && strstr(out, "ok\n"), "%s", out);
+	free(out);
+	t_rmtree(dir);
+}
+
+/* Deep nesting, a long line and thousands of errors: every request is
+ * answered, nothing recurses on the input, and it stays quick. */
+Test(lsp, pathological_documents, .timeout = 60)
+{
+	client *c = start();
+	initialize(c);
+	size_t n = 20000;
+	char *text = malloc(n * 12 + 64), *p = text;
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "system s%zu {", i % 7);
+	strcpy(p, "\n\"unclosed 😀 string\n");
+	open_doc(c, text);
+	json_t *d = next_diags(c);
+	cr_expect_gt(json_array_size(json_object_get(d, "diagnostics")), 0);
+	static const char *const methods[] = {
+		"textDocument/hover", "textDocument/completion", "textDocument/documentSymbol",
+		"textDocument/foldingRange", "textDocument/formatting", "textDocument/definition",
+	};
+	for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) {
+		json_t *r = request(c, 10 + (int)i, methods[i], at(0, 100000));
+		cr_expect(!json_object_get(r, "error"), "%s failed", methods[i]);
+		json_decref(r);
+	}
+	free(text);
+	cr_expect_eq(finish(c, true), 0);
+}
+
+/* The code action of each diagnostic given back, as "title|range|text". */
+static char *actions_str(client *c, int id)
+{
+	static char out[2048];
+	char buf[64];
+	size_t o = 0, i, k;
+	json_t *d, *a;
+	out[0] = '\0';
+	json_array_foreach(json_object_get(c->diags, "diagnostics"), i, d) {
+		json_t *r = request(c, id, "textDocument/codeAction",
+		                    json_pack("{s:{s:s}, s:O, s:{s:[O]}}", "textDocument", "uri", URI,
+		                              "range", json_object_get(d, "range"), "context",
+		                              "diagnostics", d));
+		json_array_foreach(json_object_get(r, "result"), k, a) {
+			json_t *e = json_array_get(json_object_get(json_object_get(json_object_get(a,
+			                           "edit"), "changes"), URI), 0);
+			o += (size_t)snprintf(out + o, sizeof out - o, "%s|%s|%s\n",
+			        json_string_value(json_object_get(a, "title")),
+			        range_str(json_object_get(e, "range"), buf, sizeof buf),
+			        json_string_value(json_object_get(e, "newText")));
+		}
+		json_decref(r);
+	}
+	return out;
+}
+
+Test(lsp, code_action_ignores_a_finding_on_its_element)
+{
+	client *c = start();
+	initialize(c);
+	open_doc(c, "system t \"T\" {\n  process p \"P\" { trigger: \"x\"; step a \"A\" }\n}\n");
+	next_diags(c);
+	cr_expect_str_eq(actions_str(c, 2),
+	        "Ignore missing-owner on system 't'|0:14-0:14|\n  ignore: missing-owner \"why it is fine\"\n"
+	        "Ignore missing-owner on step 'a'|1:42-1:42| { ignore: missing-owner \"why it is fine\" }\n");
+	cr_expect_eq(finish(c, true), 0);
+}
+
+/* `model:` in .procmap.yaml: check and render without FILE read its
+ * files (globs, relative to the configuration's folder). */
+Test(lsp, config_model_files_for_check)
+{
+	char *dir = t_tmpdir("lsp-model"), cmd[2048];
+	snprintf(cmd, sizeof cmd, "cd '%s' && mkdir -p systems sub && "
+	         "printf 'model: [people.pmap, \"systems/*.pmap\"]\\n' >.procmap.yaml && "
+	         "printf 'person ann \"Ann\"\\n' >people.pmap && "
+	         "printf 'system s \"S\" {\\n  owner: anne\\n}\\n' >systems/s.pmap && "
+	         "printf 'tool t \"T\"\\n' >systems/t.pmap && cd sub && '%s' check --color=never",
+	         dir, t_bin());
+	int st;
+	char *out = t_run(cmd, &st);
+	cr_expect_eq(st, 1, "%s", out);
+	cr_expect(strstr(out, "../systems/s.pmap:2:10: error: unknown person 'anne'; did you "
+	                 "mean 'ann'?"), "%s", out);   /* found across the files */
+	cr_expect(strstr(out, "1 error, 0 warnings"), "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "cd '%s' && printf 'rules: {}\\n' >.procmap.yaml && "
+	         "'%s' check 2>&1", dir, t_bin());
+	out = t_run(cmd, &st);
+	cr_expect_eq(st, 2);
+	cr_expect(strstr(out, "no input files, and '") && strstr(out, "names none ('model:')"),
+	          "%s", out);
+	free(out);
+	t_rmtree(dir);
+}
+
+/* A document that is one of the files of a `model:` is analysed with the
+ * others, each read from its open document when there is one. */
+Test(lsp, documents_of_a_model_of_several_files)
+{
+	char *dir = t_tmpdir("lsp-multi"), cmd[1024], uri[600], uri2[600];
+	snprintf(cmd, sizeof cmd, "cd '%s' && printf 'model: [people.pmap, s.pmap]\\n' "
+	         ">.procmap.yaml && printf 'person ann \"Ann\"\\n' >people.pmap", dir);
+	int st;
+	free(t_run(cmd, &st));
+	snprintf(uri, sizeof uri, "file://%s/s.pmap", dir);
+	snprintf(uri2, sizeof uri2, "file://%s/people.pmap", dir);
+	client *c = start();
+	initialize(c);
+	notify(c, "textDocument/didOpen", json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument",
+	       "uri", uri, "languageId", "pmap", "version", 1,
+	       "text", "system s \"S\" {\n  owner: ann\n  process p \"P\" { trigger: \"t\"; step a \"A\" }\n}\n"));
+	json_t *d = next_diags(c);
+	cr_expect_str_eq(json_string_value(json_object_get(d, "uri")), uri);
+	cr_expect_str_eq(diags_str(d), "", "ann comes from people.pmap on disk");
+	/* people.pmap opened with other text: s.pmap is analysed against it */
+	notify(c, "textDocument/didOpen", json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument",
+	       "uri", uri2, "languageId", "pmap", "version", 1, "text", "person bea \"Bea\"\n"));
+	bool seen = false;
+	for (int k = 0; k < 4 && !seen; k++) {
+		d = next_diags(c);
+		seen = strcmp(json_string_value(json_object_get(d, "uri")), uri) == 0;
+	}
+	cr_expect(seen, "s.pmap was not analysed again");
+	cr_expect_str_eq(diags_str(d),
+	        "1:9-1:12 1 unknown-reference unknown person 'ann'\n");
+	json_t *p = json_pack("{s:{s:s}, s:{s:i, s:i}, s:s}", "textDocument", "uri", uri,
+	                      "position", "line", 0, "character", 7, "newName", "t");
+	json_t *r = request(c, 5, "textDocument/rename", p);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(r, "error"), "code")),
+	             -32803, "renaming in a model of several files is refused");
+	json_decref(r);
+	cr_expect_eq(finish(c, true), 0);
+	t_rmtree(dir);
 }

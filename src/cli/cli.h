@@ -84,7 +84,8 @@ typedef struct cli_setup {
 	"      --input-format FMT auto (by extension, default), pmap or yaml\n"
 #define CLI_SETUP_HELP_CONFIG \
 	"Without --config or --no-config, the configuration is the .procmap.yaml\n" \
-	"in the folder of the first FILE or the nearest folder above it.\n"
+	"in the folder of the first FILE or the nearest folder above it.  Without\n" \
+	"FILE, the model is the files its 'model:' names (docs/editors.md).\n"
 
 /* Room for the --rule values of a command line of argc words; false (after
  * saying so) when out of memory.  cli_setup_release() frees it. */
@@ -107,5 +108,11 @@ int cli_setup_done(const cli_setup *s);
  * not be read (the model is still returned, its io diagnostics say why).
  */
 pm_model *cli_analyse(const cli_setup *s, char **files, int nfiles, int *status);
+
+/* FILE... when the command line names none: the `model:` files of the
+ * configuration (--config, or the .procmap.yaml of the current folder or
+ * above), which the caller frees with pm_config_model_files_free(); NULL
+ * after printing a usage error (exit 2). */
+char **cli_config_model(const cli_setup *s, int *nfiles);
 
 #endif

@@ -10,7 +10,7 @@
 #include "suggest.h"
 
 static const char check_usage[] =
-	"usage: procmap check [options] FILE...\n\n"
+	"usage: procmap check [options] [FILE...]\n\n"
 	"Load the model made of FILE... ('-' reads standard input), analyse it\n"
 	"and report every problem found, with lead times and loads.\n\n"
 	"Options:\n"
@@ -35,6 +35,7 @@ typedef struct check_opts {
 	int color;
 	char **files;
 	int nfiles;
+	char **owned;              /* files from the configuration's model: */
 } check_opts;
 
 static bool parse_fail_on(const char *s, pm_severity *out)
@@ -125,8 +126,10 @@ static int parse_args(int argc, char **argv, check_opts *o)
 	}
 	if ((rc = cli_setup_done(&o->setup)) >= 0)
 		return rc;
-	if (optind >= argc)
-		return cli_usage("check", "no input files");
+	if (optind >= argc) {
+		o->files = o->owned = cli_config_model(&o->setup, &o->nfiles);
+		return o->files ? -1 : PM_EXIT_TROUBLE;
+	}
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
 	return -1;
@@ -206,6 +209,7 @@ int cmd_check(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o);
 	if (rc < 0)
 		rc = run(&o);
+	pm_config_model_files_free(o.owned, (size_t)o.nfiles);
 	cli_setup_release(&o.setup);
 	return rc;
 }

@@ -6,7 +6,7 @@
 #include "cli.h"
 
 static const char render_usage[] =
-	"usage: procmap render [options] -o DIR FILE...\n\n"
+	"usage: procmap render [options] -o DIR [FILE...]\n\n"
 	"Draw the model made of FILE... as Graphviz diagrams in DIR: forest.svg,\n"
 	"system-ID.svg, process-QUALIFIED-ID.svg and index.html, with the findings\n"
 	"of the analysis drawn where they are.\n\n"
@@ -169,8 +169,6 @@ static int parse_args(int argc, char **argv, render_args *a, int *first)
 	}
 	if ((rc = cli_setup_done(&a->setup)) >= 0)
 		return rc;
-	if (optind >= argc)
-		return cli_usage("render", "no input files");
 	if (!a->dir)
 		return cli_usage("render", "no output folder (-o DIR)");
 	*first = optind;
@@ -247,8 +245,14 @@ int cmd_render(int argc, char **argv)
 	a.setup.stop_on_errors = true;   /* a wrong model is not drawn */
 	int first = 0;
 	int rc = parse_args(argc, argv, &a, &first);
-	if (rc < 0)
+	if (rc < 0 && first >= argc) {   /* no FILE: the configuration's model: */
+		int n;
+		char **files = cli_config_model(&a.setup, &n);
+		rc = files ? render(&a, files, n) : PM_EXIT_TROUBLE;
+		pm_config_model_files_free(files, (size_t)n);
+	} else if (rc < 0) {
 		rc = render(&a, argv + first, argc - first);
+	}
 	cli_setup_release(&a.setup);
 	return rc;
 }

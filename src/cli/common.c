@@ -1,4 +1,5 @@
 /* common.c — helpers shared by the subcommands. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,5 +248,33 @@ pm_model *cli_analyse(const cli_setup *s, char **files, int nfiles, int *status)
 fail:
 	free(found);
 	pm_model_free(m);
+	return NULL;
+}
+
+char **cli_config_model(const cli_setup *s, int *nfiles)
+{
+	*nfiles = 0;
+	char *found = NULL;
+	const char *path = s->config;
+	if (!path && !s->no_config)
+		path = found = pm_config_find("-");   /* from the current folder */
+	char **files = NULL;
+	size_t n = 0;
+	pm_status st = path ? pm_config_model_files(path, &files, &n) : PM_OK;
+	if (st == PM_OK && n > 0 && n < INT_MAX) {
+		free(found);
+		*nfiles = (int)n;
+		return files;
+	}
+	pm_config_model_files_free(files, n);
+	if (st == PM_ERR_NOMEM)
+		cli_error("out of memory");
+	else if (path && st == PM_OK)
+		cli_usage(s->cmd, "no input files, and '%s' names none ('model:')", path);
+	else if (path)
+		cli_usage(s->cmd, "no input files, and '%s' cannot be read", path);
+	else
+		cli_usage(s->cmd, "no input files");
+	free(found);
 	return NULL;
 }

@@ -228,7 +228,7 @@ static void find_decl(const lsp_doc *d, const pm_model *m, pm_kind k, pm_ix i, d
 {
 	*out = (decl){ NONE32, NONE32, NONE32, NONE32, NONE32 };
 	pm_loc loc = kind_loc(m, k, i);
-	if (loc.file != 0 || d->format != PM_INPUT_PMAP || !loc.line)
+	if (loc.file != d->file_ix || d->format != PM_INPUT_PMAP || !loc.line)
 		return;
 	size_t p = lsp_loc_offset(d, loc.line, loc.col), q = p;
 	while (q < d->len && d->text[q] >= 'a' && d->text[q] <= 'z')
@@ -244,16 +244,16 @@ static void find_decl(const lsp_doc *d, const pm_model *m, pm_kind k, pm_ix i, d
 	out->kw = (uint32_t)p;
 	out->ida = (uint32_t)a;
 	out->idb = (uint32_t)b;
-	size_t e = skip_blanks(d, b);
-	if (e < d->len && d->text[e] == '"')
-		e = skip_blanks(d, skip_string(d, e));
+	size_t e = skip_blanks(d, b), stmt_end = b;   /* after the id or the label */
+	if (e < d->len && d->text[e] == '"') {
+		stmt_end = skip_string(d, e);
+		e = skip_blanks(d, stmt_end);
+	}
 	if (e < d->len && d->text[e] == '{') {
 		out->body = (uint32_t)(e + 1);
 		out->end = (uint32_t)match_brace(d, e + 1);
 	} else {
-		while (e < d->len && d->text[e] != '\n')
-			e++;
-		out->end = (uint32_t)e;
+		out->end = (uint32_t)stmt_end;
 	}
 }
 
@@ -278,7 +278,8 @@ static void add_occ(lsp_index *ix, size_t a, size_t b, pm_kind k, pm_ix i, bool 
 static void add_ref(lsp_index *ix, const lsp_doc *d, const pm_model *m, const pm_ref *r,
                     pm_kind k)
 {
-	if (!r->name || r->target == PM_NONE || r->loc.file != 0 || d->format != PM_INPUT_PMAP)
+	if (!r->name || r->target == PM_NONE || r->loc.file != d->file_ix ||
+	    d->format != PM_INPUT_PMAP)
 		return;
 	const char *name = str(m, r->name);
 	size_t n = strlen(name), at = lsp_loc_offset(d, r->loc.line, r->loc.col);
@@ -610,12 +611,32 @@ static void hover_findings(sb *b, pm_model *m, const char *q)
 	}
 }
 
+/* A rule id under the cursor (in an ignore:): its summary. */
+static json_t *hover_rule(const lsp_doc *d, json_t *params)
+{
+	size_t off, a, b;
+	if (!lsp_get_position(d, json_object_get(params, "position"), &off))
+		return json_null();
+	for (a = off; a > 0 && is_id_char(d->text[a - 1]); a--)
+		;
+	for (b = off; b < d->len && is_id_char(d->text[b]); b++)
+		;
+	const pm_rule_info *ri = b > a ? pm_rule_find(d->text + a, b - a) : NULL;
+	if (!ri)
+		return json_null();
+	char text[512];
+	snprintf(text, sizeof text, "**rule** `%s` (%s by default)\n\n%s", ri->name,
+	         pm_severity_str(ri->severity), ri->summary);
+	return json_pack("{s:{s:s, s:s}, s:o}", "contents", "kind", "markdown", "value", text,
+	                 "range", lsp_range(d, a, b));
+}
+
 json_t *lsp_hover(lsp_doc *d, json_t *params, lsp_err *err)
 {
 	pm_model *m;
 	const occ *o = request_occ(d, params, &m, err);
 	if (!o)
-		return err->code ? NULL : json_null();
+		return err->code ? NULL : hover_rule(d, params);
 	pm_kind k = (pm_kind)o->kind;
 	char q[QID_MAX];
 	sb b = { 0 };
@@ -736,6 +757,12 @@ json_t *lsp_rename(lsp_doc *d, json_t *params, lsp_err *err)
 	char buf[QID_MAX + 32];
 	const char *taken;
 	err->code = LSP_REQUEST_FAILED;
+	if (d->nfiles > 1) {
+		snprintf(err->msg, sizeof err->msg, "this document is one of the %u files of "
+		         "a model ('model:' in .procmap.yaml): renaming across files is not "
+		         "supported yet", d->nfiles);
+		return NULL;
+	}
 	if (!name || !valid_id(name)) {
 		snprintf(err->msg, sizeof err->msg, "'%.100s' is not an id: a letter or '_', "
 		         "then letters, digits, '_' or '-'", name ? name : "");
@@ -846,8 +873,13 @@ static bool enclosing(const lsp_doc *d, const pm_model *m, size_t off, pm_kind *
 	return found;
 }
 
+/* More completion items than this make the list incomplete: the client
+ * asks again as the word grows. */
+#define MAX_ITEMS 500
+
 typedef struct items {
 	json_t *arr;
+	bool incomplete;
 	const lsp_doc *d;
 	size_t a, b;           /* the word being typed */
 } items;
@@ -859,6 +891,10 @@ static void item(items *it, const char *label, const char *insert, int kind,
 	size_t n = it->b - it->a;
 	if (strlen(label) < n || memcmp(label, it->d->text + it->a, n) != 0)
 		return;
+	if (json_array_size(it->arr) >= MAX_ITEMS) {
+		it->incomplete = true;
+		return;
+	}
 	json_t *o = json_pack("{s:s, s:i, s:{s:o, s:s}}", "label", label, "kind", kind,
 	                      "textEdit", "range", lsp_range(it->d, it->a, it->b),
 	                      "newText", insert ? insert : label);
@@ -993,7 +1029,7 @@ json_t *lsp_completion(lsp_doc *d, json_t *params, lsp_err *err)
 		snprintf(err->msg, sizeof err->msg, "params.position is missing or not a position");
 		return NULL;
 	}
-	items it = { json_array(), d, off, off };
+	items it = { json_array(), false, d, off, off };
 	while (it.a > 0 && (is_id_char(d->text[it.a - 1]) || d->text[it.a - 1] == '.'))
 		it.a--;
 	pm_kind k = PM_KIND_SYSTEM;
@@ -1017,7 +1053,9 @@ json_t *lsp_completion(lsp_doc *d, json_t *params, lsp_err *err)
 	} else if (lead == it.a) {
 		offer_statements(&it, m, known, k, i);
 	}
-	return it.arr;
+	if (!it.incomplete)
+		return it.arr;
+	return json_pack("{s:b, s:o}", "isIncomplete", 1, "items", it.arr);
 }
 
 /* --- formatting ------------------------------------------------------------------- */
@@ -1043,4 +1081,140 @@ json_t *lsp_formatting(lsp_doc *d, json_t *params, lsp_err *err)
 		                      lsp_range(d, 0, d->len), "newText", out, outlen));
 	free(out);
 	return arr;   /* text with syntax errors is never formatted: no edit */
+}
+
+/* --- code actions ------------------------------------------------------------------ */
+
+/* The quick fix of a diagnostic whose message ends "did you mean 'x'?":
+ * x in place of the range it marks. */
+static json_t *did_you_mean_fix(const lsp_doc *d, json_t *diag)
+{
+	const char *msg = json_string_value(json_object_get(diag, "message"));
+	json_t *range = json_object_get(diag, "range");
+	const char *at = msg ? strstr(msg, "did you mean '") : NULL;
+	if (!at || !json_is_object(range))
+		return NULL;
+	at += strlen("did you mean '");
+	const char *end = strstr(at, "'?");
+	if (!end || end == at || end - at > 200)
+		return NULL;
+	char title[256];
+	snprintf(title, sizeof title, "Replace with '%.*s'", (int)(end - at), at);
+	return json_pack("{s:s, s:s, s:[O], s:b, s:{s:{s:[{s:O, s:s%}]}}}", "title", title,
+	                 "kind", "quickfix", "diagnostics", diag, "isPreferred", 1,
+	                 "edit", "changes", d->uri, "range", range, "newText", at,
+	                 (size_t)(end - at));
+}
+
+/* The element a finding of the model is about: the one at the client's
+ * diagnostic (same rule, same start). */
+static bool finding_element(lsp_doc *d, pm_model *m, json_t *diag, pm_kind *k, pm_ix *i)
+{
+	const char *rule = json_string_value(json_object_get(diag, "code"));
+	size_t at;
+	json_t *range = json_object_get(diag, "range");
+	if (!rule || !lsp_get_position(d, json_object_get(range, "start"), &at))
+		return false;
+	char q[QID_MAX];
+	for (size_t n = 0; n < pm_model_diag_count(m); n++) {
+		const pm_diag *g = pm_model_diag(m, n);
+		if (!g->subject || strcmp(g->rule, rule) != 0 || !g->file ||
+		    strcmp(g->file, d->path) != 0 || lsp_loc_offset(d, g->line, g->column) != at)
+			continue;
+		for (int kk = 0; kk < NKINDS; kk++)
+			for (pm_ix j = 0; j < kind_count(m, (pm_kind)kk); j++)
+				if (strcmp(qid(m, (pm_kind)kk, j, q), g->subject) == 0) {
+					*k = (pm_kind)kk;
+					*i = j;
+					return true;
+				}
+	}
+	return false;
+}
+
+/* "Ignore RULE here": `ignore: RULE "…"` at the top of the element's body
+ * (a body made for it when it has none). */
+static json_t *ignore_fix(lsp_doc *d, pm_model *m, json_t *diag)
+{
+	pm_kind k;
+	pm_ix i;
+	const char *rule = json_string_value(json_object_get(diag, "code"));
+	const pm_rule_info *ri = rule ? pm_rule_find(rule, strlen(rule)) : NULL;
+	if (!ri || !ri->analysis || !finding_element(d, m, diag, &k, &i))
+		return NULL;
+	const decl *dc = decl_of(d->ix, k, i);
+	if (dc->ida == NONE32)
+		return NULL;
+	char text[256], title[160];
+	size_t at;
+	if (dc->body == NONE32) {
+		at = dc->end;
+		snprintf(text, sizeof text, " { ignore: %s \"why it is fine\" }", rule);
+	} else if (dc->body < d->len && (d->text[dc->body] == '\n' || d->text[dc->body] == '\r')) {
+		size_t ls = dc->kw, w = 0;
+		while (ls > 0 && d->text[ls - 1] != '\n')
+			ls--;
+		while (ls + w < dc->kw && (d->text[ls + w] == ' ' || d->text[ls + w] == '\t'))
+			w++;
+		at = dc->body;
+		snprintf(text, sizeof text, "\n%.*s  ignore: %s \"why it is fine\"",
+		         (int)(w > 64 ? 64 : w), d->text + ls, rule);
+	} else {
+		at = dc->body;
+		snprintf(text, sizeof text, " ignore: %s \"why it is fine\";", rule);
+	}
+	snprintf(title, sizeof title, "Ignore %s on %s '%s'", rule, kind_word(m, k, i),
+	         str(m, kind_id(m, k, i)));
+	return json_pack("{s:s, s:s, s:[O], s:{s:{s:[{s:o, s:s}]}}}", "title", title,
+	                 "kind", "quickfix", "diagnostics", diag, "edit", "changes", d->uri,
+	                 "range", lsp_range(d, at, at), "newText", text);
+}
+
+json_t *lsp_code_action(lsp_doc *d, json_t *params, lsp_err *err)
+{
+	json_t *diags = json_object_get(json_object_get(params, "context"), "diagnostics");
+	json_t *arr = json_array(), *g;
+	size_t i;
+	pm_model *m;
+	if (!arr || !json_is_array(diags))
+		return arr;
+	if (!index_of(d, &m, err)) {
+		json_decref(arr);
+		return NULL;
+	}
+	json_array_foreach(diags, i, g) {
+		if (!json_is_object(g))
+			continue;
+		json_t *fix = did_you_mean_fix(d, g);
+		if (fix)
+			json_array_append_new(arr, fix);
+		if ((fix = ignore_fix(d, m, g)))
+			json_array_append_new(arr, fix);
+	}
+	return arr;
+}
+
+/* --- folding ----------------------------------------------------------------------- */
+
+json_t *lsp_folding(lsp_doc *d, json_t *params, lsp_err *err)
+{
+	pm_model *m;
+	lsp_index *ix = index_of(d, &m, err);
+	if (!ix)
+		return NULL;
+	json_t *arr = json_array();
+	for (int k = 0; arr && k < NKINDS; k++) {
+		for (pm_ix i = 0; i < kind_count(m, (pm_kind)k); i++) {
+			const decl *dc = decl_of(ix, (pm_kind)k, i);
+			if (dc->ida == NONE32 || dc->body == NONE32)
+				continue;
+			uint32_t l1, l2, ch;
+			lsp_position(d, dc->kw, &l1, &ch);
+			lsp_position(d, dc->end, &l2, &ch);
+			if (l2 > l1 + 1)   /* the closing line stays shown */
+				json_array_append_new(arr, json_pack("{s:I, s:I}", "startLine",
+				                      (json_int_t)l1, "endLine", (json_int_t)(l2 - 1)));
+		}
+	}
+	return arr;
 }

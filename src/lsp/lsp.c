@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "lsp/lsp.h"
+#include "model.h"
 
 #define MAX_BODY ((size_t)64 << 20)   /* larger messages are refused */
 #define MAX_HEADER 8192               /* bytes of one frame's header block */
@@ -24,6 +25,7 @@
 #define READ_CHUNK 65536
 
 typedef struct server {
+	int in_fd, out_fd;
 	lsp_doc **docs;
 	size_t ndocs;
 	bool initialized, shutdown, exited;
@@ -35,10 +37,10 @@ typedef struct server {
 
 /* --- output ------------------------------------------------------------------ */
 
-static bool write_all(const char *p, size_t n)
+static bool write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(STDOUT_FILENO, p, n);
+		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -62,7 +64,7 @@ static void send_msg(server *s, json_t *msg)
 	char head[64];
 	size_t len = strlen(body);
 	int hn = snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", len);
-	if (!write_all(head, (size_t)hn) || !write_all(body, len))
+	if (!write_all(s->out_fd, head, (size_t)hn) || !write_all(s->out_fd, body, len))
 		s->eof = true;
 	free(body);
 }
@@ -94,7 +96,9 @@ static bool fill(server *s)
 	if (s->eof)
 		return false;
 	if (s->incap - s->inlen < READ_CHUNK) {
-		size_t cap = s->inlen + READ_CHUNK * 2;
+		/* doubling: a 64 MiB body is not copied a thousand times */
+		size_t cap = s->incap * 2 > s->inlen + READ_CHUNK * 2 ? s->incap * 2
+		             : s->inlen + READ_CHUNK * 2;
 		char *p = realloc(s->in, cap);
 		if (!p) {
 			s->eof = true;
@@ -104,7 +108,7 @@ static bool fill(server *s)
 		s->incap = cap;
 	}
 	for (;;) {
-		ssize_t r = read(STDIN_FILENO, s->in + s->inlen, s->incap - s->inlen);
+		ssize_t r = read(s->in_fd, s->in + s->inlen, s->incap - s->inlen);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
@@ -134,7 +138,7 @@ static bool input_ready(server *s, int ms)
 {
 	if (s->inlen || s->eof)
 		return true;
-	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd p = { .fd = s->in_fd, .events = POLLIN };
 	int r;
 	do
 		r = poll(&p, 1, ms);
@@ -471,18 +475,63 @@ static pm_input_format format_of(const char *path, const char *lang)
 
 /* --- analysis and diagnostics ------------------------------------------------- */
 
-/* As `check` does: load, resolve, the .procmap.yaml found from the
+/* Whether two paths name one file (the same text when either is missing:
+ * a new document). */
+static bool same_file(const char *a, const char *b)
+{
+	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	bool same = ra && rb ? strcmp(ra, rb) == 0 : strcmp(a, b) == 0;
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/* Loads the files of a `model:` that holds the document, each from its
+ * open document when there is one, else from disk; false when the
+ * document is not one of them. */
+static bool load_model_files(pm_model *m, lsp_doc *d, char **files, size_t n)
+{
+	size_t k = 0;
+	while (k < n && !same_file(files[k], d->path))
+		k++;
+	if (k == n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		lsp_doc *o = i == k ? d : NULL;
+		for (size_t j = 0; !o && j < d->srv->ndocs; j++)
+			if (d->srv->docs[j]->is_file && same_file(files[i], d->srv->docs[j]->path))
+				o = d->srv->docs[j];
+		if (o && i == k)
+			d->file_ix = m->files.n;
+		if (o)
+			pm_model_load_buffer(m, o->path, o->text, o->len, o->format);
+		else
+			pm_model_load_file(m, files[i], PM_INPUT_AUTO);
+	}
+	d->nfiles = (uint32_t)n;
+	return true;
+}
+
+/* As `check` does: load (the files of the configuration's `model:` when
+ * the document is one of them), resolve, the .procmap.yaml found from the
  * document's folder upwards, analyse. */
-static pm_model *analyse(const lsp_doc *d)
+static pm_model *analyse(lsp_doc *d)
 {
 	pm_model *m = pm_model_new();
 	if (!m)
 		return NULL;
-	pm_status st = pm_model_load_buffer(m, d->path, d->text, d->len, d->format);
-	if (st != PM_ERR_NOMEM)
-		st = pm_model_resolve(m);
-	char *cfg = st != PM_ERR_NOMEM && d->is_file ? pm_config_find(d->path) : NULL;
-	if (cfg)
+	char *cfg = d->is_file ? pm_config_find(d->path) : NULL;
+	char **files = NULL;
+	size_t n = 0;
+	if (cfg && pm_config_model_files(cfg, &files, &n) == PM_ERR_NOMEM)
+		n = 0;
+	d->file_ix = 0;
+	d->nfiles = 1;
+	if (!load_model_files(m, d, files, n))
+		pm_model_load_buffer(m, d->path, d->text, d->len, d->format);
+	pm_config_model_files_free(files, n);
+	pm_status st = m->broken ? PM_ERR_NOMEM : pm_model_resolve(m);
+	if (cfg && st != PM_ERR_NOMEM)
 		st = pm_model_load_config(m, cfg);
 	free(cfg);
 	if (st != PM_ERR_NOMEM)
@@ -602,6 +651,18 @@ static const char *text_document_uri(json_t *params)
 	return json_string_value(json_object_get(td, "uri"));
 }
 
+/* A document changed or opened: the documents that are files of a
+ * `model:` may read it, so they are analysed again. */
+static void touch_models(server *s, const lsp_doc *d)
+{
+	for (size_t i = 0; i < s->ndocs; i++)
+		if (s->docs[i]->nfiles > 1 && s->docs[i] != d) {
+			doc_reset_analysis(s->docs[i]);
+			s->docs[i]->dirty = true;
+			s->docs[i]->published = false;
+		}
+}
+
 static void did_open(server *s, json_t *params)
 {
 	json_t *td = json_object_get(params, "textDocument");
@@ -620,6 +681,7 @@ static void did_open(server *s, json_t *params)
 		d = calloc(1, sizeof *d);
 		if (!d)
 			return;
+		d->srv = s;
 		d->uri = strdup(uri);
 		d->path = uri_path(uri);
 		d->is_file = d->path != NULL;
@@ -642,6 +704,7 @@ static void did_open(server *s, json_t *params)
 	if (d->text)
 		doc_splice(d, 0, 0, json_string_value(text), json_string_length(text));
 	doc_changed(d);
+	touch_models(s, d);
 }
 
 static void apply_change(lsp_doc *d, json_t *ch)
@@ -672,6 +735,7 @@ static void did_change(server *s, json_t *params)
 	json_array_foreach(changes, i, ch)
 		apply_change(d, ch);
 	doc_changed(d);
+	touch_models(s, d);
 }
 
 static void did_close(server *s, json_t *params)
@@ -685,6 +749,17 @@ static void did_close(server *s, json_t *params)
 		doc_free(s->docs[i]);
 		s->docs[i] = s->docs[--s->ndocs];
 		return;
+	}
+}
+
+/* A watched file changed (the client watches .procmap.yaml): the
+ * configuration of any document may have. */
+static void reanalyse_all(server *s)
+{
+	for (size_t i = 0; i < s->ndocs; i++) {
+		doc_reset_analysis(s->docs[i]);
+		s->docs[i]->dirty = true;
+		s->docs[i]->published = false;
 	}
 }
 
@@ -710,7 +785,7 @@ static void did_save(server *s, json_t *params)
 static json_t *capabilities(void)
 {
 	return json_pack("{s:s, s:{s:b, s:i, s:{s:b}}, s:b, s:b, s:b, s:{s:b}, s:b,"
-	                 " s:{s:[s,s,s,s], s:b}, s:b}",
+	                 " s:{s:[s,s,s,s], s:b}, s:b, s:{s:[s]}, s:b}",
 	                 "positionEncoding", "utf-16",
 	                 "textDocumentSync", "openClose", 1, "change", 2,
 	                 "save", "includeText", 0,
@@ -719,7 +794,9 @@ static json_t *capabilities(void)
 	                 "documentSymbolProvider", 1,
 	                 "completionProvider", "triggerCharacters", ":", ">", " ", ",",
 	                 "resolveProvider", 0,
-	                 "documentFormattingProvider", 1);
+	                 "documentFormattingProvider", 1,
+	                 "codeActionProvider", "codeActionKinds", "quickfix",
+	                 "foldingRangeProvider", 1);
 }
 
 static const struct {
@@ -734,6 +811,8 @@ static const struct {
 	{ "textDocument/documentSymbol", lsp_symbols },
 	{ "textDocument/completion", lsp_completion },
 	{ "textDocument/formatting", lsp_formatting },
+	{ "textDocument/codeAction", lsp_code_action },
+	{ "textDocument/foldingRange", lsp_folding },
 };
 
 static void request(server *s, const char *method, json_t *id, json_t *params)
@@ -802,6 +881,8 @@ static void notification(server *s, const char *method, json_t *params)
 		did_close(s, params);
 	else if (strcmp(method, "textDocument/didSave") == 0)
 		did_save(s, params);
+	else if (strcmp(method, "workspace/didChangeWatchedFiles") == 0)
+		reanalyse_all(s);
 	/* initialized, $/cancelRequest, $/setTrace, unknown ones: nothing to do */
 }
 
@@ -836,10 +917,9 @@ static void handle(server *s, const char *body, size_t len)
 
 /* --- the loop ---------------------------------------------------------------------- */
 
-static int serve(void)
+int lsp_serve(int in_fd, int out_fd)
 {
-	server s = { .exit_code = 1 };
-	signal(SIGPIPE, SIG_IGN);
+	server s = { .in_fd = in_fd, .out_fd = out_fd, .exit_code = 1 };
 	while (!s.exited && !s.eof) {
 		/* debounce: analyse once no message has come for DEBOUNCE_MS */
 		if (any_pending(&s) && !input_ready(&s, DEBOUNCE_MS)) {
@@ -888,5 +968,6 @@ int cmd_lsp(int argc, char **argv)
 		if (strcmp(argv[i], "--stdio") != 0)
 			return cli_usage("lsp", "unknown option '%s'", argv[i]);
 	}
-	return serve();
+	signal(SIGPIPE, SIG_IGN);   /* a client gone is the end of its input */
+	return lsp_serve(STDIN_FILENO, STDOUT_FILENO);
 }

@@ -31,6 +31,7 @@ enum {
 };
 
 typedef struct lsp_index lsp_index;
+struct server;
 
 /* An open document: the client's text, which overrides the file on disk. */
 typedef struct lsp_doc {
@@ -45,6 +46,9 @@ typedef struct lsp_doc {
 	bool dirty;             /* changed since the last analysis */
 	bool published;         /* diagnostics sent for the current text */
 	pm_model *model;        /* the analysed text, NULL before the first analysis */
+	uint32_t file_ix;       /* its file in the model (0 but in a model: of files) */
+	uint32_t nfiles;        /* files of its model: 1, or those of model: */
+	struct server *srv;     /* the other open documents */
 	struct lsp_index *ix;   /* features.c: what is where; NULL until asked */
 } lsp_doc;
 
@@ -53,6 +57,14 @@ typedef struct lsp_err {
 	int code;
 	char msg[256];
 } lsp_err;
+
+/* --- lsp.c: the server ------------------------------------------------------- */
+
+/* Serves one client: reads frames from in_fd until `exit` or the end of
+ * the input, writes answers to out_fd.  Returns the exit status: 0 after
+ * shutdown, 1 without.  (cmd_lsp runs it on stdio; fuzz/fuzz_lsp.c on a
+ * file.) */
+int lsp_serve(int in_fd, int out_fd);
 
 /* --- lsp.c: positions ---------------------------------------------------- */
 
@@ -85,6 +97,7 @@ json_t *lsp_locate(lsp_doc *d, const char *qid);
  * with *err set. */
 typedef json_t *lsp_feature(lsp_doc *d, json_t *params, lsp_err *err);
 lsp_feature lsp_hover, lsp_definition, lsp_references, lsp_prepare_rename,
-            lsp_rename, lsp_symbols, lsp_completion, lsp_formatting;
+            lsp_rename, lsp_symbols, lsp_completion, lsp_formatting, lsp_code_action,
+            lsp_folding;
 
 #endif

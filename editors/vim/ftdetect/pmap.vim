@@ -1,0 +1,2 @@
+" procmap models: .pmap files
+autocmd BufRead,BufNewFile *.pmap setfiletype pmap
