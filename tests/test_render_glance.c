@@ -16,27 +16,11 @@
 #include "helpers.h"
 #include "render.h"
 
-static char *sample(const char *name)
-{
-	static char path[1024];
-	snprintf(path, sizeof path, "%s/samples/%s", t_root(), name);
-	return path;
-}
-
 static char *run_out(const char *fmt, const char *a, const char *b, int *st)
 {
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd, fmt, t_bin(), a, b);
 	return t_run(cmd, st);
-}
-
-static char *file_in(const char *dir, const char *name)
-{
-	char path[1024];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	char *s = t_read_file(path, NULL);
-	cr_assert_not_null(s, "missing %s", path);
-	return s;
 }
 
 static bool exists_in(const char *dir, const char *name)
@@ -45,17 +29,6 @@ static bool exists_in(const char *dir, const char *name)
 	struct stat sb;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	return stat(path, &sb) == 0;
-}
-
-static const char *write_model(const char *dir, const char *name, const char *text)
-{
-	static char path[1024];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	cr_assert_geq(fputs(text, f), 0);
-	cr_assert_eq(fclose(f), 0);
-	return path;
 }
 
 /* The bounding box of the first polygon after "<title>NAME</title>". */
@@ -105,10 +78,10 @@ Test(render_glance, lanes_are_aligned_bands_in_order)
 {
 	char *d = t_tmpdir("glance");
 	int st;
-	free(run_out("%s render -q -l process -f svg,dot -o %s %s", d, sample("shop.pmap"), &st));
+	free(run_out("%s render -q -l process -f svg,dot -o %s %s", d, t_sample("shop.pmap"), &st));
 	cr_assert_eq(st, 0);
-	char *svg = file_in(d, "process-orders.fulfil.svg");
-	char *dot = file_in(d, "process-orders.fulfil.dot");
+	char *svg = t_file_in(d, "process-orders.fulfil.svg");
+	char *dot = t_file_in(d, "process-orders.fulfil.dot");
 	box lane[3];
 	for (int l = 0; l < 3; l++) {
 		char name[32];
@@ -151,7 +124,7 @@ Test(render_glance, lanes_are_aligned_bands_in_order)
 Test(render_glance, no_owner_band_is_a_finding)
 {
 	char *d = t_tmpdir("glance");
-	const char *m = write_model(d, "m.pmap", "person a\nactor x\nprocess p {\n"
+	const char *m = t_write_in(d, "m.pmap", "person a\nactor x\nprocess p {\n"
 		"  trigger: \"go\"\n  step s\n  step t { owner: x }\n  step u { owner: a }\n}\n");
 	int st;
 	char *dot = run_out("%s render -l process -f dot -o - %s%s", m, "", &st);
@@ -174,7 +147,7 @@ Test(render_glance, no_owner_band_is_a_finding)
 Test(render_glance, trigger_connected_through_a_loop)
 {
 	char *d = t_tmpdir("glance");
-	const char *m = write_model(d, "m.pmap", "person a\nprocess p {\n  owner: a\n"
+	const char *m = t_write_in(d, "m.pmap", "person a\nprocess p {\n  owner: a\n"
 		"  trigger: \"go\"\n  step x\n  step y\n  step z\n"
 		"  x -> y\n  y -> x \"redo\" 40%\n  y -> z 60%\n}\n");
 	int st;
@@ -193,13 +166,13 @@ Test(render_glance, trigger_connected_through_a_loop)
 Test(render_glance, legend_only_marks_used)
 {
 	char *d = t_tmpdir("glance");
-	const char *m = write_model(d, "m.pmap", "person a { capacity: 40h/week }\n"
+	const char *m = t_write_in(d, "m.pmap", "person a { capacity: 40h/week }\n"
 		"system s { owner: a\n process p { runs: 1/week; trigger: \"go\"\n step x { takes: 1h }\n"
 		" step y { takes: 1h } } }\n");
 	int st;
 	free(run_out("%s render -q -f dot -o %s %s", d, m, &st));
 	cr_assert_eq(st, 0);
-	char *dot = file_in(d, "process-s.p.dot");
+	char *dot = t_file_in(d, "process-s.p.dot");
 	cr_expect(strstr(dot, "class=legend"), "%s", dot);
 	cr_expect(strstr(dot, "thick blue arrows: critical path"), "%s", dot);
 	cr_expect_null(strstr(dot, "bottleneck"), "%s", dot);
@@ -207,13 +180,13 @@ Test(render_glance, legend_only_marks_used)
 	cr_expect_null(strstr(dot, "red"), "no colour word that is not drawn: %s", dot);
 	cr_expect(strstr(dot, "green arrow box"), "%s", dot);
 	free(dot);
-	dot = file_in(d, "forest.dot");
+	dot = t_file_in(d, "forest.dot");
 	cr_expect(strstr(dot, "double border: has a trigger"), "%s", dot);
 	cr_expect_null(strstr(dot, "dashed box"), "%s", dot);
 	cr_expect_null(strstr(dot, "N warnings"), "%s", dot);
 	free(dot);
-	free(run_out("%s render -q -f svg -o %s %s", d, sample("shop.pmap"), &st));
-	char *svg = file_in(d, "process-orders.fulfil.svg");
+	free(run_out("%s render -q -f svg -o %s %s", d, t_sample("shop.pmap"), &st));
+	char *svg = t_file_in(d, "process-orders.fulfil.svg");
 	cr_expect(strstr(svg, ">yellow step, ⚠: bottleneck</text>"));
 	cr_expect(strstr(svg, ">orange band, ⚠: owner over capacity</text>"));
 	cr_expect(strstr(svg, ">green arrow box: the trigger, where the process starts</text>"));
@@ -228,9 +201,9 @@ Test(render_glance, badges_and_figures)
 {
 	char *d = t_tmpdir("glance");
 	int st;
-	free(run_out("%s render -q -f dot -o %s %s", d, sample("shop.pmap"), &st));
+	free(run_out("%s render -q -f dot -o %s %s", d, t_sample("shop.pmap"), &st));
 	cr_assert_eq(st, 0);
-	char *dot = file_in(d, "forest.dot");
+	char *dot = t_file_in(d, "forest.dot");
 	const char *p8 = strstr(dot, "\tp8\t[");
 	cr_assert_not_null(p8, "%s", dot);
 	const char *end = strstr(p8, "];");
@@ -242,17 +215,17 @@ Test(render_glance, badges_and_figures)
 	cr_expect(strstr(dot, "subgraph cluster_s0"));
 	cr_expect(strstr(dot, "rankdir=TB"), "top to bottom by default");
 	free(dot);
-	dot = file_in(d, "process-orders.fulfil.dot");
+	dot = t_file_in(d, "process-orders.fulfil.dot");
 	cr_expect(strstr(dot, "uses shipstation, sheets"), "tools on the step");
 	cr_expect(strstr(dot, "lead 23h 4m"), "the lead time as check says it");
 	cr_expect(strstr(dot, "overloaded: 270% of capacity"));
 	free(dot);
-	dot = file_in(d, "process-chargeback.dot");
+	dot = t_file_in(d, "process-chargeback.dot");
 	cr_expect(strstr(dot, "⚠ orphan: in no system"), "said in the title");
 	free(dot);
-	free(run_out("%s render -q --direction LR -l forest -f dot -o %s %s", d, sample("shop.pmap"), &st));
+	free(run_out("%s render -q --direction LR -l forest -f dot -o %s %s", d, t_sample("shop.pmap"), &st));
 	cr_assert_eq(st, 0);
-	dot = file_in(d, "forest.dot");
+	dot = t_file_in(d, "forest.dot");
 	cr_expect(strstr(dot, "rankdir=LR"));
 	free(dot);
 	t_rmtree(d);
@@ -266,9 +239,9 @@ Test(render_glance, compact_maps)
 	for (int i = 0; i < 3; i++) {
 		char *d = t_tmpdir("glance");
 		int st;
-		free(run_out("%s render -q -l forest -f svg -o %s %s", d, sample(samples[i]), &st));
+		free(run_out("%s render -q -l forest -f svg -o %s %s", d, t_sample(samples[i]), &st));
 		cr_assert_eq(st, 0);
-		char *svg = file_in(d, "forest.svg");
+		char *svg = t_file_in(d, "forest.svg");
 		const char *w = strstr(svg, "<svg width=\"");
 		cr_assert_not_null(w);
 		double width = strtod(w + 12, NULL);
@@ -316,7 +289,7 @@ Test(render_glance, themes)
 {
 	char *d = t_tmpdir("glance");
 	int st;
-	char *svg = run_out("%s render -l forest -f svg -o - %s%s", sample("shop.pmap"), "", &st);
+	char *svg = run_out("%s render -l forest -f svg -o - %s%s", t_sample("shop.pmap"), "", &st);
 	cr_assert_eq(st, 0);
 	cr_expect(strstr(svg, "<style>@media (prefers-color-scheme: dark){"));
 	cr_expect(strstr(svg, "[fill=\"#ffffff\"]{fill:#1e1e1e}"));
@@ -329,15 +302,15 @@ Test(render_glance, themes)
 		cr_expect(known, "colour %s is not in the palette", hex);
 	}
 	free(svg);
-	svg = run_out("%s render --theme dark -l forest -f svg -o - %s%s", sample("shop.pmap"), "", &st);
+	svg = run_out("%s render --theme dark -l forest -f svg -o - %s%s", t_sample("shop.pmap"), "", &st);
 	cr_assert_eq(st, 0);
 	cr_expect_null(strstr(svg, "<style>"));
 	cr_expect(strstr(svg, "fill=\"#1e1e1e\""), "dark background");
 	free(svg);
-	svg = run_out("%s render --theme light -l forest -f svg -o - %s%s", sample("shop.pmap"), "", &st);
+	svg = run_out("%s render --theme light -l forest -f svg -o - %s%s", t_sample("shop.pmap"), "", &st);
 	cr_expect_null(strstr(svg, "<style>"));
 	free(svg);
-	free(run_out("%s render --theme purple -o %s %s", d, sample("shop.pmap"), &st));
+	free(run_out("%s render --theme purple -o %s %s", d, t_sample("shop.pmap"), &st));
 	cr_expect_eq(st, 2);
 	t_rmtree(d);
 }
@@ -381,10 +354,10 @@ Test(render_glance, png_scale)
 {
 	char *d = t_tmpdir("glance");
 	int st;
-	free(run_out("%s render -q -l forest -f png -o %s %s", d, sample("shop.pmap"), &st));
+	free(run_out("%s render -q -l forest -f png -o %s %s", d, t_sample("shop.pmap"), &st));
 	cr_assert_eq(st, 0);
 	unsigned w1 = png_width(d, "forest.png");
-	free(run_out("%s render -q --scale 2 -l forest -f png -o %s %s", d, sample("shop.pmap"), &st));
+	free(run_out("%s render -q --scale 2 -l forest -f png -o %s %s", d, t_sample("shop.pmap"), &st));
 	cr_assert_eq(st, 0);
 	unsigned w2 = png_width(d, "forest.png");
 	cr_expect(w2 > w1 * 19 / 10 && w2 < w1 * 21 / 10, "%u then %u px", w1, w2);
@@ -398,10 +371,10 @@ Test(render_glance, pdf_identical_bytes)
 	snprintf(a, sizeof a, "%s/a", d);
 	snprintf(b, sizeof b, "%s/b", d);
 	int st;
-	free(run_out("%s render -q -l forest -f pdf -o %s %s", a, sample("shop.pmap"), &st));
+	free(run_out("%s render -q -l forest -f pdf -o %s %s", a, t_sample("shop.pmap"), &st));
 	cr_assert_eq(st, 0);
 	sleep(1);
-	free(run_out("%s render -q -l forest -f pdf -o %s %s", b, sample("shop.pmap"), &st));
+	free(run_out("%s render -q -l forest -f pdf -o %s %s", b, t_sample("shop.pmap"), &st));
 	cr_assert_eq(st, 0);
 	size_t la, lb;
 	char pa[1100], pb[1100];
@@ -415,7 +388,7 @@ Test(render_glance, pdf_identical_bytes)
 	free(y);
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd, "SOURCE_DATE_EPOCH=86400 %s render -q -l forest -f pdf -o %s %s",
-	         t_bin(), a, sample("shop.pmap"));
+	         t_bin(), a, t_sample("shop.pmap"));
 	free(t_run(cmd, &st));
 	x = t_read_file(pa, &la);
 	cr_expect(memmem(x, la, "D:19700102000000", 16), "SOURCE_DATE_EPOCH");
@@ -429,7 +402,7 @@ Test(render_glance, stale_files_removed)
 	char *d = t_tmpdir("glance");
 	char out[1024];
 	snprintf(out, sizeof out, "%s/out", d);
-	const char *m = write_model(d, "m.pmap", "system s {\n process old { trigger: \"go\"\n step a } }\n");
+	const char *m = t_write_in(d, "m.pmap", "system s {\n process old { trigger: \"go\"\n step a } }\n");
 	int st;
 	char *said = run_out("%s render -f svg,dot -o %s %s", out, m, &st);
 	cr_assert_eq(st, 0);
@@ -438,9 +411,9 @@ Test(render_glance, stale_files_removed)
 	cr_expect_str_eq(said, want);
 	free(said);
 	cr_assert(exists_in(out, "process-s.old.svg"));
-	write_model(out, "notes.txt", "mine\n");
-	write_model(out, "process-mine.svg", "<svg/>\n");
-	m = write_model(d, "m.pmap", "system s {\n process new { trigger: \"go\"\n step a } }\n");
+	t_write_in(out, "notes.txt", "mine\n");
+	t_write_in(out, "process-mine.svg", "<svg/>\n");
+	m = t_write_in(d, "m.pmap", "system s {\n process new { trigger: \"go\"\n step a } }\n");
 	said = run_out("%s render -q -f svg,dot -o %s %s", out, m, &st);
 	cr_assert_eq(st, 0);
 	cr_expect_str_empty(said, "--quiet prints nothing");
@@ -450,7 +423,7 @@ Test(render_glance, stale_files_removed)
 	cr_expect(exists_in(out, "process-s.new.svg"));
 	cr_expect(exists_in(out, "notes.txt"), "never a file procmap did not write");
 	cr_expect(exists_in(out, "process-mine.svg"));
-	char *man = file_in(out, "procmap-manifest.txt");
+	char *man = t_file_in(out, "procmap-manifest.txt");
 	cr_expect(strstr(man, "process-s.new.svg\n"));
 	cr_expect_null(strstr(man, "old"));
 	free(man);
