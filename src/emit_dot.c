@@ -1124,6 +1124,12 @@ static void lanes_build(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order *o)
 			invisible(c, g, prev_head, h, "10");
 		prev_head = h;
 	}
+	/* rank=min/max do not hold against the lanes' rank=same: the rows
+	 * above and below are tied to the first and last title instead */
+	c->bottom = prev_head;
+	Agnode_t *up = agnode(g, "up", 0);
+	if (up && ls.n)
+		invisible(c, g, up, tail[0], "0");
 	for (uint32_t k = 0; k < p->step_count; k++) {
 		uint32_t v = o->sorted[k];
 		uint32_t l = pm_map_get(&ls.of, owner_key(m, m->steps.v[p->step_first + v].eff_owner));
@@ -1150,6 +1156,11 @@ static void process_handoffs(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order
 		bool outgoing = h->from_proc == pi;
 		pm_ix other = outgoing ? h->to_proc : h->from_proc;
 		Agnode_t *x = stub(c, edge_row(g, !outgoing), other, outgoing);
+		Agnode_t *first_title = agnode(g, "lane0", 0);
+		if (outgoing && c->bottom)
+			invisible(c, g, c->bottom, x, "0");
+		else if (!outgoing && first_title)
+			invisible(c, g, x, first_title, "0");
 		pm_ix here = outgoing ? h->from_step : h->to_step;
 		for (pm_ix s = 0; s < p->step_count; s++) {
 			pm_ix si = p->step_first + s;

@@ -127,8 +127,12 @@ bool pm_html_write(pm_rctx *c, FILE *f)
 	fputs(" — procmap</title>\n<style>\n"
 	      "body{font-family:Helvetica,Arial,sans-serif;margin:2em;color:#222}\n"
 	      "object{max-width:100%;border:1px solid #ccc}\n"
-	      "code{color:#555}\n.warn,.warning{color:#D55E00}\n.error{color:#D55E00;font-weight:bold}\n"
+	      "code{color:#555}\n.warn,.warning{color:#b34700}\n.error{color:#b3261e;font-weight:bold}\n"
 	      "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}\n"
+	      /* the diagrams follow the reader's setting: so does the page */
+	      "@media (prefers-color-scheme: dark){body{background:#1e1e1e;color:#e8e8e8}"
+	      "a{color:#6cc0f0}code{color:#b8b8b8}.warn,.warning{color:#ff8c4d}.error{color:#ff7b72}"
+	      "object,td,th{border-color:#5a5a5a}}\n"
 	      "</style>\n</head>\n<body>\n<h1>", f);
 	text(f, title);
 	fputs("</h1>\n", f);

@@ -56,9 +56,19 @@ const pm_role_pair pm_text_pairs[] = {
 };
 const size_t pm_text_npairs = sizeof pm_text_pairs / sizeof pm_text_pairs[0];
 
+static bool contains(const char *s, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = s; (p = memchr(p, word[0], len - (size_t)(p - s))); p++)
+		if ((size_t)(s + len - p) >= n && !memcmp(p, word, n))
+			return true;
+	return false;
+}
+
 /* The dark palette as overrides of the light one, inside a media query:
- * "[fill="#ffffff"]{fill:#1e1e1e}" for fills and strokes of every role. */
-static char *auto_css(size_t *len)
+ * "[fill="#ffffff"]{fill:#1e1e1e}" for fills and strokes of the roles the
+ * SVG uses (a diagram uses about half of them). */
+static char *auto_css(const char *svg, size_t svglen, size_t *len)
 {
 	static const char head[] = "<style>@media (prefers-color-scheme: dark){";
 	static const char tail[] = "}</style>";
@@ -69,7 +79,7 @@ static char *auto_css(size_t *len)
 	memcpy(css, head, sizeof head - 1);
 	n = sizeof head - 1;
 	for (int r = 0; r < PM_C_COUNT; r++)
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < 2 && contains(svg, svglen, pm_palette[0][r]); k++)
 			n += (size_t)snprintf(css + n, cap - n, "[%s=\"%s\"]{%s:%s}",
 			                      k ? "stroke" : "fill", pm_palette[0][r],
 			                      k ? "stroke" : "fill", pm_palette[1][r]);
@@ -88,7 +98,7 @@ char *pm_svg_add_theme(const char *svg, size_t len, size_t *outlen)
 	if (!end)
 		return NULL;
 	size_t at = (size_t)(end + 1 - svg), clen;
-	char *css = auto_css(&clen);
+	char *css = auto_css(svg, len, &clen);
 	char *out = css ? malloc(len + clen + 2) : NULL;
 	if (out) {
 		memcpy(out, svg, at);

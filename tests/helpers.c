@@ -153,3 +153,30 @@ pm_ix t_step(pm_model *m, const char *qid)
 			return i;
 	return PM_NONE;
 }
+
+char *t_file_in(const char *dir, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	char *s = t_read_file(path, NULL);
+	cr_assert_not_null(s, "missing %s", path);
+	return s;
+}
+
+char *t_sample(const char *name)
+{
+	static char path[1024];
+	snprintf(path, sizeof path, "%s/samples/%s", t_root(), name);
+	return path;
+}
+
+const char *t_write_in(const char *dir, const char *name, const char *text)
+{
+	static char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	cr_assert_geq(fputs(text, f), 0);
+	cr_assert_eq(fclose(f), 0);
+	return path;
+}

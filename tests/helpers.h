@@ -29,6 +29,12 @@ void t_check_golden(const char *dir, const char *file, const char *opts);
 char *t_tmpdir(const char *tag);
 /* Removes a folder made by t_tmpdir() with all in it, and frees the name. */
 void t_rmtree(char *dir);
+/* DIR/NAME read whole (malloc'd); asserts that it exists. */
+char *t_file_in(const char *dir, const char *name);
+/* Path of samples/NAME in the source tree (static: one at a time). */
+char *t_sample(const char *name);
+/* Writes `text` as DIR/NAME; returns the path (static: one at a time). */
+const char *t_write_in(const char *dir, const char *name, const char *text);
 /* Reads a whole file (malloc'd), NULL if missing. */
 char *t_read_file(const char *path, size_t *len);
 /* Index of the step / process with this qualified id, PM_NONE if none. */

@@ -19,39 +19,11 @@ static int run(const char *fmt, const char *a, const char *b)
 	return st;
 }
 
-static char *file_in(const char *dir, const char *name)
-{
-	char path[1024];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	char *s = t_read_file(path, NULL);
-	cr_assert_not_null(s, "missing %s", path);
-	return s;
-}
-
-static char *sample(const char *name)
-{
-	static char path[1024];
-	snprintf(path, sizeof path, "%s/samples/%s", t_root(), name);
-	return path;
-}
-
-/* Writes `text` as DIR/m.pmap; returns the path (static). */
-static const char *model_in(const char *dir, const char *text)
-{
-	static char path[1024];
-	snprintf(path, sizeof path, "%s/m.pmap", dir);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	cr_assert_geq(fputs(text, f), 0);
-	cr_assert_eq(fclose(f), 0);
-	return path;
-}
-
 Test(render, forest_dot_structure)
 {
 	char *d = t_tmpdir("render");
-	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, sample("shop.pmap")), 0);
-	char *dot = file_in(d, "forest.dot");
+	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, t_sample("shop.pmap")), 0);
+	char *dot = t_file_in(d, "forest.dot");
 	cr_assert(strstr(dot, "subgraph cluster_s0"), "a cluster per system");
 	cr_assert(strstr(dot, "subgraph cluster_s3"));
 	cr_assert(strstr(dot, "URL=\"process-orders.fulfil.svg\""));
@@ -61,7 +33,7 @@ Test(render, forest_dot_structure)
 	/* the orphan is outside every cluster: declared after the last one */
 	cr_assert(strstr(dot, "p8") > strstr(dot, "subgraph cluster_s3"));
 	free(dot);
-	char *svg = file_in(d, "forest.svg");
+	char *svg = t_file_in(d, "forest.svg");
 	cr_assert(strstr(svg, "xlink:href=\"process-chargeback.svg\""));
 	cr_assert(strstr(svg, "class=\"cluster system\""));
 	cr_assert_null(strstr(svg, "<script"));
@@ -72,8 +44,8 @@ Test(render, forest_dot_structure)
 Test(render, process_dot_structure)
 {
 	char *d = t_tmpdir("render");
-	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, sample("shop.pmap")), 0);
-	char *dot = file_in(d, "process-orders.fulfil.dot");
+	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, t_sample("shop.pmap")), 0);
+	char *dot = t_file_in(d, "process-orders.fulfil.dot");
 	cr_assert(strstr(dot, "rankdir=TB"), "lanes are rows");
 	cr_assert(strstr(dot, "subgraph cluster_L0"), "a swimlane for Sam");
 	cr_assert(strstr(dot, "overloaded"), "Sam is overloaded");
@@ -84,12 +56,12 @@ Test(render, process_dot_structure)
 	cr_assert(strstr(dot, "URL=\"system-orders.svg\""), "links back up");
 	cr_assert(strstr(dot, "takes 2m"));
 	free(dot);
-	dot = file_in(d, "system-orders.dot");
+	dot = t_file_in(d, "system-orders.dot");
 	cr_assert(strstr(dot, "subgraph clusterP0"));
 	cr_assert(strstr(dot, "class=stub"));
 	cr_assert(strstr(dot, "URL=\"forest.svg\""));
 	free(dot);
-	char *html = file_in(d, "index.html");
+	char *html = t_file_in(d, "index.html");
 	cr_assert(strstr(html, "<object id=\"forest\" data=\"forest.svg\""));
 	cr_assert(strstr(html, "href=\"process-orders.fulfil.svg\""));
 	cr_assert(strstr(html, "[overloaded-person]") || strstr(html, "overloaded-person"));
@@ -107,12 +79,12 @@ Test(render, no_findings_no_marks)
 	      "process p { trigger: \"go\"; runs: 1/week\n step x { takes: 1h }\n step y { takes: 1h } } }\n", f);
 	fclose(f);
 	cr_assert_eq(run("%s render -f dot -o %s %s", d, path), 0);
-	char *dot = file_in(d, "process-s.p.dot");
+	char *dot = t_file_in(d, "process-s.p.dot");
 	cr_assert_null(strstr(dot, "lane overloaded"));
 	cr_assert_null(strstr(dot, "cycle\""));
 	cr_assert_null(strstr(dot, "bottleneck\""));
 	free(dot);
-	dot = file_in(d, "forest.dot");
+	dot = t_file_in(d, "forest.dot");
 	cr_assert_null(strstr(dot, "orphan\""));
 	cr_assert_null(strstr(dot, "filled,dashed"));
 	free(dot);
@@ -129,10 +101,10 @@ Test(render, cycles_red)
 	      " process q { trigger: \"go\"\n step c }\n process r { step e }\n q -> r -> q }\n", f);
 	fclose(f);
 	cr_assert_eq(run("%s render -f dot -o %s %s", d, path), 0);
-	char *dot = file_in(d, "process-s.p.dot");
+	char *dot = t_file_in(d, "process-s.p.dot");
 	cr_assert(strstr(dot, "class=\"flow cycle\""));
 	free(dot);
-	dot = file_in(d, "forest.dot");
+	dot = t_file_in(d, "forest.dot");
 	cr_assert(strstr(dot, "class=\"handoff cycle\""));
 	free(dot);
 	free(d);
@@ -165,8 +137,8 @@ static void assert_same_tree(const char *a, const char *b)
 Test(render, deterministic)
 {
 	char *a = t_tmpdir("render"), *b = t_tmpdir("render");
-	cr_assert_eq(run("%s render -j 3 -f svg,dot -o %s %s", a, sample("agency.pmap")), 0);
-	cr_assert_eq(run("%s render -j 1 -f svg,dot -o %s %s", b, sample("agency.pmap")), 0);
+	cr_assert_eq(run("%s render -j 3 -f svg,dot -o %s %s", a, t_sample("agency.pmap")), 0);
+	cr_assert_eq(run("%s render -j 1 -f svg,dot -o %s %s", b, t_sample("agency.pmap")), 0);
 	assert_same_tree(a, b);
 	free(a);
 	free(b);
@@ -191,7 +163,7 @@ Test(render, hostile_labels)
 	cr_assert_eq(run("%s render -f svg,dot -o %s %s", d, path), 0);
 	const char *names[] = { "forest.svg", "system-s.svg", "process-s.q.svg", "index.html" };
 	for (int i = 0; i < 4; i++) {
-		char *s = file_in(d, names[i]);
+		char *s = t_file_in(d, names[i]);
 		cr_assert_null(strstr(s, "<script"), "%s", names[i]);
 		cr_assert_null(strstr(s, "<b "), "%s", names[i]);
 		cr_assert_null(strstr(s, "<svg onload"), "%s", names[i]);
@@ -199,7 +171,7 @@ Test(render, hostile_labels)
 		cr_assert_null(strstr(s, "&nbsp;"), "%s: undefined entity", names[i]);
 		free(s);
 	}
-	char *svg = file_in(d, "process-s.q.svg");
+	char *svg = t_file_in(d, "process-s.q.svg");
 	/* \N stays a backslash and an N, not the node's name */
 	cr_assert(strstr(svg, "\\G \\l \\N"), "escapes kept literally");
 	cr_assert(strstr(svg, "&lt;/text&gt;&lt;script&gt;"));
@@ -211,13 +183,13 @@ Test(render, stdout_one_diagram)
 {
 	int st;
 	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "%s render --level forest -f svg -o - %s", t_bin(), sample("shop.pmap"));
+	snprintf(cmd, sizeof cmd, "%s render --level forest -f svg -o - %s", t_bin(), t_sample("shop.pmap"));
 	char *out = t_run(cmd, &st);
 	cr_assert_eq(st, 0);
 	cr_assert(strstr(out, "<svg"));
 	cr_assert(strstr(out, "process-orders.fulfil.svg"));
 	free(out);
-	snprintf(cmd, sizeof cmd, "%s render -f svg -o - %s 2>&1", t_bin(), sample("shop.pmap"));
+	snprintf(cmd, sizeof cmd, "%s render -f svg -o - %s 2>&1", t_bin(), t_sample("shop.pmap"));
 	out = t_run(cmd, &st);
 	cr_assert_eq(st, 2, "all levels do not fit standard output");
 	free(out);
@@ -229,7 +201,7 @@ Test(render, stdout_one_diagram)
 Test(render, edge_labels_are_nodes_in_their_lane)
 {
 	char *d = t_tmpdir("render");
-	const char *path = model_in(d, "person a\nperson b\n"
+	const char *path = t_write_in(d, "m.pmap", "person a\nperson b\n"
 	      "process p {\n"
 	      "  step x { owner: a }\n  step y { owner: a }\n  step z { owner: b }\n"
 	      "  x -> y \"same lane\"\n  y -> z \"next lane\"\n"
@@ -275,7 +247,7 @@ Test(render, edge_labels_are_nodes_in_their_lane)
 Test(render, self_handoff_label_inside_its_cluster)
 {
 	char *d = t_tmpdir("render");
-	const char *path = model_in(d, "system s {\n  process p {\n    trigger: \"x\"\n"
+	const char *path = t_write_in(d, "m.pmap", "system s {\n  process p {\n    trigger: \"x\"\n"
 	      "    step a\n    step b\n    a -> b\n  }\n}\ns.p -> s.p \"again\"\n");
 	int st;
 	char cmd[2048];
@@ -290,15 +262,15 @@ Test(render, self_handoff_label_inside_its_cluster)
 Test(render, failure_leaves_files)
 {
 	char *d = t_tmpdir("render");
-	cr_assert_eq(run("%s render -o %s %s", d, sample("shop.pmap")), 0);
-	char *before = file_in(d, "forest.svg");
+	cr_assert_eq(run("%s render -o %s %s", d, t_sample("shop.pmap")), 0);
+	char *before = t_file_in(d, "forest.svg");
 	/* a folder where the forest goes: that write fails, the rest is kept */
 	char p[1024];
 	snprintf(p, sizeof p, "%s/process-chargeback.svg", d);
 	unlink(p);
 	cr_assert_eq(mkdir(p, 0777), 0);
-	cr_assert_eq(run("%s render -j 2 -o %s %s 2>/dev/null", d, sample("shop.pmap")), 2);
-	char *after = file_in(d, "forest.svg");
+	cr_assert_eq(run("%s render -j 2 -o %s %s 2>/dev/null", d, t_sample("shop.pmap")), 2);
+	char *after = t_file_in(d, "forest.svg");
 	cr_assert_str_eq(before, after);
 	/* no temporary file left behind */
 	DIR *dir = opendir(d);
@@ -319,12 +291,12 @@ Test(render, collapse_large)
 	int st;
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s render --max-nodes 3 -f dot -o %s %s 2>&1",
-	         t_bin(), d, sample("shop.pmap"));
+	         t_bin(), d, t_sample("shop.pmap"));
 	char *out = t_run(cmd, &st);
 	cr_assert_eq(st, 0);
 	cr_assert(strstr(out, "procmap: warning: diagram 'forest' would have 9 nodes (more than 3); drawn collapsed"), "%s", out);
 	free(out);
-	char *dot = file_in(d, "forest.dot");
+	char *dot = t_file_in(d, "forest.dot");
 	cr_assert_null(strstr(dot, "subgraph cluster"));
 	cr_assert(strstr(dot, "processes"));
 	free(dot);
@@ -339,23 +311,23 @@ Test(render, collapse_large_system)
 	int st;
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s render -q --max-nodes 11 -f dot -o %s %s 2>&1",
-	         t_bin(), d, sample("shop.pmap"));
+	         t_bin(), d, t_sample("shop.pmap"));
 	char *out = t_run(cmd, &st);
 	cr_assert_eq(st, 0);
 	cr_expect_str_eq(out, "procmap: warning: diagram 'system-orders' would have 15 nodes "
 	                      "(more than 11); drawn collapsed\n");
 	free(out);
-	char *dot = file_in(d, "system-orders.dot");
+	char *dot = t_file_in(d, "system-orders.dot");
 	cr_expect_null(strstr(dot, "subgraph cluster"), "%s", dot);
 	cr_expect(strstr(dot, "URL=\"process-orders.fulfil.dot\""), "%s", dot);
 	cr_expect(strstr(dot, "URL=\"process-orders.returns.dot\""), "%s", dot);
 	cr_expect(strstr(dot, "label=\"reorder now\""), "hand-offs stay: %s", dot);
 	cr_expect(strstr(dot, "URL=\"process-stock.reorder.dot\""), "stubs stay: %s", dot);
 	free(dot);
-	dot = file_in(d, "system-stock.dot");
+	dot = t_file_in(d, "system-stock.dot");
 	cr_expect(strstr(dot, "subgraph clusterP"), "a small system is drawn open: %s", dot);
 	free(dot);
-	dot = file_in(d, "forest.dot");
+	dot = t_file_in(d, "forest.dot");
 	cr_expect(strstr(dot, "subgraph cluster_s0"), "9 processes fit in 10: %s", dot);
 	free(dot);
 	t_rmtree(d);
@@ -376,7 +348,7 @@ Test(render, linkcheck_chromium, .timeout = 120)
 	char *d = t_tmpdir("render");
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "sh '%s/scripts/linkcheck.sh' '%s' '%s' '%s' 2>&1",
-	         t_root(), t_bin(), sample("shop.pmap"), d);
+	         t_root(), t_bin(), t_sample("shop.pmap"), d);
 	int st;
 	char *out = t_run(cmd, &st);
 	if (st == 77) {
@@ -392,18 +364,18 @@ Test(render, linkcheck_chromium, .timeout = 120)
 Test(render, partial_level_links_only_to_drawn_diagrams)
 {
 	char *d = t_tmpdir("render");
-	cr_assert_eq(run("%s render -l forest -f dot -o %s %s", d, sample("shop.pmap")), 0);
-	char *dot = file_in(d, "forest.dot");
+	cr_assert_eq(run("%s render -l forest -f dot -o %s %s", d, t_sample("shop.pmap")), 0);
+	char *dot = t_file_in(d, "forest.dot");
 	cr_assert_null(strstr(dot, "URL="), "process diagrams were not drawn: no links");
 	free(dot);
 	char *d2 = t_tmpdir("render");
-	cr_assert_eq(run("%s render -l process -f dot -o %s %s", d2, sample("shop.pmap")), 0);
-	dot = file_in(d2, "process-orders.fulfil.dot");
+	cr_assert_eq(run("%s render -l process -f dot -o %s %s", d2, t_sample("shop.pmap")), 0);
+	dot = t_file_in(d2, "process-orders.fulfil.dot");
 	cr_assert_null(strstr(dot, "URL=\"system-"), "system diagrams were not drawn");
 	free(dot);
 	char *d3 = t_tmpdir("render");
-	cr_assert_eq(run("%s render -l all -f dot -o %s %s", d3, sample("shop.pmap")), 0);
-	dot = file_in(d3, "forest.dot");
+	cr_assert_eq(run("%s render -l all -f dot -o %s %s", d3, t_sample("shop.pmap")), 0);
+	dot = t_file_in(d3, "forest.dot");
 	cr_assert(strstr(dot, "URL=\"process-orders.fulfil.dot\""));
 	free(dot);
 	free(d);
