@@ -7,7 +7,7 @@
 # $(datadir)/bash-completion/completions/procmap; or `source` this file.
 # tests/test_completion.c keeps the lists below in step with the CLI.
 
-_procmap_commands="check render fmt convert rules lsp help"
+_procmap_commands="check diff render fmt convert rules lsp help"
 
 # The analysis rules that --rule can set (the rules with analysis = 1 in
 # src/rules.c).
@@ -24,6 +24,8 @@ _procmap_options()
 	case $1 in
 	check) echo "-f --format -o --output --rule --config --no-config --fail-on
 	             --input-format --color -h --help" ;;
+	diff) echo "-f --format -o --output --rule --config --no-config --input-format
+	            --fail-on-new --color -h --help" ;;
 	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
 	              --rule --config --no-config --input-format -h --help" ;;
 	fmt) echo "-w --write --check --color -h --help" ;;
@@ -40,11 +42,12 @@ _procmap_values()
 	check:-f | check:--format) echo "text json sarif markdown" ;;
 	render:-f | render:--format) echo FORMATS ;;
 	rules:-f | rules:--format) echo "text json" ;;
+	diff:-f | diff:--format) echo "text json markdown" ;;
 	render:-o | render:--output) echo DIR ;;
 	*:-l | *:--level) echo "forest system process all" ;;
 	*:-j | *:--jobs | *:--max-nodes) echo NUMBER ;;
 	*:--rule) echo RULE ;;
-	*:--fail-on) echo "error warning info" ;;
+	*:--fail-on | *:--fail-on-new) echo "error warning info" ;;
 	*:--input-format) echo "auto pmap yaml" ;;
 	*:--color) echo "auto always never" ;;
 	*:-t | *:--to) echo "pmap yaml" ;;
@@ -186,6 +189,15 @@ _procmap()
 	fi
 	case $cmd in
 	rules | lsp) ;;   # no files
+	diff) # files, folders, and git revisions (branches and tags)
+	      _procmap_files "$word" pmap yaml yml
+	      if [[ $word != -* ]] && git rev-parse --git-dir >/dev/null 2>&1; then
+	          local r
+	          for r in HEAD $(git for-each-ref --format='%(refname:short)' \
+	                          refs/heads refs/tags 2>/dev/null); do
+	              [[ $r == "$word"* ]] && COMPREPLY+=("$r")
+	          done
+	      fi ;;
 	fmt) _procmap_files "$word" pmap ;;
 	*) _procmap_files "$word" pmap yaml yml ;;
 	esac
