@@ -22,7 +22,7 @@ _procmap_levels="off info warning error"
 _procmap_options()
 {
 	case $1 in
-	check) echo "-f --format -o --output --rule --config --no-config --fail-on
+	check) echo "-f --format -o --output --rule --config --no-config --fail-on --baseline
 	             --input-format --color -h --help" ;;
 	diff) echo "-f --format -o --output --rule --config --no-config --input-format
 	            --fail-on-new --color -h --help" ;;
@@ -52,6 +52,7 @@ _procmap_values()
 	*:--color) echo "auto always never" ;;
 	*:-t | *:--to) echo "pmap yaml" ;;
 	*:--config) echo CONFIG ;;
+	*:--baseline) echo BASELINE ;;
 	*:-o | *:--output) echo FILE ;;
 	esac
 }
@@ -115,6 +116,7 @@ _procmap_value()
 			compopt -o nospace 2>/dev/null
 		fi ;;
 	CONFIG) _procmap_files "$word" yaml yml ;;
+	BASELINE) _procmap_files "$word" json sarif ;;
 	FILE) compopt -o filenames 2>/dev/null
 	      local IFS=$'\n'
 	      COMPREPLY+=($(compgen -f -- "$word")) ;;

@@ -359,3 +359,119 @@ Test(diff, git_revisions_in_a_temporary_repository)
 	free(out);
 	t_rmtree(dir);
 }
+
+/* --- check --baseline ----------------------------------------------------------------- */
+
+static char *baseline_dir(const char *format)
+{
+	char *dir = t_tmpdir("baseline");
+	copy_golden(dir, "v1.pmap", "v1.pmap");
+	copy_golden(dir, "v2.pmap", "v2.pmap");
+	char args[256];
+	snprintf(args, sizeof args, "check --format %s -o base.%s v1.pmap", format, format);
+	int st;
+	free(pm_in(dir, args, &st));
+	cr_assert_eq(st, 0);
+	return dir;
+}
+
+Test(baseline, json_report_makes_old_findings_unchanged)
+{
+	char *dir = baseline_dir("json");
+	int st;
+	char *out = pm_in(dir, "check --color=never --fail-on info --baseline base.json v1.pmap", &st);
+	cr_expect_eq(st, 0, "every finding is in the baseline:\n%s", out);
+	cr_expect(strstr(out, "0 errors, 0 warnings, 0 infos (2 suppressed)") != NULL, "%s", out);
+	free(out);
+	out = pm_in(dir, "check --color=never --fail-on info --baseline base.json v2.pmap", &st);
+	cr_expect_eq(st, 1, "a new finding fails:\n%s", out);
+	cr_expect(strstr(out, "actor 'supplier' is never referenced") != NULL, "%s", out);
+	cr_expect(strstr(out, "long-wait") == NULL, "unchanged findings are not listed:\n%s", out);
+	cr_expect(strstr(out, "0 errors, 0 warnings, 1 info (1 suppressed)") != NULL, "%s", out);
+	free(out);
+	out = pm_in(dir, "check -f json --fail-on info --baseline base.json v2.pmap", &st);
+	cr_expect(strstr(out, "\"reason\": \"unchanged since the baseline\"") != NULL, "%s", out);
+	free(out);
+	t_rmtree(dir);
+}
+
+static const char *state_of(json_t *results, const char *rule, const char *subject)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(results, i, r) {
+		json_t *loc = json_array_get(json_object_get(r, "locations"), 0);
+		json_t *lg = json_array_get(json_object_get(loc, "logicalLocations"), 0);
+		const char *s = json_string_value(json_object_get(lg, "fullyQualifiedName"));
+		if (strcmp(json_string_value(json_object_get(r, "ruleId")), rule) == 0 &&
+		    (!subject || (s && strcmp(s, subject) == 0)))
+			return json_string_value(json_object_get(r, "baselineState"));
+	}
+	return NULL;
+}
+
+static void expect_sarif_states(const char *base)
+{
+	char *dir = baseline_dir(base);
+	char args[256];
+	snprintf(args, sizeof args, "check -f sarif --fail-on info --baseline base.%s v2.pmap", base);
+	int st;
+	char *out = pm_in(dir, args, &st);
+	cr_expect_eq(st, 1, "%s", out);
+	json_error_t e;
+	json_t *doc = json_loads(out, 0, &e);
+	cr_assert_not_null(doc, "%s: %s", e.text, out);
+	json_t *results = json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "results");
+	cr_expect_eq(json_array_size(results), 3, "%s", out);
+	const char *s = state_of(results, "long-wait", NULL);
+	cr_expect(s && strcmp(s, "unchanged") == 0, "long-wait: %s", s ? s : "(none)");
+	size_t i;
+	json_t *r;
+	int new_ = 0, absent = 0;
+	json_array_foreach(results, i, r) {
+		const char *bs = json_string_value(json_object_get(r, "baselineState"));
+		cr_assert_not_null(bs);
+		const char *msg = json_string_value(json_object_get(json_object_get(r, "message"), "text"));
+		if (strcmp(bs, "new") == 0)
+			new_ += strstr(msg, "'supplier'") != NULL;
+		if (strcmp(bs, "absent") == 0)
+			absent += strstr(msg, "'customer'") != NULL;
+	}
+	cr_expect_eq(new_, 1, "supplier is new:\n%s", out);
+	cr_expect_eq(absent, 1, "customer is absent:\n%s", out);
+	json_decref(doc);
+	free(out);
+	t_rmtree(dir);
+}
+
+Test(baseline, sarif_output_carries_baseline_state_from_a_sarif_baseline)
+{
+	expect_sarif_states("sarif");
+}
+
+Test(baseline, sarif_output_carries_baseline_state_from_a_json_baseline)
+{
+	expect_sarif_states("json");
+}
+
+Test(baseline, bad_baselines_exit_2_with_one_error)
+{
+	char *dir = baseline_dir("json");
+	put(dir, "bad.json", "{\"findings\": [\n  {\"rule\": }\n");
+	put(dir, "other.json", "{\"name\": 1}\n");
+	int st;
+	char *out = pm_in(dir, "check --baseline bad.json v1.pmap", &st);
+	cr_expect_eq(st, 2);
+	cr_expect(strncmp(out, "bad.json:2:", 11) == 0 && strstr(out, "error: invalid baseline"),
+	          "%s", out);
+	free(out);
+	out = pm_in(dir, "check --baseline other.json v1.pmap", &st);
+	cr_expect_eq(st, 2);
+	cr_expect(strstr(out, "'other.json' is not a report of procmap check") != NULL, "%s", out);
+	free(out);
+	out = pm_in(dir, "check --baseline missing.json v1.pmap", &st);
+	cr_expect_eq(st, 2);
+	cr_expect(strstr(out, "cannot read baseline 'missing.json'") != NULL, "%s", out);
+	free(out);
+	t_rmtree(dir);
+}
