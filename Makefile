@@ -87,7 +87,7 @@ $(LIB): $(LIB_OBJ)
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(SANFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) $(CLI_LIBS)
+	$(Q)$(CC) $(SANFLAGS) -pthread -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) $(CLI_LIBS)
 
 $(TBIN): $(TEST_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")

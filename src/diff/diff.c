@@ -20,9 +20,13 @@ enum { M_NONE, M_SAME, M_MOVED, M_RENAMED };
 
 /* A hash table of 64-bit keys to indices; keys may repeat (the caller
  * checks each candidate and marks the ones it takes). */
+typedef struct dslot {
+	uint64_t key;
+	uint32_t val;           /* PM_NONE: empty */
+} dslot;
+
 typedef struct dtab {
-	uint64_t *key;
-	uint32_t *val;
+	dslot *s;               /* key and value together: one cache miss a probe */
 	uint32_t mask;
 } dtab;
 
@@ -89,36 +93,35 @@ static bool same_str(const pm_model *a, pm_str x, const pm_model *b, pm_str y)
 
 static void dtab_init(dctx *c, size_t n)
 {
-	free(c->t.key);
-	free(c->t.val);
+	free(c->t.s);
+	c->t.s = NULL;
 	uint32_t cap = 16;
 	while (cap < 2 * n + 16)
 		cap *= 2;
-	c->t.key = xcalloc(c, cap, sizeof *c->t.key);
-	c->t.val = malloc(cap * sizeof *c->t.val);
-	if (!c->t.val)
+	c->t.s = malloc(cap * sizeof *c->t.s);
+	if (!c->t.s)
 		oom(c);
-	memset(c->t.val, 0xff, cap * sizeof *c->t.val);
+	memset(c->t.s, 0xff, cap * sizeof *c->t.s);
 	c->t.mask = cap - 1;
 }
 
 static void dtab_put(dtab *t, uint64_t k, uint32_t v)
 {
 	uint32_t i = (uint32_t)k & t->mask;
-	while (t->val[i] != PM_NONE)
+	while (t->s[i].val != PM_NONE)
 		i = (i + 1) & t->mask;
-	t->key[i] = k;
-	t->val[i] = v;
+	t->s[i].key = k;
+	t->s[i].val = v;
 }
 
 /* The next value under key k from slot *pos on (start with *pos =
  * (uint32_t)k & mask); PM_NONE at the end. */
 static uint32_t dtab_next(const dtab *t, uint64_t k, uint32_t *pos)
 {
-	for (uint32_t i = *pos; t->val[i] != PM_NONE; i = (i + 1) & t->mask)
-		if (t->key[i] == k) {
+	for (uint32_t i = *pos; t->s[i].val != PM_NONE; i = (i + 1) & t->mask)
+		if (t->s[i].key == k) {
 			*pos = (i + 1) & t->mask;
-			return t->val[i];
+			return t->s[i].val;
 		}
 	return PM_NONE;
 }
@@ -301,6 +304,14 @@ static uint64_t *signatures(dctx *c, pm_model *m, pm_kind k)
 	return sig;
 }
 
+static bool unmatched(const pm_ix *map, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (map[i] == PM_NONE)
+			return true;
+	return false;
+}
+
 static void match_kind(dctx *c, pm_kind k)
 {
 	uint32_t no = count_of(c->o, k), nn = count_of(c->n, k);
@@ -312,6 +323,8 @@ static void match_kind(dctx *c, pm_kind k)
 	memset(c->omap[k], 0xff, no * sizeof(pm_ix));
 	memset(c->nmap[k], 0xff, nn * sizeof(pm_ix));
 	match_same(c, k);
+	if (!unmatched(c->omap[k], no) || !unmatched(c->nmap[k], nn))
+		return;     /* nothing can move or be renamed: the common case */
 	if (has_parent(k))
 		match_rest(c, k, false, NULL, NULL);
 	uint64_t *osig = signatures(c, c->o, k), *nsig = signatures(c, c->n, k);
@@ -728,8 +741,7 @@ static void ctx_free(dctx *c)
 		free(c->nmap[k]);
 		free(c->how[k]);
 	}
-	free(c->t.key);
-	free(c->t.val);
+	free(c->t.s);
 }
 
 static void compute(dctx *c)
