@@ -475,3 +475,29 @@ Test(baseline, bad_baselines_exit_2_with_one_error)
 	free(out);
 	t_rmtree(dir);
 }
+
+/* docs/diff.md shows what procmap prints: the text golden, and the head of
+ * the Markdown one. */
+Test(diff, docs_show_real_output)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/docs/diff.md", t_root());
+	char *doc = t_read_file(path, NULL);
+	cr_assert_not_null(doc);
+	snprintf(path, sizeof path, "%s/tests/golden_diff/v1-v2.txt", t_root());
+	char *txt = t_read_file(path, NULL);
+	cr_assert_not_null(txt);
+	cr_expect(strstr(doc, txt) != NULL, "docs/diff.md does not hold v1-v2.txt");
+	snprintf(path, sizeof path, "%s/tests/golden_diff/v1-v2.md", t_root());
+	char *md = t_read_file(path, NULL);
+	cr_assert_not_null(md);
+	char *cut = md;
+	for (int i = 0; i < 12 && cut; i++)
+		cut = strchr(cut, '\n') ? strchr(cut, '\n') + 1 : NULL;
+	if (cut)
+		*cut = '\0';
+	cr_expect(strstr(doc, md) != NULL, "docs/diff.md does not hold the head of v1-v2.md");
+	free(doc);
+	free(txt);
+	free(md);
+}
