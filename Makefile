@@ -55,7 +55,8 @@ Q := @
 endif
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
-CLI_SRC  := $(sort $(wildcard src/cli/*.c)) $(sort $(wildcard src/lsp/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c)) $(sort $(wildcard src/lsp/*.c)) \
+            $(sort $(wildcard src/diff/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/helpers.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -74,6 +75,7 @@ $(BUILD)/obj/%.o: %.c
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/src/lsp/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
+$(BUILD)/obj/src/diff/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
 
 # Criterion's macros define functions without prototypes.
 $(BUILD)/obj/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -Wno-shadow -Wno-format-truncation \
@@ -85,7 +87,7 @@ $(LIB): $(LIB_OBJ)
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(SANFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) $(CLI_LIBS)
+	$(Q)$(CC) $(SANFLAGS) -pthread -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) $(CLI_LIBS)
 
 $(TBIN): $(TEST_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")

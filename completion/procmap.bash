@@ -7,7 +7,7 @@
 # $(datadir)/bash-completion/completions/procmap; or `source` this file.
 # tests/test_completion.c keeps the lists below in step with the CLI.
 
-_procmap_commands="check render fmt convert rules lsp help"
+_procmap_commands="check diff render fmt convert rules lsp help"
 
 # The analysis rules that --rule can set (the rules with analysis = 1 in
 # src/rules.c).
@@ -22,8 +22,10 @@ _procmap_levels="off info warning error"
 _procmap_options()
 {
 	case $1 in
-	check) echo "-f --format -o --output --rule --config --no-config --fail-on
+	check) echo "-f --format -o --output --rule --config --no-config --fail-on --baseline
 	             --input-format --color -h --help" ;;
+	diff) echo "-f --format -o --output --rule --config --no-config --input-format
+	            --fail-on-new --color -h --help" ;;
 	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
 	              --direction --theme --scale -q --quiet --rule --config --no-config --input-format -h --help" ;;
 	fmt) echo "-w --write --check --color -h --help" ;;
@@ -40,17 +42,19 @@ _procmap_values()
 	check:-f | check:--format) echo "text json sarif markdown" ;;
 	render:-f | render:--format) echo FORMATS ;;
 	rules:-f | rules:--format) echo "text json" ;;
+	diff:-f | diff:--format) echo "text json markdown" ;;
 	render:-o | render:--output) echo DIR ;;
 	*:-l | *:--level) echo "forest system process all" ;;
 	*:-j | *:--jobs | *:--max-nodes | *:--scale) echo NUMBER ;;
 	render:--direction) echo "TB LR" ;;
 	render:--theme) echo "auto light dark" ;;
 	*:--rule) echo RULE ;;
-	*:--fail-on) echo "error warning info" ;;
+	*:--fail-on | *:--fail-on-new) echo "error warning info" ;;
 	*:--input-format) echo "auto pmap yaml" ;;
 	*:--color) echo "auto always never" ;;
 	*:-t | *:--to) echo "pmap yaml" ;;
 	*:--config) echo CONFIG ;;
+	*:--baseline) echo BASELINE ;;
 	*:-o | *:--output) echo FILE ;;
 	esac
 }
@@ -114,6 +118,7 @@ _procmap_value()
 			compopt -o nospace 2>/dev/null
 		fi ;;
 	CONFIG) _procmap_files "$word" yaml yml ;;
+	BASELINE) _procmap_files "$word" json sarif ;;
 	FILE) compopt -o filenames 2>/dev/null
 	      local IFS=$'\n'
 	      COMPREPLY+=($(compgen -f -- "$word")) ;;
@@ -188,6 +193,15 @@ _procmap()
 	fi
 	case $cmd in
 	rules | lsp) ;;   # no files
+	diff) # files, folders, and git revisions (branches and tags)
+	      _procmap_files "$word" pmap yaml yml
+	      if [[ $word != -* ]] && git rev-parse --git-dir >/dev/null 2>&1; then
+	          local r
+	          for r in HEAD $(git for-each-ref --format='%(refname:short)' \
+	                          refs/heads refs/tags 2>/dev/null); do
+	              [[ $r == "$word"* ]] && COMPREPLY+=("$r")
+	          done
+	      fi ;;
 	fmt) _procmap_files "$word" pmap ;;
 	*) _procmap_files "$word" pmap yaml yml ;;
 	esac

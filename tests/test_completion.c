@@ -67,7 +67,7 @@ static void expect_completion(const char *line, const char *want)
 
 Test(completion, commands_and_options)
 {
-	expect_completion("procmap ", "check\nconvert\nfmt\nhelp\nlsp\nrender\nrules\n");
+	expect_completion("procmap ", "check\nconvert\ndiff\nfmt\nhelp\nlsp\nrender\nrules\n");
 	expect_completion("procmap r", "render\nrules\n");
 	expect_completion("procmap rules --", "--format\n--help\n");
 	expect_completion("procmap render --c", "--config\n");
@@ -76,6 +76,8 @@ Test(completion, commands_and_options)
 	expect_completion("procmap help f", "fmt\n");
 	expect_completion("procmap fmt --c", "--check\n--color\n");
 	expect_completion("procmap check --f", "--fail-on\n--format\n");
+	expect_completion("procmap diff --f", "--fail-on-new\n--format\n");
+	expect_completion("procmap diff --format m", "markdown\n");
 }
 
 Test(completion, option_values)

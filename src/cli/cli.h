@@ -26,6 +26,7 @@ int cmd_fmt(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_lsp(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* Prints "procmap CMD: message" and a hint to stderr; returns PM_EXIT_TROUBLE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
@@ -108,6 +109,11 @@ int cli_setup_done(const cli_setup *s);
  * not be read (the model is still returned, its io diagnostics say why).
  */
 pm_model *cli_analyse(const cli_setup *s, char **files, int nfiles, int *status);
+/* The same for a model already loaded and resolved (by the caller, from
+ * files or from memory): the configuration is found from `first`, the path
+ * of its first file.  Takes the model: frees it when returning NULL. */
+pm_model *cli_analyse_loaded(const cli_setup *s, pm_model *m, const char *first,
+                             bool io_failed, int *status);
 
 /* FILE... when the command line names none: the `model:` files of the
  * configuration (--config, or the .procmap.yaml of the current folder or

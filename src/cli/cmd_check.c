@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diff/baseline.h"
 #include "fileio.h"
 #include "suggest.h"
 
@@ -20,6 +21,9 @@ static const char check_usage[] =
 	CLI_SETUP_HELP
 	"      --fail-on LEVEL    exit 1 when a finding at LEVEL or above exists:\n"
 	"                         error (default), warning or info\n"
+	"      --baseline FILE    an earlier JSON or SARIF report of check: its\n"
+	"                         findings are unchanged, not reported as problems\n"
+	"                         (SARIF marks them), and only new ones fail\n"
 	"      --color WHEN       auto (default), always or never; NO_COLOR disables\n"
 	"  -h, --help             show this help\n\n"
 	CLI_SETUP_HELP_CONFIG "\n"
@@ -32,6 +36,7 @@ typedef struct check_opts {
 	const char *output;        /* -o; NULL for standard output */
 	cli_setup setup;           /* --rule, --config, --no-config, --input-format */
 	pm_severity fail_on;
+	const char *baseline;      /* --baseline */
 	int color;
 	char **files;
 	int nfiles;
@@ -75,6 +80,9 @@ static int parse_option(int c, const char *arg, check_opts *o)
 		if (!parse_fail_on(arg, &o->fail_on))
 			return cli_usage("check", "invalid --fail-on '%s' (error, warning or info)", arg);
 		return -1;
+	case 'B':
+		o->baseline = arg;
+		return -1;
 	case 'c':
 		if (!cli_parse_color(arg, &o->color))
 			return cli_usage("check", "invalid --color '%s' (auto, always or never)", arg);
@@ -105,6 +113,7 @@ static int parse_args(int argc, char **argv, check_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		CLI_SETUP_OPTIONS,
 		{ "fail-on", required_argument, NULL, 'F' },
+		{ "baseline", required_argument, NULL, 'B' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -135,8 +144,10 @@ static int parse_args(int argc, char **argv, check_opts *o)
 	return -1;
 }
 
-/* Writes the report; returns false after saying why it failed. */
-static bool write_report(pm_model *m, const check_opts *o)
+/* Writes the report; returns false after saying why it failed.  With a
+ * baseline, a SARIF report carries baselineState. */
+static bool write_report(pm_model *m, const check_opts *o, const pm_baseline *b,
+                         const bool *unchanged)
 {
 	pm_outfile f;
 	int e = pm_outfile_open(&f, o->output ? o->output : "-");
@@ -147,8 +158,15 @@ static bool write_report(pm_model *m, const check_opts *o)
 	unsigned flags = o->format == PM_REPORT_TEXT && cli_use_color(o->color, f.f)
 	                 ? PM_WRITE_COLOR : 0;
 	errno = 0;
-	pm_status st = pm_model_write_report(m, f.f, o->format, flags);
-	int werr = errno;
+	pm_status st = PM_OK;
+	int werr = 0;
+	if (b && o->format == PM_REPORT_SARIF) {
+		werr = pm_baseline_write_sarif(b, m, unchanged, f.f);
+		st = werr == ENOMEM ? PM_ERR_NOMEM : werr ? PM_ERR_IO : PM_OK;
+	} else {
+		st = pm_model_write_report(m, f.f, o->format, flags);
+		werr = errno;
+	}
 	if (st == PM_ERR_NOMEM) {
 		pm_outfile_abort(&f);
 		cli_error("out of memory");
@@ -180,23 +198,69 @@ static void echo_io_errors(pm_model *m, const check_opts *o)
 	}
 }
 
-static int exit_status(const pm_model *m, pm_severity fail_on)
+/* Whether an unsuppressed finding at fail_on or above is not in the
+ * baseline (unchanged NULL: no baseline). */
+static int exit_status(pm_model *m, pm_severity fail_on, const bool *unchanged)
 {
-	for (int s = fail_on; s <= PM_SEV_ERROR; s++)
-		if (pm_model_diag_count_at(m, (pm_severity)s))
+	for (size_t i = 0; i < pm_model_diag_count(m); i++) {
+		const pm_diag *d = pm_model_diag(m, i);
+		if (!d->suppressed && d->severity >= fail_on && !(unchanged && unchanged[i]))
 			return PM_EXIT_FINDINGS;
+	}
 	return PM_EXIT_OK;
+}
+
+/* In text, JSON and Markdown the findings the baseline holds are reported
+ * as suppressed, with this reason: the reports say how many, and list them
+ * apart.  SARIF has baselineState for it instead. */
+static void mark_unchanged(pm_model *m, const check_opts *o, const bool *unchanged)
+{
+	if (o->format == PM_REPORT_SARIF)
+		return;
+	for (size_t i = 0; i < pm_model_diag_count(m); i++)
+		if (unchanged[i])
+			((pm_diag *)pm_model_diag(m, i))->suppressed = "unchanged since the baseline";
 }
 
 static int run(const check_opts *o)
 {
+	pm_baseline *b = NULL;
+	if (o->baseline) {
+		char err[4096];
+		b = pm_baseline_load(o->baseline, err, sizeof err);
+		if (!b) {
+			size_t n = strlen(o->baseline);
+			if (strncmp(err, o->baseline, n) == 0 && err[n] == ':')
+				fprintf(stderr, "%s\n", err);
+			else
+				cli_error("%s", err);
+			return PM_EXIT_TROUBLE;
+		}
+	}
 	int setup_rc;
 	pm_model *m = cli_analyse(&o->setup, o->files, o->nfiles, &setup_rc);
-	if (!m)
+	if (!m) {
+		pm_baseline_free(b);
 		return setup_rc;
-	bool written = write_report(m, o);
+	}
+	bool *unchanged = NULL;
+	if (b) {
+		unchanged = calloc(pm_model_diag_count(m) + 1, sizeof *unchanged);
+		if (!unchanged) {
+			cli_error("out of memory");
+			pm_model_free(m);
+			pm_baseline_free(b);
+			return PM_EXIT_TROUBLE;
+		}
+		pm_baseline_match(b, m, unchanged);
+	}
+	int rc = exit_status(m, o->fail_on, unchanged);
+	if (b)
+		mark_unchanged(m, o, unchanged);
+	bool written = write_report(m, o, b, unchanged);
 	echo_io_errors(m, o);
-	int rc = exit_status(m, o->fail_on);
+	free(unchanged);
+	pm_baseline_free(b);
 	pm_model_free(m);
 	return !written || setup_rc != PM_EXIT_OK ? PM_EXIT_TROUBLE : rc;
 }

@@ -216,10 +216,17 @@ pm_model *cli_analyse(const cli_setup *s, char **files, int nfiles, int *status)
 	pm_model *m = cli_load(files, nfiles, s->input, &io_failed);
 	if (!m)
 		return NULL;
+	return cli_analyse_loaded(s, m, files[0], io_failed, status);
+}
+
+pm_model *cli_analyse_loaded(const cli_setup *s, pm_model *m, const char *first,
+                             bool io_failed, int *status)
+{
+	*status = PM_EXIT_TROUBLE;
 	char *found = NULL;
 	const char *path = s->config;
 	if (!path && !s->no_config)
-		path = found = pm_config_find(files[0]);   /* "-": from "." */
+		path = found = pm_config_find(first);   /* "-": from "." */
 	pm_status st = PM_OK;
 	if (path && !config_valid(s, path))
 		goto fail;

@@ -9,6 +9,7 @@
 
 static const pm_command commands[] = {
 	{ "check", cmd_check, "check models and report findings" },
+	{ "diff", cmd_diff, "compare two versions of a model: elements, metrics, findings" },
 	{ "render", cmd_render, "draw the diagrams of a model" },
 	{ "fmt", cmd_fmt, "format .pmap files" },
 	{ "convert", cmd_convert, "convert a model between .pmap and YAML" },
