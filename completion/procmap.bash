@@ -7,7 +7,7 @@
 # $(datadir)/bash-completion/completions/procmap; or `source` this file.
 # tests/test_completion.c keeps the lists below in step with the CLI.
 
-_procmap_commands="check render fmt convert rules lsp help"
+_procmap_commands="check render serve fmt convert rules lsp help"
 
 # The analysis rules that --rule can set (the rules with analysis = 1 in
 # src/rules.c).
@@ -26,6 +26,8 @@ _procmap_options()
 	             --input-format --color -h --help" ;;
 	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
 	              --rule --config --no-config --input-format -h --help" ;;
+	serve) echo "-p --port --host --open --rule --config --no-config
+	             --input-format -h --help" ;;
 	fmt) echo "-w --write --check --color -h --help" ;;
 	convert) echo "-t --to -o --output --input-format --color -h --help" ;;
 	rules) echo "-f --format -h --help" ;;
@@ -42,7 +44,8 @@ _procmap_values()
 	rules:-f | rules:--format) echo "text json" ;;
 	render:-o | render:--output) echo DIR ;;
 	*:-l | *:--level) echo "forest system process all" ;;
-	*:-j | *:--jobs | *:--max-nodes) echo NUMBER ;;
+	*:-j | *:--jobs | *:--max-nodes | *:-p | *:--port) echo NUMBER ;;
+	*:--host) echo HOST ;;
 	*:--rule) echo RULE ;;
 	*:--fail-on) echo "error warning info" ;;
 	*:--input-format) echo "auto pmap yaml" ;;
@@ -127,7 +130,7 @@ _procmap_value()
 			[[ ,$done == *,$l,* ]] || fmts+=("$pre$done$l")
 		done
 		_procmap_offer "$pre$word" "${fmts[@]}" ;;
-	NUMBER) ;;
+	NUMBER | HOST) ;;
 	*)
 		local -a vals=()
 		for l in $kind; do
