@@ -143,9 +143,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return send_bytes(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
 		                  "method not allowed\n", 19);
-	/* MHD has decoded %XX already; names are matched exactly, and none of
-	 * them holds a '/' or starts with '.', so "..", "//x" and "/etc/x"
-	 * find nothing */
+	/* %XX is not decoded (no_unescape); names are matched exactly, and
+	 * none of them holds a '/' or '%', so "..", "//x" and "/etc/x" find
+	 * nothing */
 	if (url[0] != '/')
 		return send_bytes(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "not found\n", 10);
 	if (strcmp(url, "/events") == 0)
@@ -154,6 +154,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return send_bytes(c, MHD_HTTP_OK, "text/javascript; charset=utf-8", serve_js,
 		                  sizeof serve_js - 1);
 	return send_site_file(s, c, url + 1);
+}
+
+/* Leaves %XX as it is: no file name served holds a '%', so "%2e%2e",
+ * "%2f" and "%00" match nothing, instead of being decoded into something
+ * that might. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	return strlen(s);
 }
 
 /* Resolves a numeric or named host into `ss`; false when it cannot. */
@@ -192,6 +200,7 @@ pm_server *pm_server_start(const char *host, unsigned port)
 	                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
+	                        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 	                        MHD_OPTION_END);
 	if (!s->d) {
 		cli_error("cannot listen on %s port %u: %s", host, port, strerror(errno));
