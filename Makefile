@@ -21,8 +21,10 @@ endif
 
 # Build dependencies come from Debian packages; install them when missing.
 PKGS := libcgraph libgvc yaml-0.1
-# The CLI alone (procmap lsp) also speaks JSON-RPC, through jansson.
-CLI_PKGS := jansson
+# The CLI alone also speaks JSON-RPC (procmap lsp, procmap serve's
+# diagnostics) through jansson, and HTTP (procmap serve) through
+# libmicrohttpd; the library needs neither.
+CLI_PKGS := jansson libmicrohttpd
 NODEPS_GOALS := clean help
 ifeq ($(filter $(NODEPS_GOALS),$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --exists $(PKGS) $(CLI_PKGS) criterion 2>/dev/null && echo ok),ok)
@@ -57,6 +59,7 @@ endif
 LIB_SRC  := $(sort $(wildcard src/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c)) $(sort $(wildcard src/lsp/*.c)) \
             $(sort $(wildcard src/diff/*.c))
+            $(sort $(wildcard src/serve/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/helpers.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -76,6 +79,13 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/obj/src/lsp/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
 $(BUILD)/obj/src/diff/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
+$(BUILD)/obj/src/serve/%.o: ALL_CFLAGS += $(CLI_CFLAGS) -I$(BUILD)/gen -pthread
+
+# /_serve.js, the browser's side of procmap serve, as a C string.
+$(BUILD)/gen/serve_js.h: src/serve/serve.js
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/src/serve/serve.o: $(BUILD)/gen/serve_js.h
 
 # Criterion's macros define functions without prototypes.
 $(BUILD)/obj/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -Wno-shadow -Wno-format-truncation \

@@ -7,7 +7,7 @@
 # $(datadir)/bash-completion/completions/procmap; or `source` this file.
 # tests/test_completion.c keeps the lists below in step with the CLI.
 
-_procmap_commands="check diff render fmt convert rules lsp help"
+_procmap_commands="check diff render serve fmt convert rules lsp help"
 
 # The analysis rules that --rule can set (the rules with analysis = 1 in
 # src/rules.c).
@@ -28,6 +28,8 @@ _procmap_options()
 	            --fail-on-new --color -h --help" ;;
 	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
 	              --direction --theme --scale -q --quiet --rule --config --no-config --input-format -h --help" ;;
+	serve) echo "-p --port --host --open --rule --config --no-config
+	             --input-format -h --help" ;;
 	fmt) echo "-w --write --check --color -h --help" ;;
 	convert) echo "-t --to -o --output --input-format --color -h --help" ;;
 	rules) echo "-f --format -h --help" ;;
@@ -45,9 +47,10 @@ _procmap_values()
 	diff:-f | diff:--format) echo "text json markdown" ;;
 	render:-o | render:--output) echo DIR ;;
 	*:-l | *:--level) echo "forest system process all" ;;
-	*:-j | *:--jobs | *:--max-nodes | *:--scale) echo NUMBER ;;
+	*:-j | *:--jobs | *:--max-nodes | *:--scale | *:-p | *:--port) echo NUMBER ;;
 	render:--direction) echo "TB LR" ;;
 	render:--theme) echo "auto light dark" ;;
+	*:--host) echo HOST ;;
 	*:--rule) echo RULE ;;
 	*:--fail-on | *:--fail-on-new) echo "error warning info" ;;
 	*:--input-format) echo "auto pmap yaml" ;;
@@ -134,7 +137,7 @@ _procmap_value()
 			[[ ,$done == *,$l,* ]] || fmts+=("$pre$done$l")
 		done
 		_procmap_offer "$pre$word" "${fmts[@]}" ;;
-	NUMBER) ;;
+	NUMBER | HOST) ;;
 	*)
 		local -a vals=()
 		for l in $kind; do

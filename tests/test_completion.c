@@ -67,7 +67,9 @@ static void expect_completion(const char *line, const char *want)
 
 Test(completion, commands_and_options)
 {
-	expect_completion("procmap ", "check\nconvert\ndiff\nfmt\nhelp\nlsp\nrender\nrules\n");
+	expect_completion("procmap ", "check\nconvert\ndiff\nfmt\nhelp\nlsp\nrender\nrules\nserve\n");
+	expect_completion("procmap serve --p", "--port\n");
+	expect_completion("procmap s", "serve\n");
 	expect_completion("procmap r", "render\nrules\n");
 	expect_completion("procmap rules --", "--format\n--help\n");
 	expect_completion("procmap render --c", "--config\n");

@@ -14,6 +14,7 @@ static const pm_command commands[] = {
 	{ "fmt", cmd_fmt, "format .pmap files" },
 	{ "convert", cmd_convert, "convert a model between .pmap and YAML" },
 	{ "rules", cmd_rules, "list the rules, their severities and what they find" },
+	{ "serve", cmd_serve, "serve the diagrams and redraw them on every save" },
 	{ "lsp", cmd_lsp, "run the language server for editors (LSP over stdio)" },
 };
 
