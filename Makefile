@@ -58,7 +58,7 @@ endif
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c)) $(sort $(wildcard src/lsp/*.c)) \
-            $(sort $(wildcard src/diff/*.c))
+            $(sort $(wildcard src/diff/*.c)) \
             $(sort $(wildcard src/serve/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/helpers.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
