@@ -182,6 +182,30 @@ Test(cli, usage_errors)
 	             "--config and --no-config cannot be used together");
 }
 
+/* One option parser for every command: an unknown long option gets the
+ * closest of that command's own options, a value given to a flag is named. */
+Test(cli, every_command_suggests_its_own_options)
+{
+	put("a.pmap", warn_model);
+	expect_usage("check --formt json a.pmap",
+	             "unknown option '--formt'; did you mean '--format'?");
+	expect_usage_of("render", "render --levl forest -o out a.pmap",
+	                "unknown option '--levl'; did you mean '--level'?");
+	expect_usage_of("render", "render --quiet=yes -o out a.pmap",
+	                "option '--quiet' takes no value");
+	expect_usage_of("fmt", "fmt --chek a.pmap", "unknown option '--chek'; did you mean '--check'?");
+	expect_usage_of("fmt", "fmt -x a.pmap", "unknown option '-x'");
+	expect_usage_of("convert", "convert --too yaml a.pmap",
+	                "unknown option '--too'; did you mean '--to'?");
+	expect_usage_of("rules", "rules --fromat json", "unknown option '--fromat'; did you mean '--format'?");
+	expect_usage_of("diff", "diff --colour never a.pmap a.pmap",
+	                "unknown option '--colour'; did you mean '--color'?");
+	expect_usage_of("serve", "serve --hst ::1 a.pmap",
+	                "unknown option '--hst'; did you mean '--host'?");
+	/* nothing close: no guess */
+	expect_usage_of("fmt", "fmt --bogus a.pmap", "unknown option '--bogus'");
+}
+
 Test(cli, rule_usage_errors)
 {
 	put("a.pmap", warn_model);

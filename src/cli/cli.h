@@ -2,6 +2,7 @@
 #ifndef PM_CLI_H
 #define PM_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -38,6 +39,19 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "; did you mean 'word'?", or "" for NULL (a static buffer, for one
  * message at a time). */
 const char *cli_hint(const char *word);
+
+/*
+ * A command's options through getopt_long(): `fn` takes each option (its
+ * code and value) and returns -1 to go on or an exit status.  -h/--help
+ * prints `usage`; a missing value, a value given to an option that takes
+ * none and an unknown option (with a "did you mean" from `opts`) are usage
+ * errors.  `shortopts` as for getopt ("+" first: stop at the first operand).
+ * Returns -1 with optind at the first operand, or the exit status.
+ */
+typedef int (*cli_option_fn)(int c, const char *arg, void *ctx);
+int cli_options(const char *cmd, const char *usage, int argc, char **argv,
+                const char *shortopts, const struct option *opts,
+                cli_option_fn fn, void *ctx);
 
 /* --color=auto|always|never; false on a bad value. */
 bool cli_parse_color(const char *arg, int *mode);

@@ -65,8 +65,9 @@ static bool parse_format(const char *s, pm_report_format *out)
 	return false;
 }
 
-static int parse_option(int c, const char *arg, check_opts *o)
+static int parse_option(int c, const char *arg, void *ctx)
 {
+	check_opts *o = ctx;
 	switch (c) {
 	case 'f':
 		if (!parse_format(arg, &o->format))
@@ -93,18 +94,6 @@ static int parse_option(int c, const char *arg, check_opts *o)
 	return rc == -2 ? PM_EXIT_TROUBLE : rc;
 }
 
-/* getopt_long() said '?': an unknown option, or a value given to a long
- * option that takes none ("--no-config=x"). */
-static int bad_option(const char *arg)
-{
-	if (strncmp(arg, "--", 2) == 0 && optopt)
-		return cli_usage("check", "option '%.*s' takes no value",
-		                 (int)strcspn(arg, "="), arg);
-	if (strncmp(arg, "--", 2) == 0 || !optopt)
-		return cli_usage("check", "unknown option '%s'", arg);
-	return cli_usage("check", "unknown option '-%c'", optopt);
-}
-
 /* Returns -1 to go on, or the exit status (help, usage error). */
 static int parse_args(int argc, char **argv, check_opts *o)
 {
@@ -118,21 +107,9 @@ static int parse_args(int argc, char **argv, check_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(check_usage, stdout);
-			return PM_EXIT_OK;
-		}
-		if (c == ':')
-			return cli_usage("check", "option '%s' needs a value", argv[optind - 1]);
-		if (c == '?')
-			return bad_option(argv[optind - 1]);
-		if ((rc = parse_option(c, optarg, o)) >= 0)
-			return rc;
-	}
+	int rc = cli_options("check", check_usage, argc, argv, "f:o:h", opts, parse_option, o);
+	if (rc >= 0)
+		return rc;
 	if ((rc = cli_setup_done(&o->setup)) >= 0)
 		return rc;
 	if (optind >= argc) {

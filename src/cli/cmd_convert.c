@@ -89,6 +89,35 @@ static int convert(const char *file, pm_input_format fmt, enum target to,
 	return rc;
 }
 
+typedef struct convert_opts {
+	enum target to;
+	pm_input_format fmt;
+	const char *out;
+	int color;
+} convert_opts;
+
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	convert_opts *o = ctx;
+	switch (c) {
+	case 't':
+		if ((o->to = parse_target(arg)) == TO_NONE)
+			return cli_usage("convert", "invalid --to '%s' (pmap or yaml)", arg);
+		return -1;
+	case 'o':
+		o->out = arg;
+		return -1;
+	case 'i':
+		if (!cli_parse_input_format(arg, &o->fmt))
+			return cli_usage("convert", "invalid --input-format '%s' (auto, pmap or yaml)", arg);
+		return -1;
+	default:   /* 'c' */
+		if (!cli_parse_color(arg, &o->color))
+			return cli_usage("convert", "invalid --color '%s' (auto, always or never)", arg);
+		return -1;
+	}
+}
+
 int cmd_convert(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -99,38 +128,14 @@ int cmd_convert(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum target to = TO_NONE;
-	pm_input_format fmt = PM_INPUT_AUTO;
-	const char *out = NULL;
-	int color = 0, c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if ((to = parse_target(optarg)) == TO_NONE)
-				return cli_usage("convert", "invalid --to '%s' (pmap or yaml)", optarg);
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'i':
-			if (!cli_parse_input_format(optarg, &fmt))
-				return cli_usage("convert", "invalid --input-format '%s' (auto, pmap or yaml)", optarg);
-			break;
-		case 'c':
-			if (!cli_parse_color(optarg, &color))
-				return cli_usage("convert", "invalid --color '%s' (auto, always or never)", optarg);
-			break;
-		case 'h':
-			fputs(convert_usage, stdout);
-			return PM_EXIT_OK;
-		case ':':
-			return cli_usage("convert", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage("convert", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	convert_opts o = { .to = TO_NONE, .fmt = PM_INPUT_AUTO };
+	int rc = cli_options("convert", convert_usage, argc, argv, "t:o:h", opts, parse_option, &o);
+	if (rc >= 0)
+		return rc;
+	enum target to = o.to;
+	pm_input_format fmt = o.fmt;
+	const char *out = o.out;
+	int color = o.color;
 	if (optind >= argc)
 		return cli_usage("convert", "no input file");
 	if (argc - optind > 1)

@@ -48,8 +48,9 @@ typedef struct diff_opts {
 	int nold, nnew;
 } diff_opts;
 
-static int parse_option(int c, const char *arg, diff_opts *o)
+static int parse_option(int c, const char *arg, void *ctx)
 {
+	diff_opts *o = ctx;
 	static const char *const levels[] = { "info", "warning", "error" };
 	switch (c) {
 	case 'f':
@@ -82,27 +83,6 @@ static int parse_option(int c, const char *arg, diff_opts *o)
 	}
 	int rc = cli_setup_option(&o->setup, c, arg);
 	return rc == -2 ? PM_EXIT_TROUBLE : rc;
-}
-
-static int bad_option(const char *arg)
-{
-	if (strncmp(arg, "--", 2) == 0 && optopt)
-		return cli_usage("diff", "option '%.*s' takes no value", (int)strcspn(arg, "="), arg);
-	if (strncmp(arg, "--", 2) == 0 || !optopt) {
-		static const char list[] = "format\0output\0rule\0config\0no-config\0"
-		                           "input-format\0fail-on-new\0color\0help\0";
-		size_t n = strcspn(arg + 2, "=");
-		char name[64];
-		snprintf(name, sizeof name, "%.*s", (int)(n < 63 ? n : 63), arg + 2);
-		const char *hint = pm_suggest_list(name, list);
-		if (hint) {
-			static char dashed[80];
-			snprintf(dashed, sizeof dashed, "--%s", hint);
-			hint = dashed;
-		}
-		return cli_usage("diff", "unknown option '%s'%s", arg, cli_hint(hint));
-	}
-	return cli_usage("diff", "unknown option '-%c'", optopt);
 }
 
 /* OLD NEW, or OLD... -- NEW... */
@@ -146,23 +126,9 @@ static int parse_args(int argc, char **argv, diff_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
-	optind = 1;
-	opterr = 0;
-	/* "+": options stop at the first operand, so a later "--" stays in
-	 * argv and separates OLD... from NEW... */
-	while ((c = getopt_long(argc, argv, "+:f:o:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(diff_usage, stdout);
-			return PM_EXIT_OK;
-		}
-		if (c == ':')
-			return cli_usage("diff", "option '%s' needs a value", argv[optind - 1]);
-		if (c == '?')
-			return bad_option(argv[optind - 1]);
-		if ((rc = parse_option(c, optarg, o)) >= 0)
-			return rc;
-	}
+	int rc = cli_options("diff", diff_usage, argc, argv, "+f:o:h", opts, parse_option, o);
+	if (rc >= 0)
+		return rc;
 	if ((rc = cli_setup_done(&o->setup)) >= 0)
 		return rc;
 	return split_operands(argc, argv, o);

@@ -134,6 +134,26 @@ static int fmt_one(const char *path, enum mode mode, int color)
 	return rc;
 }
 
+typedef struct fmt_opts {
+	enum mode mode;
+	int color;
+} fmt_opts;
+
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	fmt_opts *o = ctx;
+	if (c == 'c') {
+		if (!cli_parse_color(arg, &o->color))
+			return cli_usage("fmt", "invalid --color '%s' (auto, always or never)", arg);
+		return -1;
+	}
+	/* -w or --check */
+	if (o->mode != PRINT && o->mode != (c == 'w' ? WRITE : CHECK))
+		return cli_usage("fmt", "-w and --check cannot be used together");
+	o->mode = c == 'w' ? WRITE : CHECK;
+	return -1;
+}
+
 int cmd_fmt(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -143,36 +163,17 @@ int cmd_fmt(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum mode mode = PRINT;
-	int color = 0, c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":wh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'w':
-		case 'k':
-			if (mode != PRINT && mode != (c == 'w' ? WRITE : CHECK))
-				return cli_usage("fmt", "-w and --check cannot be used together");
-			mode = c == 'w' ? WRITE : CHECK;
-			break;
-		case 'c':
-			if (!cli_parse_color(optarg, &color))
-				return cli_usage("fmt", "invalid --color '%s' (auto, always or never)", optarg);
-			break;
-		case 'h':
-			fputs(fmt_usage, stdout);
-			return PM_EXIT_OK;
-		case ':':
-			return cli_usage("fmt", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage("fmt", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	fmt_opts o = { .mode = PRINT };
+	int rc = cli_options("fmt", fmt_usage, argc, argv, "wh", opts, parse_option, &o);
+	if (rc >= 0)
+		return rc;
+	enum mode mode = o.mode;
+	int color = o.color;
 	if (optind >= argc)
 		return cli_usage("fmt", "no input files");
 	if (mode == PRINT && argc - optind > 1)
 		return cli_usage("fmt", "several files need -w or --check");
-	int rc = PM_EXIT_OK;
+	rc = PM_EXIT_OK;
 	for (int i = optind; i < argc; i++) {
 		int r = fmt_one(argv[i], mode, color);
 		if (r > rc)

@@ -85,8 +85,9 @@ static bool parse_count(const char *s, unsigned *out)
 	return true;
 }
 
-static int parse_option(int c, const char *arg, render_args *a)
+static int parse_option(int c, const char *arg, void *ctx)
 {
+	render_args *a = ctx;
 	switch (c) {
 	case 'o':
 		a->dir = arg;
@@ -152,21 +153,9 @@ static int parse_args(int argc, char **argv, render_args *a, int *first)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:l:f:j:qh", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(render_usage, stdout);
-			return PM_EXIT_OK;
-		}
-		if (c == ':')
-			return cli_usage("render", "option '%s' needs a value", argv[optind - 1]);
-		if (c == '?')
-			return cli_usage("render", "unknown option '%s'", argv[optind - 1]);
-		if ((rc = parse_option(c, optarg, a)) >= 0)
-			return rc;
-	}
+	int rc = cli_options("render", render_usage, argc, argv, "o:l:f:j:qh", opts, parse_option, a);
+	if (rc >= 0)
+		return rc;
 	if ((rc = cli_setup_done(&a->setup)) >= 0)
 		return rc;
 	if (!a->dir)

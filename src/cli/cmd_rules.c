@@ -84,6 +84,18 @@ static void write_json(FILE *out)
 	pm_json_end(&j);
 }
 
+/* --format text|json */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	(void)c;
+	bool *json = ctx;
+	*json = strcmp(arg, "json") == 0;
+	if (!*json && strcmp(arg, "text") != 0)
+		return cli_usage("rules", "invalid --format '%s' (text or json)%s", arg,
+		                 cli_hint(pm_suggest_list(arg, "text\0json\0")));
+	return -1;
+}
+
 int cmd_rules(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -92,23 +104,9 @@ int cmd_rules(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(rules_usage, stdout);
-			return PM_EXIT_OK;
-		}
-		if (c == ':')
-			return cli_usage("rules", "option '%s' needs a value", argv[optind - 1]);
-		if (c == '?')
-			return cli_usage("rules", "unknown option '%s'", argv[optind - 1]);
-		json = strcmp(optarg, "json") == 0;
-		if (!json && strcmp(optarg, "text") != 0)
-			return cli_usage("rules", "invalid --format '%s' (text or json)%s", optarg,
-			                 cli_hint(pm_suggest_list(optarg, "text\0json\0")));
-	}
+	int rc = cli_options("rules", rules_usage, argc, argv, "f:h", opts, parse_option, &json);
+	if (rc >= 0)
+		return rc;
 	if (optind < argc)
 		return cli_usage("rules", "unexpected argument '%s'", argv[optind]);
 	if (json)

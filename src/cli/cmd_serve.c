@@ -18,7 +18,7 @@
 #define QUIET_MS 50   /* events closer than this are one save */
 
 static const char serve_usage[] =
-	"usage: procmap serve [options] FILE...\n\n"
+	"usage: procmap serve [options] [FILE...]\n\n"
 	"Render the model made of FILE... in memory and serve its diagrams (the\n"
 	"page of 'procmap render') over HTTP; render again whenever a FILE or the\n"
 	"configuration changes, and the page in the browser follows.  When the\n"
@@ -40,6 +40,7 @@ typedef struct serve_opts {
 	bool open;
 	char **files;
 	int nfiles;
+	char **owned;     /* the files of the configuration's model:, re-read on changes */
 } serve_opts;
 
 static int sig_pipe[2] = { -1, -1 };
@@ -70,21 +71,6 @@ static bool signals_init(void)
 	return true;
 }
 
-/* An unknown option, with a "did you mean" from the long ones. */
-static int bad_option(const char *arg)
-{
-	static const char names[] = "port\0host\0open\0rule\0config\0no-config\0input-format\0help\0";
-	if (strncmp(arg, "--", 2) != 0)
-		return cli_usage("serve", "unknown option '%s'", arg);
-	char word[64], guess[80];
-	size_t n = strcspn(arg + 2, "=");
-	snprintf(word, sizeof word, "%.*s", (int)(n < 63 ? n : 63), arg + 2);
-	const char *hint = pm_suggest_list(word, names);
-	if (hint)
-		snprintf(guess, sizeof guess, "--%s", hint);
-	return cli_usage("serve", "unknown option '%s'%s", arg, cli_hint(hint ? guess : NULL));
-}
-
 static bool parse_port(const char *s, unsigned *out)
 {
 	char *end;
@@ -95,8 +81,9 @@ static bool parse_port(const char *s, unsigned *out)
 	return true;
 }
 
-static int parse_option(int c, const char *arg, serve_opts *o)
+static int parse_option(int c, const char *arg, void *ctx)
 {
+	serve_opts *o = ctx;
 	switch (c) {
 	case 'p':
 		if (!parse_port(arg, &o->port))
@@ -124,26 +111,15 @@ static int parse_args(int argc, char **argv, serve_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(serve_usage, stdout);
-			return PM_EXIT_OK;
-		}
-		if (c == ':')
-			return cli_usage("serve", "option '%s' needs a value", argv[optind - 1]);
-		if (c == '?')
-			return bad_option(argv[optind - 1]);
-		if ((rc = parse_option(c, optarg, o)) >= 0)
-			return rc;
-	}
+	int rc = cli_options("serve", serve_usage, argc, argv, "p:h", opts, parse_option, o);
+	if (rc >= 0)
+		return rc;
 	if ((rc = cli_setup_done(&o->setup)) >= 0)
 		return rc;
-	/* the configuration has no list of model files: they come from here */
-	if (optind >= argc)
-		return cli_usage("serve", "no input files");
+	if (optind >= argc) {
+		o->files = o->owned = cli_config_model(&o->setup, &o->nfiles);
+		return o->files ? -1 : PM_EXIT_TROUBLE;
+	}
 	for (int i = optind; i < argc; i++)
 		if (strcmp(argv[i], "-") == 0)
 			return cli_usage("serve", "'-' cannot be served: standard input does not change");
@@ -190,6 +166,21 @@ static double now_ms(void)
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+/* The files of a model named by the configuration's model: again, as the
+ * configuration may have changed; the old list stays when it cannot be read. */
+static void reread_model(serve_opts *o)
+{
+	if (!o->owned)
+		return;
+	int n;
+	char **files = cli_config_model(&o->setup, &n);
+	if (!files)
+		return;
+	pm_config_model_files_free(o->owned, (size_t)o->nfiles);
+	o->files = o->owned = files;
+	o->nfiles = n;
+}
+
 static void rebuild(pm_server *srv, const serve_opts *o, bool quiet)
 {
 	pm_build_opts bo = { .setup = &o->setup, .files = o->files, .nfiles = o->nfiles };
@@ -221,7 +212,7 @@ static void open_browser(const char *url)
 }
 
 /* Waits for changes until a signal; a burst of events is one rebuild. */
-static void loop(pm_server *srv, pm_watch *w, const serve_opts *o)
+static void loop(pm_server *srv, pm_watch *w, serve_opts *o)
 {
 	struct pollfd p[2] = { { .fd = sig_pipe[0], .events = POLLIN },
 	                       { .fd = pm_watch_fd(w), .events = POLLIN } };
@@ -238,7 +229,8 @@ static void loop(pm_server *srv, pm_watch *w, const serve_opts *o)
 		}
 		if (n == 0 && pending) {
 			pending = false;
-			watch_all(w, o);   /* a configuration may have appeared */
+			reread_model(o);
+			watch_all(w, o);   /* a configuration or a model file may have appeared */
 			rebuild(srv, o, false);
 		}
 		while (waitpid(-1, NULL, WNOHANG) > 0)
@@ -246,7 +238,7 @@ static void loop(pm_server *srv, pm_watch *w, const serve_opts *o)
 	}
 }
 
-static int serve(const serve_opts *o)
+static int serve(serve_opts *o)
 {
 	if (!is_loopback(o->host))
 		fprintf(stderr, "procmap: warning: serving on '%s': anyone who can reach this "
@@ -291,6 +283,7 @@ int cmd_serve(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o);
 	if (rc < 0)
 		rc = serve(&o);
+	pm_config_model_files_free(o.owned, (size_t)o.nfiles);
 	cli_setup_release(&o.setup);
 	return rc;
 }

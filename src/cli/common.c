@@ -40,6 +40,51 @@ const char *cli_hint(const char *word)
 	return buf;
 }
 
+/* getopt_long() said '?': an unknown option (the closest long one
+ * suggested), or a value given to a long option that takes none. */
+static int bad_option(const char *cmd, const char *arg, const struct option *opts)
+{
+	if (strncmp(arg, "--", 2) != 0)
+		return cli_usage(cmd, "unknown option '-%c'", optopt ? optopt : '?');
+	size_t n = strcspn(arg + 2, "=");
+	if (optopt && arg[2 + n] == '=')
+		return cli_usage(cmd, "option '%.*s' takes no value", (int)n + 2, arg);
+	pm_suggester sg;
+	pm_suggest_start(&sg, arg + 2, n);
+	for (const struct option *o = opts; o->name; o++)
+		pm_suggest_offer(&sg, o->name, strlen(o->name));
+	const char *hint = pm_suggest_result(&sg);
+	char dashed[80];
+	if (hint)
+		snprintf(dashed, sizeof dashed, "--%s", hint);
+	return cli_usage(cmd, "unknown option '%s'%s", arg, cli_hint(hint ? dashed : NULL));
+}
+
+int cli_options(const char *cmd, const char *usage, int argc, char **argv,
+                const char *shortopts, const struct option *opts,
+                cli_option_fn fn, void *ctx)
+{
+	char spec[64];
+	bool stop = shortopts[0] == '+';
+	snprintf(spec, sizeof spec, "%s:%s", stop ? "+" : "", shortopts + stop);
+	int c, rc;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, spec, opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return PM_EXIT_OK;
+		}
+		if (c == ':')
+			return cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
+		if (c == '?')
+			return bad_option(cmd, argv[optind - 1], opts);
+		if ((rc = fn(c, optarg, ctx)) >= 0)
+			return rc;
+	}
+	return -1;
+}
+
 bool cli_parse_color(const char *arg, int *mode)
 {
 	static const char *const modes[] = { "auto", "always", "never" };
