@@ -661,6 +661,13 @@ static const char *tools_of(pm_model *m, pm_ix i, bool full)
 	return t;
 }
 
+/* A step's takes or waits as `check` writes durations ("30m" for 0.5h). */
+static const char *time_of(pm_model *m, int64_t secs)
+{
+	char buf[PM_DURATION_BUF];
+	return pm_arena_printf(m, "%s", pm_fmt_duration(buf, secs));
+}
+
 static const char *step_tooltip(pm_model *m, pm_ix i)
 {
 	const pm_step *s = &m->steps.v[i];
@@ -668,10 +675,10 @@ static const char *step_tooltip(pm_model *m, pm_ix i)
 		esc(m, pm_qualified_id(m, PM_KIND_STEP, i)), person_name(m, s->eff_owner));
 	if (s->uses_count)
 		t = pm_arena_printf(m, "%s\\ntools: %s", t, tools_of(m, i, true));
-	if (s->takes_text)
-		t = pm_arena_printf(m, "%s\\ntakes: %s", t, escs(m, s->takes_text));
-	if (s->waits_text)
-		t = pm_arena_printf(m, "%s\\nwaits: %s", t, escs(m, s->waits_text));
+	if (s->takes_s >= 0)
+		t = pm_arena_printf(m, "%s\\ntakes: %s", t, time_of(m, s->takes_s));
+	if (s->waits_s >= 0)
+		t = pm_arena_printf(m, "%s\\nwaits: %s", t, time_of(m, s->waits_s));
 	if (s->description)
 		t = pm_arena_printf(m, "%s\\n%s", t, escs(m, s->description));
 	return t;
@@ -684,12 +691,12 @@ static Agnode_t *step_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 	Agnode_t *n = agnode(g, (char *)node_name(m, 's', i), 1);
 	const char *label = label_or_id(m, s->label, s->id);
 	const char *cls = "step";
-	if (s->takes_text && s->waits_text)
+	if (s->takes_s >= 0 && s->waits_s >= 0)
 		label = pm_arena_printf(m, "%s\\ntakes %s · waits %s", label,
-			escs(m, s->takes_text), escs(m, s->waits_text));
-	else if (s->takes_text || s->waits_text)
-		label = pm_arena_printf(m, "%s\\n%s %s", label, s->takes_text ? "takes" : "waits",
-			escs(m, s->takes_text ? s->takes_text : s->waits_text));
+			time_of(m, s->takes_s), time_of(m, s->waits_s));
+	else if (s->takes_s >= 0 || s->waits_s >= 0)
+		label = pm_arena_printf(m, "%s\\n%s %s", label, s->takes_s >= 0 ? "takes" : "waits",
+			time_of(m, s->takes_s >= 0 ? s->takes_s : s->waits_s));
 	if (s->uses_count)
 		label = pm_arena_printf(m, "%s\\nuses %s", label, tools_of(m, i, false));
 	if (c->step_mark[i] & PM_RF_BOTTLENECK) {
@@ -1292,6 +1299,16 @@ static void place_labels(pm_rctx *c, Agraph_t *g)
 		agcopyattr(e, e1);
 		agcopyattr(e, e2);
 		set(e1, "arrowhead", "none");
+		/* an arrow back ranks nothing (constraint=false), so its label
+		 * would float up to the first rank, far from both ends: an
+		 * invisible edge keeps it one rank past the step gone back to */
+		const char *cons = agget(e, "constraint");
+		if (cons && strcmp(cons, "false") == 0) {
+			Agedge_t *pin = agedge(g, b, n, (char *)pm_arena_printf(m, "%s_pin", name), 1);
+			set(pin, "style", "invis");
+			set(pin, "arrowhead", "none");
+			set(pin, "class", "");
+		}
 		/* a half ends at the cluster's border only when the label is
 		 * outside it (a hand-off from a process to itself has it inside) */
 		const char *lhead = agget(e, "lhead"), *ltail = agget(e, "ltail");

@@ -162,6 +162,48 @@ Test(render_glance, trigger_connected_through_a_loop)
 	t_rmtree(d);
 }
 
+/* The y of the first <text> whose content starts with `text`. */
+static double svg_text_at(const char *svg, const char *text)
+{
+	char key[256];
+	snprintf(key, sizeof key, ">%s", text);
+	const char *t = strstr(svg, key);
+	cr_assert_not_null(t, "no text '%s'", text);
+	const char *p = t;
+	while (p > svg && strncmp(p, " y=\"", 4) != 0)
+		p--;
+	return strtod(p + 4, NULL);
+}
+
+/* An arrow back ranks nothing, so its label used to float to the top of
+ * the process, far from both of its ends; it sits between them, and a
+ * step's times read as check writes durations (0.5h is 30m). */
+Test(render_glance, rework_label_between_its_ends)
+{
+	char *d = t_tmpdir("glance");
+	const char *m = t_write_in(d, "m.pmap", "person a\nsystem s {\n  owner: a\n"
+		"  process p {\n    owner: a\n    trigger: \"go\"\n"
+		"    step b \"Brief\"\n    step c \"Collect\"\n    step e \"Explore\"\n"
+		"    step x \"Draft\" { takes: 0.5h }\n    step y \"Polish\"\n"
+		"    step z \"Review\" { waits: 1.5d }\n    step w \"Send\"\n"
+		"    b -> c\n    c -> e\n    e -> x\n"
+		"    x -> y\n    y -> z\n    z -> x \"redo\" 40%\n    z -> w 60%\n  }\n}\n");
+	int st;
+	free(run_out("%s render -q -l system -f svg -o %s %s", d, m, &st));
+	cr_assert_eq(st, 0);
+	char *svg = t_file_in(d, "system-s.svg");
+	double top = svg_text_at(svg, "Draft"), bottom = svg_text_at(svg, "Review");
+	double label = svg_text_at(svg, "redo · 40% again");
+	cr_expect(top < bottom, "Draft above Review");
+	cr_expect(label > top && label < bottom + 30,
+	          "the label (y %.0f) between Draft (%.0f) and Review (%.0f)", label, top, bottom);
+	cr_expect(strstr(svg, ">takes 30m<"), "0.5h written as 30m");
+	cr_expect(strstr(svg, ">waits 1d 12h<"), "1.5d as check says it");
+	cr_expect(!strstr(svg, "0.5h"));
+	free(svg);
+	t_rmtree(d);
+}
+
 /* The legend lists only what the diagram draws. */
 Test(render_glance, legend_only_marks_used)
 {
