@@ -287,7 +287,7 @@ static const struct { unsigned key; const char *text; } legend_lines[] = {
 	{ PM_KEY_STUB, "folded note: another process (hand-off)" },
 };
 
-static void invisible(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight);
+static Agedge_t *invisible(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight);
 
 /* A small box under the diagram with only the marks it uses. */
 static void add_legend(pm_rctx *c, Agraph_t *g)
@@ -460,6 +460,7 @@ static void edge_label(pm_rctx *c, Agedge_t *e, const char *label)
 	pm_elabel *l = pm_vec_push(c->m, c->elabels);
 	l->e = e;
 	l->label = label;
+	l->pin = NULL;
 }
 
 static Agedge_t *edge(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b,
@@ -472,12 +473,13 @@ static Agedge_t *edge(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b,
 }
 
 /* An edge only for the layout. */
-static void invisible(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight)
+static Agedge_t *invisible(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight)
 {
 	Agedge_t *e = agedge(g, a, b, (char *)pm_arena_printf(c->m, "w%u", c->seq++), 1);
 	set(e, "style", "invis");
 	if (weight)
 		set(e, "weight", weight);
+	return e;
 }
 
 static void handoff_style(pm_rctx *c, Agedge_t *e, const pm_handoff *h)
@@ -725,6 +727,7 @@ typedef struct flow_order {
 	uint32_t *col;      /* per step of the process */
 	uint8_t *back;      /* per flow: goes back (a loop) */
 	uint8_t *has_in, *has_out;   /* per step: a forward arrow in, out */
+	uint8_t *any_out;            /* per step: any arrow out, back ones too */
 	uint32_t *sorted;   /* steps (offsets) by column, then written order */
 } flow_order;
 
@@ -787,7 +790,7 @@ static flow_order order_steps(pm_model *m, pm_ix proc)
 	uint32_t n = p->step_count, nf = p->flow_count;
 	flow_order o = {
 		.col = zalloc(m, n * sizeof *o.col), .back = zalloc(m, nf),
-		.has_in = zalloc(m, n), .has_out = zalloc(m, n),
+		.has_in = zalloc(m, n), .has_out = zalloc(m, n), .any_out = zalloc(m, n),
 		.sorted = zalloc(m, n * sizeof *o.sorted),
 	};
 	uint32_t *start = zalloc(m, (n + 1) * sizeof *start);
@@ -804,6 +807,7 @@ static flow_order order_steps(pm_model *m, pm_ix proc)
 	uint32_t maxcol = 0;
 	for (uint32_t k = 0; k < nf; k++) {
 		const pm_flow *f = &m->flows.v[p->flow_first + k];
+		o.any_out[f->from - p->step_first] = 1;
 		if (!o.back[k]) {
 			o.has_out[f->from - p->step_first] = 1;
 			o.has_in[f->to - p->step_first] = 1;
@@ -848,7 +852,12 @@ static const char *flow_text(pm_model *m, const pm_flow *f, bool back)
 	return label ? label : chance;
 }
 
-static void flow_edges(pm_rctx *c, Agraph_t *g, pm_ix proc, const flow_order *o)
+/* The arrows of a process.  `lane` (per step of the process, or NULL
+ * outside the process diagram) gives each step its band: an arrow up to an
+ * earlier band ranks nothing, like an arrow back, so that dot keeps the
+ * bands in order and its label sits just below the band it goes up to. */
+static void flow_edges(pm_rctx *c, Agraph_t *g, pm_ix proc, const flow_order *o,
+                       const uint32_t *lane)
 {
 	pm_model *m = c->m;
 	const pm_process *p = &m->processes.v[proc];
@@ -872,15 +881,24 @@ static void flow_edges(pm_rctx *c, Agraph_t *g, pm_ix proc, const flow_order *o)
 		} else {
 			set(e, "class", back ? "flow rework" : "flow");
 		}
-		if (back) {
+		uint32_t lt = lane ? lane[f->from - p->step_first] : 0;
+		uint32_t lh = lane ? lane[f->to - p->step_first] : 0;
+		bool up = lh < lt;
+		if (back || up)
 			set(e, "constraint", "false");
+		if (back) {
 			if (!trap) {
 				set(e, "style", "dashed");
 				c->used |= PM_KEY_REWORK;
 			}
 		}
-		if (text)
+		if (text) {
 			edge_label(c, e, text);
+			/* the label of an arrow that ranks nothing goes just below
+			 * the upper of its two bands (or the step gone back to) */
+			if (back || up)
+				c->elabels.v[c->elabels.n - 1].pin = lt < lh ? agtail(e) : aghead(e);
+		}
 	}
 }
 
@@ -980,7 +998,7 @@ static flow_order *system_full(pm_rctx *c, Agraph_t *g, pm_ix sys)
 			set(n, "style", "dashed");
 		}
 		orders[k] = order_steps(m, pi);
-		flow_edges(c, g, pi, &orders[k]);
+		flow_edges(c, g, pi, &orders[k], NULL);
 		first[k] = proc_anchor(m, g, &orders[k], pi, PM_NONE, false);
 		last[k] = proc_anchor(m, g, &orders[k], pi, PM_NONE, true);
 	}
@@ -1115,20 +1133,24 @@ static bool starts(const flow_order *o, uint32_t v)
 	return !o->has_in[v];
 }
 
-static void lanes_build(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order *o)
+/* Builds the bands; returns each step's band (per step of the process). */
+static uint32_t *lanes_build(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order *o)
 {
 	pm_model *m = c->m;
 	const pm_process *p = &m->processes.v[pi];
 	lane_set ls = lanes_of(m, p, o);
 	Agraph_t **sub = zalloc(m, (ls.n + 1) * sizeof *sub);
 	Agnode_t **tail = zalloc(m, (ls.n + 1) * sizeof *tail);
+	uint32_t *lane = zalloc(m, (p->step_count + 1) * sizeof *lane);
 	Agnode_t *prev_head = NULL;
 	for (uint32_t l = 0; l < ls.n; l++) {
 		Agnode_t *h;
 		sub[l] = lane_cluster(c, g, l, ls.owner[l], &h);
 		tail[l] = h;
+		/* minlen 2: a rank between two bands, for the labels of the
+		 * arrows between them */
 		if (prev_head)
-			invisible(c, g, prev_head, h, "10");
+			set(invisible(c, g, prev_head, h, "10"), "minlen", "2");
 		prev_head = h;
 	}
 	/* rank=min/max do not hold against the lanes' rank=same: the rows
@@ -1148,14 +1170,19 @@ static void lanes_build(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order *o)
 		Agnode_t *n = step_node(c, sub[l], p->step_first + v);
 		invisible(c, g, tail[l], n, NULL);
 		tail[l] = n;
+		lane[v] = l;
 	}
 	pm_map_free(&ls.of);
+	return lane;
 }
 
 static void process_handoffs(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order *o)
 {
 	pm_model *m = c->m;
 	const pm_process *p = &m->processes.v[pi];
+	bool exits = false;
+	for (pm_ix s = 0; s < p->step_count && !exits; s++)
+		exits = !o->any_out[s];
 	for (pm_ix i = 0; i < m->handoffs.n; i++) {
 		const pm_handoff *h = &m->handoffs.v[i];
 		if (h->from_proc != pi && h->to_proc != pi)
@@ -1171,7 +1198,12 @@ static void process_handoffs(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order
 		pm_ix here = outgoing ? h->from_step : h->to_step;
 		for (pm_ix s = 0; s < p->step_count; s++) {
 			pm_ix si = p->step_first + s;
-			bool attach = here != PM_NONE ? si == here : outgoing ? !o->has_out[s] : starts(o, s);
+			/* a process's hand-off leaves from the steps work ends at
+			 * (no arrow out at all; a step whose only arrow goes back
+			 * into a loop is not one), or, when a trap leaves none, from
+			 * those without an arrow forward */
+			bool attach = here != PM_NONE ? si == here
+				: outgoing ? (exits ? !o->any_out[s] : !o->has_out[s]) : starts(o, s);
 			if (!attach)
 				continue;
 			Agnode_t *sn = find_node(m, g, 's', si);
@@ -1194,8 +1226,8 @@ static void process_diagram(pm_rctx *c, Agraph_t *g, pm_ix pi)
 	 * invisible chains ask for, and put steps left of their lane's title */
 	set(g, "remincross", "false");
 	up_node(c, g, PM_KIND_SYSTEM, p->system);
-	lanes_build(c, g, pi, &o);
-	flow_edges(c, g, pi, &o);
+	uint32_t *lane = lanes_build(c, g, pi, &o);
+	flow_edges(c, g, pi, &o, lane);
 	if (p->trigger) {
 		Agnode_t *t = agnode(g, "start", 0);
 		for (pm_ix s = 0; s < p->step_count; s++)
@@ -1299,12 +1331,12 @@ static void place_labels(pm_rctx *c, Agraph_t *g)
 		agcopyattr(e, e1);
 		agcopyattr(e, e2);
 		set(e1, "arrowhead", "none");
-		/* an arrow back ranks nothing (constraint=false), so its label
-		 * would float up to the first rank, far from both ends: an
-		 * invisible edge keeps it one rank past the step gone back to */
-		const char *cons = agget(e, "constraint");
-		if (cons && strcmp(cons, "false") == 0) {
-			Agedge_t *pin = agedge(g, b, n, (char *)pm_arena_printf(m, "%s_pin", name), 1);
+		/* an arrow that ranks nothing (constraint=false) would let its
+		 * label float up to the first rank, far from both ends: an
+		 * invisible edge keeps it one rank past its pin */
+		if (c->elabels.v[i].pin) {
+			Agedge_t *pin = agedge(g, c->elabels.v[i].pin, n,
+			                       (char *)pm_arena_printf(m, "%s_pin", name), 1);
 			set(pin, "style", "invis");
 			set(pin, "arrowhead", "none");
 			set(pin, "class", "");

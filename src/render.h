@@ -67,6 +67,8 @@ typedef struct pm_diagram {
 typedef struct pm_elabel {
 	Agedge_t *e;
 	const char *label;     /* DOT-escaped */
+	Agnode_t *pin;         /* for an arrow that ranks nothing: the label sits
+	                          one rank past this end, or NULL */
 } pm_elabel;
 
 /* What every diagram reads: the model and the findings, prepared once. */

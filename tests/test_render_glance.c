@@ -204,6 +204,36 @@ Test(render_glance, rework_label_between_its_ends)
 	t_rmtree(d);
 }
 
+/* In the process diagram, an arrow up to an earlier band has its label in
+ * the gap just below that band (not below the last band), and a
+ * process's hand-off leaves from the steps work ends at, not from a step
+ * whose only arrow goes back into a loop. */
+Test(render_glance, upward_labels_and_handoffs_from_exits)
+{
+	char *d = t_tmpdir("glance");
+	const char *m = t_write_in(d, "m.pmap", "person a\nperson b\nperson c\n"
+		"process p {\n  trigger: \"go\"\n"
+		"  step x \"Xavier\" { owner: a }\n  step y \"Yara\" { owner: b }\n"
+		"  step z \"Zed\" { owner: a }\n  step w \"Walt\" { owner: c }\n"
+		"  x -> y\n  y -> z \"sign off\" 60%\n  y -> w \"fix\" 40%\n  w -> x \"again\"\n}\n"
+		"process q { step r { owner: a } }\np -> q \"next\"\n");
+	int st;
+	free(run_out("%s render -q -l process -f svg,dot -o %s %s", d, m, &st));
+	cr_assert_eq(st, 0);
+	char *dot = t_file_in(d, "process-p.dot");
+	cr_expect(strstr(dot, "key=h0_2"), "the hand-off leaves from z, where work ends:\n%s", dot);
+	cr_expect(!strstr(dot, "key=h0_3"), "not from w, whose only arrow goes back");
+	free(dot);
+	char *svg = t_file_in(d, "process-p.svg");
+	double ya = svg_text_at(svg, "Xavier"), yb = svg_text_at(svg, "Yara");
+	double yc = svg_text_at(svg, "Walt"), label = svg_text_at(svg, "sign off");
+	cr_expect(ya < yb && yb < yc, "bands a, b, c top to bottom");
+	cr_expect(label > ya && label < yb,
+	          "'sign off' (y %.0f) between band a (%.0f) and band b (%.0f)", label, ya, yb);
+	free(svg);
+	t_rmtree(d);
+}
+
 /* The legend lists only what the diagram draws. */
 Test(render_glance, legend_only_marks_used)
 {
