@@ -145,38 +145,10 @@ static void write_suppressions(pm_json *j, const pm_diag *d)
 	pm_json_array_end(j);
 }
 
-/* FNV-1a, 64 bits, over s and its terminating NUL. */
-static uint64_t fnv1a(uint64_t h, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	do {
-		h ^= *p;
-		h *= 0x100000001b3ULL;
-	} while (*p++);
-	return h;
-}
-
-/* "procmap/v1": the rule and what the finding is about.  A finding without
- * a subject (a reading error) has its file, place and message to go by:
- * two `takes` given twice in one file are two alerts. */
 static void write_fingerprint(pm_json *j, const pm_diag *d)
 {
-	uint64_t h = fnv1a(0xcbf29ce484222325ULL, d->rule);
-	if (d->subject) {
-		h = fnv1a(h, d->subject);
-	} else {
-		char at[32];
-		snprintf(at, sizeof at, "%u:%u", (unsigned)d->line, (unsigned)d->column);
-		h = fnv1a(h, d->file ? d->file : "");
-		h = fnv1a(h, at);
-		h = fnv1a(h, d->message);
-	}
-	for (size_t i = 0; i < d->nrelated; i++)
-		h = fnv1a(h, d->related[i]);
 	char hex[17];
-	for (int k = 15; k >= 0; k--, h >>= 4)
-		hex[k] = "0123456789abcdef"[h & 15];
-	hex[16] = '\0';
+	pm_diag_fingerprint(hex, d);
 	pm_json_key(j, "partialFingerprints");
 	pm_json_object(j);
 	pm_json_kstr(j, "procmap/v1", hex);

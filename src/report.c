@@ -134,3 +134,45 @@ char *pm_fmt_duration(char *buf, int64_t seconds)
 	}
 	return buf;
 }
+
+/* --- fingerprints ------------------------------------------------------ */
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	do {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	} while (*p++);
+	return h;
+}
+
+uint64_t pm_fingerprint64(const char *rule, const char *subject, const char *file,
+                          unsigned line, unsigned column, const char *message,
+                          const char *const *related, size_t nrelated)
+{
+	uint64_t h = fnv1a(0xcbf29ce484222325ULL, rule);
+	if (subject) {
+		h = fnv1a(h, subject);
+	} else {
+		char at[32];
+		snprintf(at, sizeof at, "%u:%u", line, column);
+		h = fnv1a(h, file ? file : "");
+		h = fnv1a(h, at);
+		h = fnv1a(h, message ? message : "");
+	}
+	for (size_t i = 0; i < nrelated; i++)
+		h = fnv1a(h, related[i]);
+	return h;
+}
+
+void pm_fingerprint(char hex[17], const char *rule, const char *subject,
+                    const char *file, unsigned line, unsigned column,
+                    const char *message, const char *const *related, size_t nrelated)
+{
+	uint64_t h = pm_fingerprint64(rule, subject, file, line, column, message, related,
+	                              nrelated);
+	for (int k = 15; k >= 0; k--, h >>= 4)
+		hex[k] = "0123456789abcdef"[h & 15];
+	hex[16] = '\0';
+}

@@ -48,4 +48,25 @@ uint32_t pm_report_system_steps(const pm_model *m, pm_ix sys);
  * language).  Returns buf. */
 char *pm_fmt_duration(char *buf, int64_t seconds);
 
+/* The fingerprint of a finding: 16 hex digits, SARIF's partialFingerprints
+ * "procmap/v1", matched by check --baseline and diff (rule, subject,
+ * related ids; without a subject, file, line, column and message).  FNV-1a,
+ * 64 bits, over each string and its NUL. */
+uint64_t pm_fingerprint64(const char *rule, const char *subject, const char *file,
+                          unsigned line, unsigned column, const char *message,
+                          const char *const *related, size_t nrelated);
+void pm_fingerprint(char hex[17], const char *rule, const char *subject,
+                    const char *file, unsigned line, unsigned column,
+                    const char *message, const char *const *related, size_t nrelated);
+static inline uint64_t pm_diag_fingerprint64(const pm_diag *d)
+{
+	return pm_fingerprint64(d->rule, d->subject, d->file, d->line, d->column,
+	                        d->message, d->related, d->nrelated);
+}
+static inline void pm_diag_fingerprint(char hex[17], const pm_diag *d)
+{
+	pm_fingerprint(hex, d->rule, d->subject, d->file, d->line, d->column,
+	               d->message, d->related, d->nrelated);
+}
+
 #endif

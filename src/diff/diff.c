@@ -646,53 +646,6 @@ static void diff_metrics(dctx *c)
 
 /* --- findings --------------------------------------------------------------------- */
 
-static uint64_t fnv1a(uint64_t h, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	do {
-		h ^= *p;
-		h *= 0x100000001b3ULL;
-	} while (*p++);
-	return h;
-}
-
-/* The hash behind pm_fingerprint(), as emit_sarif.c computes it. */
-static uint64_t fingerprint64(const char *rule, const char *subject, const char *file,
-                              unsigned line, unsigned column, const char *message,
-                              const char *const *related, size_t nrelated)
-{
-	uint64_t h = fnv1a(0xcbf29ce484222325ULL, rule);
-	if (subject) {
-		h = fnv1a(h, subject);
-	} else {
-		char at[32];
-		snprintf(at, sizeof at, "%u:%u", line, column);
-		h = fnv1a(h, file ? file : "");
-		h = fnv1a(h, at);
-		h = fnv1a(h, message ? message : "");
-	}
-	for (size_t i = 0; i < nrelated; i++)
-		h = fnv1a(h, related[i]);
-	return h;
-}
-
-void pm_fingerprint(char hex[17], const char *rule, const char *subject,
-                    const char *file, unsigned line, unsigned column,
-                    const char *message, const char *const *related, size_t nrelated)
-{
-	uint64_t h = fingerprint64(rule, subject, file, line, column, message, related,
-	                           nrelated);
-	for (int k = 15; k >= 0; k--, h >>= 4)
-		hex[k] = "0123456789abcdef"[h & 15];
-	hex[16] = '\0';
-}
-
-static uint64_t diag_fp(const pm_diag *d)
-{
-	return fingerprint64(d->rule, d->subject, d->file, d->line, d->column, d->message,
-	                     d->related, d->nrelated);
-}
-
 static bool counts(const pm_diag *d)
 {
 	return !d->suppressed && d->severity != PM_SEV_OFF;
@@ -706,13 +659,13 @@ static void diff_findings(dctx *c)
 	for (size_t i = 0; i < no; i++) {
 		const pm_diag *d = pm_model_diag(c->o, i);
 		if (counts(d))
-			dtab_put(&c->t, diag_fp(d), (uint32_t)i);
+			dtab_put(&c->t, pm_diag_fingerprint64(d), (uint32_t)i);
 	}
 	for (size_t j = 0; j < nn; j++) {
 		const pm_diag *d = pm_model_diag(c->n, j);
 		if (!counts(d))
 			continue;
-		uint64_t key = diag_fp(d);
+		uint64_t key = pm_diag_fingerprint64(d);
 		uint32_t pos = (uint32_t)key & c->t.mask, i;
 		while ((i = dtab_next(&c->t, key, &pos)) != PM_NONE)
 			if (!used[i] && strcmp(pm_model_diag(c->o, i)->rule, d->rule) == 0)

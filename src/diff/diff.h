@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "report.h"
 
 typedef enum pm_change_what {
 	PM_CH_ADDED,
@@ -74,17 +75,5 @@ typedef enum pm_diff_format {
 bool pm_diff_write(const pm_diff *d, pm_model *old, pm_model *new_,
                    const char *old_name, const char *new_name,
                    FILE *out, pm_diff_format fmt, bool color);
-
-/* The fingerprint of a finding: 16 hex digits, the same as SARIF's
- * partialFingerprints "procmap/v1" (rule, subject, related ids; without a
- * subject, file, line, column and message). */
-void pm_fingerprint(char hex[17], const char *rule, const char *subject,
-                    const char *file, unsigned line, unsigned column,
-                    const char *message, const char *const *related, size_t nrelated);
-static inline void pm_diag_fingerprint(char hex[17], const pm_diag *d)
-{
-	pm_fingerprint(hex, d->rule, d->subject, d->file, d->line, d->column,
-	               d->message, d->related, d->nrelated);
-}
 
 #endif
