@@ -133,18 +133,6 @@ static pm_diag_rec *finding_v(pm_model *m, const char *rule, pm_kind kind,
 	return finish_finding(m, r, ri, kind, idx, subject);
 }
 
-static pm_loc elem_loc(const pm_model *m, pm_kind kind, pm_ix i)
-{
-	switch (kind) {
-	case PM_KIND_SYSTEM: return m->systems.v[i].loc;
-	case PM_KIND_PROCESS: return m->processes.v[i].loc;
-	case PM_KIND_STEP: return m->steps.v[i].loc;
-	case PM_KIND_PERSON: return m->people.v[i].loc;
-	case PM_KIND_TOOL: return m->tools.v[i].loc;
-	default: return pm_noloc;
-	}
-}
-
 pm_diag_rec *pm_finding_msg(pm_model *m, const char *rule, pm_kind kind,
                             pm_ix idx, const char *subject, const char *msg)
 {
@@ -152,7 +140,7 @@ pm_diag_rec *pm_finding_msg(pm_model *m, const char *rule, pm_kind kind,
 	const pm_rule_info *ri = active_rule(m, rule, &sev);
 	if (!ri)
 		return NULL;
-	pm_diag_rec *r = pm_diag_add_msg(m, sev, ri->name, elem_loc(m, kind, idx), msg);
+	pm_diag_rec *r = pm_diag_add_msg(m, sev, ri->name, pm_elem_loc(m, kind, idx), msg);
 	return finish_finding(m, r, ri, kind, idx, subject);
 }
 
@@ -161,7 +149,7 @@ pm_diag_rec *pm_finding(pm_model *m, const char *rule, pm_kind kind, pm_ix idx,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	pm_diag_rec *r = finding_v(m, rule, kind, idx, elem_loc(m, kind, idx), fmt, ap);
+	pm_diag_rec *r = finding_v(m, rule, kind, idx, pm_elem_loc(m, kind, idx), fmt, ap);
 	va_end(ap);
 	return r;
 }

@@ -890,6 +890,42 @@ size_t pm_model_diag_count_at(const pm_model *m, pm_severity sev)
 	return n;
 }
 
+pm_loc pm_elem_loc(const pm_model *m, pm_kind kind, pm_ix i)
+{
+	switch (kind) {
+	case PM_KIND_SYSTEM: return m->systems.v[i].loc;
+	case PM_KIND_PROCESS: return m->processes.v[i].loc;
+	case PM_KIND_STEP: return m->steps.v[i].loc;
+	case PM_KIND_PERSON: return m->people.v[i].loc;
+	case PM_KIND_TOOL: return m->tools.v[i].loc;
+	default: return pm_noloc;
+	}
+}
+
+pm_str pm_elem_id(const pm_model *m, pm_kind kind, pm_ix i)
+{
+	switch (kind) {
+	case PM_KIND_SYSTEM: return m->systems.v[i].id;
+	case PM_KIND_PROCESS: return m->processes.v[i].id;
+	case PM_KIND_STEP: return m->steps.v[i].id;
+	case PM_KIND_PERSON: return m->people.v[i].id;
+	case PM_KIND_TOOL: return m->tools.v[i].id;
+	default: return 0;
+	}
+}
+
+pm_str pm_elem_label(const pm_model *m, pm_kind kind, pm_ix i)
+{
+	switch (kind) {
+	case PM_KIND_SYSTEM: return m->systems.v[i].label;
+	case PM_KIND_PROCESS: return m->processes.v[i].label;
+	case PM_KIND_STEP: return m->steps.v[i].label;
+	case PM_KIND_PERSON: return m->people.v[i].label;
+	case PM_KIND_TOOL: return m->tools.v[i].label;
+	default: return 0;
+	}
+}
+
 size_t pm_model_count(const pm_model *m, pm_kind kind)
 {
 	if (!m)

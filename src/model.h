@@ -381,6 +381,12 @@ pm_chance *pm_arrow_add_chance(pm_model *m, pm_ix ai, pm_loc loc);
 /* --- names ---------------------------------------------------------------- */
 /* Writes the qualified id of an element ("sys.proc.step") to the arena. */
 const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i);
+/* Where element i of a kind (system, process, step, person or actor, tool)
+ * is declared, its own id and its label (0 when it has none); pm_noloc /
+ * 0 for the other kinds. */
+pm_loc pm_elem_loc(const pm_model *m, pm_kind kind, pm_ix i);
+pm_str pm_elem_id(const pm_model *m, pm_kind kind, pm_ix i);
+pm_str pm_elem_label(const pm_model *m, pm_kind kind, pm_ix i);
 /* "1.67", "2", "33.3", "0": a number with at most two decimals, trailing
  * zeros dropped, for messages (arena). */
 const char *pm_decimal_str(pm_model *m, double v);

@@ -127,51 +127,6 @@ static const char *qid(const pm_model *m, pm_kind k, pm_ix i, char *buf)
 	return buf;
 }
 
-static uint32_t kind_count(const pm_model *m, pm_kind k)
-{
-	switch (k) {
-	case PM_KIND_SYSTEM: return m->systems.n;
-	case PM_KIND_PROCESS: return m->processes.n;
-	case PM_KIND_STEP: return m->steps.n;
-	case PM_KIND_PERSON: return m->people.n;
-	case PM_KIND_TOOL: return m->tools.n;
-	default: return 0;
-	}
-}
-
-static pm_loc kind_loc(const pm_model *m, pm_kind k, pm_ix i)
-{
-	switch (k) {
-	case PM_KIND_SYSTEM: return m->systems.v[i].loc;
-	case PM_KIND_PROCESS: return m->processes.v[i].loc;
-	case PM_KIND_STEP: return m->steps.v[i].loc;
-	case PM_KIND_PERSON: return m->people.v[i].loc;
-	default: return m->tools.v[i].loc;
-	}
-}
-
-static pm_str kind_id(const pm_model *m, pm_kind k, pm_ix i)
-{
-	switch (k) {
-	case PM_KIND_SYSTEM: return m->systems.v[i].id;
-	case PM_KIND_PROCESS: return m->processes.v[i].id;
-	case PM_KIND_STEP: return m->steps.v[i].id;
-	case PM_KIND_PERSON: return m->people.v[i].id;
-	default: return m->tools.v[i].id;
-	}
-}
-
-static pm_str kind_label(const pm_model *m, pm_kind k, pm_ix i)
-{
-	switch (k) {
-	case PM_KIND_SYSTEM: return m->systems.v[i].label;
-	case PM_KIND_PROCESS: return m->processes.v[i].label;
-	case PM_KIND_STEP: return m->steps.v[i].label;
-	case PM_KIND_PERSON: return m->people.v[i].label;
-	default: return m->tools.v[i].label;
-	}
-}
-
 static const char *kind_word(const pm_model *m, pm_kind k, pm_ix i)
 {
 	static const char *const words[] = { "system", "process", "step", "person", "tool" };
@@ -227,7 +182,7 @@ static size_t skip_blanks(const lsp_doc *d, size_t i)
 static void find_decl(const lsp_doc *d, const pm_model *m, pm_kind k, pm_ix i, decl *out)
 {
 	*out = (decl){ NONE32, NONE32, NONE32, NONE32, NONE32 };
-	pm_loc loc = kind_loc(m, k, i);
+	pm_loc loc = pm_elem_loc(m, k, i);
 	if (loc.file != d->file_ix || d->format != PM_INPUT_PMAP || !loc.line)
 		return;
 	size_t p = lsp_loc_offset(d, loc.line, loc.col), q = p;
@@ -238,7 +193,7 @@ static void find_decl(const lsp_doc *d, const pm_model *m, pm_kind k, pm_ix i, d
 	size_t a = skip_blanks(d, q), b = a;
 	while (b < d->len && is_id_char(d->text[b]))
 		b++;
-	const char *id = str(m, kind_id(m, k, i));
+	const char *id = str(m, pm_elem_id(m, k, i));
 	if (b - a != strlen(id) || memcmp(d->text + a, id, b - a) != 0)
 		return;
 	out->kw = (uint32_t)p;
@@ -291,7 +246,7 @@ static void add_ref(lsp_index *ix, const lsp_doc *d, const pm_model *m, const pm
 		size_t start = end;
 		while (start > at && d->text[start - 1] != '.')
 			start--;
-		const char *id = str(m, kind_id(m, k, i));
+		const char *id = str(m, pm_elem_id(m, k, i));
 		if (end - start != strlen(id) || memcmp(d->text + start, id, end - start) != 0)
 			return;
 		add_occ(ix, start, end, k, i, false);
@@ -364,7 +319,7 @@ static lsp_index *build(const lsp_doc *d, const pm_model *m)
 	size_t n = 0;
 	for (int k = 0; k < NKINDS; k++) {
 		ix->base[k] = (uint32_t)n;
-		n += kind_count(m, (pm_kind)k);
+		n += (uint32_t)pm_model_count(m, (pm_kind)k);
 	}
 	ix->decls = malloc((n + 1) * sizeof *ix->decls);
 	if (!ix->decls) {
@@ -372,7 +327,7 @@ static lsp_index *build(const lsp_doc *d, const pm_model *m)
 		return NULL;
 	}
 	for (int k = 0; k < NKINDS; k++) {
-		for (pm_ix i = 0; i < kind_count(m, (pm_kind)k); i++) {
+		for (pm_ix i = 0; i < (uint32_t)pm_model_count(m, (pm_kind)k); i++) {
 			decl *dc = &ix->decls[ix->base[k] + i];
 			find_decl(d, m, (pm_kind)k, i, dc);
 			if (dc->ida != NONE32)
@@ -465,7 +420,7 @@ json_t *lsp_locate(lsp_doc *d, const char *want)
 		return NULL;
 	char buf[QID_MAX];
 	for (int k = 0; k < NKINDS; k++) {
-		for (pm_ix i = 0; i < kind_count(m, (pm_kind)k); i++) {
+		for (pm_ix i = 0; i < (uint32_t)pm_model_count(m, (pm_kind)k); i++) {
 			const decl *dc = decl_of(d->ix, (pm_kind)k, i);
 			if (dc->ida != NONE32 && strcmp(qid(m, (pm_kind)k, i, buf), want) == 0)
 				return location(d, dc->ida, dc->idb);
@@ -641,8 +596,8 @@ json_t *lsp_hover(lsp_doc *d, json_t *params, lsp_err *err)
 	char q[QID_MAX];
 	sb b = { 0 };
 	sb_printf(&b, "**%s** `%s`", kind_word(m, k, o->idx), qid(m, k, o->idx, q));
-	pm_str label = kind_label(m, k, o->idx);
-	if (label && label != kind_id(m, k, o->idx))
+	pm_str label = pm_elem_label(m, k, o->idx);
+	if (label && label != pm_elem_id(m, k, o->idx))
 		sb_printf(&b, " — %s", str(m, label));
 	sb_printf(&b, "\n\n");
 	switch (k) {
@@ -722,7 +677,7 @@ static const char *collision(const pm_model *m, pm_kind k, pm_ix i, const char *
 	pm_ix sys = k == PM_KIND_PROCESS ? m->processes.v[i].system : PM_NONE;
 	bool top = k == PM_KIND_SYSTEM || (k == PM_KIND_PROCESS && sys == PM_NONE);
 	for (int kk = 0; kk < NKINDS; kk++) {
-		for (pm_ix j = 0; j < kind_count(m, (pm_kind)kk); j++) {
+		for (pm_ix j = 0; j < (uint32_t)pm_model_count(m, (pm_kind)kk); j++) {
 			if ((pm_kind)kk == k && j == i)
 				continue;
 			bool same;
@@ -737,7 +692,7 @@ static const char *collision(const pm_model *m, pm_kind k, pm_ix i, const char *
 				break;
 			default: same = (pm_kind)kk == k; break;
 			}
-			if (same && strcmp(str(m, kind_id(m, (pm_kind)kk, j)), name) == 0) {
+			if (same && strcmp(str(m, pm_elem_id(m, (pm_kind)kk, j)), name) == 0) {
 				snprintf(buf, QID_MAX + 32, "%s '%s'", kind_word(m, (pm_kind)kk, j),
 				         qid(m, (pm_kind)kk, j, q));
 				return buf;
@@ -794,8 +749,8 @@ static json_t *symbol(const lsp_doc *d, const pm_model *m, pm_kind k, pm_ix i)
 		return NULL;
 	int sk = k == PM_KIND_PERSON && m->people.v[i].actor ? 11 : kinds[k];
 	size_t end = dc->end < dc->idb ? dc->idb : dc->end;
-	json_t *s = json_pack("{s:s, s:s, s:i, s:o, s:o, s:[]}", "name", str(m, kind_id(m, k, i)),
-	                      "detail", str(m, kind_label(m, k, i)), "kind", sk,
+	json_t *s = json_pack("{s:s, s:s, s:i, s:o, s:o, s:[]}", "name", str(m, pm_elem_id(m, k, i)),
+	                      "detail", str(m, pm_elem_label(m, k, i)), "kind", sk,
 	                      "range", lsp_range(d, dc->kw, end),
 	                      "selectionRange", lsp_range(d, dc->ida, dc->idb), "children");
 	return s;
@@ -859,7 +814,7 @@ static bool enclosing(const lsp_doc *d, const pm_model *m, size_t off, pm_kind *
 	uint32_t best = 0;
 	bool found = false;
 	for (int kk = 0; kk < NKINDS; kk++) {
-		for (pm_ix j = 0; j < kind_count(m, (pm_kind)kk); j++) {
+		for (pm_ix j = 0; j < (uint32_t)pm_model_count(m, (pm_kind)kk); j++) {
 			const decl *dc = decl_of(d->ix, (pm_kind)kk, j);
 			if (dc->body == NONE32 || dc->body > off || off >= dc->end ||
 			    (found && dc->body <= best))
@@ -1122,7 +1077,7 @@ static bool finding_element(lsp_doc *d, pm_model *m, json_t *diag, pm_kind *k, p
 		    strcmp(g->file, d->path) != 0 || lsp_loc_offset(d, g->line, g->column) != at)
 			continue;
 		for (int kk = 0; kk < NKINDS; kk++)
-			for (pm_ix j = 0; j < kind_count(m, (pm_kind)kk); j++)
+			for (pm_ix j = 0; j < (uint32_t)pm_model_count(m, (pm_kind)kk); j++)
 				if (strcmp(qid(m, (pm_kind)kk, j, q), g->subject) == 0) {
 					*k = (pm_kind)kk;
 					*i = j;
@@ -1164,7 +1119,7 @@ static json_t *ignore_fix(lsp_doc *d, pm_model *m, json_t *diag)
 		snprintf(text, sizeof text, " ignore: %s \"why it is fine\";", rule);
 	}
 	snprintf(title, sizeof title, "Ignore %s on %s '%s'", rule, kind_word(m, k, i),
-	         str(m, kind_id(m, k, i)));
+	         str(m, pm_elem_id(m, k, i)));
 	return json_pack("{s:s, s:s, s:[O], s:{s:{s:[{s:o, s:s}]}}}", "title", title,
 	                 "kind", "quickfix", "diagnostics", diag, "edit", "changes", d->uri,
 	                 "range", lsp_range(d, at, at), "newText", text);
@@ -1204,7 +1159,7 @@ json_t *lsp_folding(lsp_doc *d, json_t *params, lsp_err *err)
 		return NULL;
 	json_t *arr = json_array();
 	for (int k = 0; arr && k < NKINDS; k++) {
-		for (pm_ix i = 0; i < kind_count(m, (pm_kind)k); i++) {
+		for (pm_ix i = 0; i < (uint32_t)pm_model_count(m, (pm_kind)k); i++) {
 			const decl *dc = decl_of(ix, (pm_kind)k, i);
 			if (dc->ida == NONE32 || dc->body == NONE32)
 				continue;
