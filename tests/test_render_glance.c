@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -231,6 +232,103 @@ Test(render_glance, upward_labels_and_handoffs_from_exits)
 	cr_expect(label > ya && label < yb,
 	          "'sign off' (y %.0f) between band a (%.0f) and band b (%.0f)", label, ya, yb);
 	free(svg);
+	t_rmtree(d);
+}
+
+/* The boxes of the lane titles' text lines: from x, a line's width taken
+ * as 0.55 em a character (Helvetica's average is below that), one em high
+ * above the baseline.  Returns how many (at most max). */
+static int title_boxes(const char *svg, box *b, int max)
+{
+	int n = 0;
+	for (const char *p = svg; (p = strstr(p, "class=\"node lane&#45;title\"")) && n < max;) {
+		const char *end = strstr(p, "</g>");
+		for (const char *t = p; (t = strstr(t, "<text")) && t < end && n < max; t++) {
+			double x = strtod(strstr(t, " x=\"") + 4, NULL);
+			double y = strtod(strstr(t, " y=\"") + 4, NULL);
+			double fs = strtod(strstr(t, "font-size=\"") + 11, NULL);
+			const char *a = strchr(t, '>') + 1, *z = strchr(a, '<');
+			size_t chars = 0;
+			for (const char *c = a; c < z; c++)
+				chars += ((unsigned char)*c & 0xc0) != 0x80;   /* UTF-8 characters */
+			b[n++] = (box){ x, y - fs, x + 0.55 * fs * (double)chars, y + 2 };
+		}
+		p = end;
+	}
+	return n;
+}
+
+/* Whether a cubic Bézier path ("M x,y C x,y x,y x,y ...") passes through
+ * the inside of a box (21 points a segment). */
+static bool path_enters(const char *d, const box *b)
+{
+	double pt[4096][2];
+	int n = 0;
+	for (const char *p = d; *p && *p != '"' && n < 4096;) {
+		char *e;
+		double x = strtod(p, &e);
+		if (e == p || *e != ',') {
+			p++;
+			continue;
+		}
+		pt[n][0] = x;
+		pt[n][1] = strtod(e + 1, &e);
+		n++;
+		p = e;
+	}
+	for (int i = 0; i + 3 < n; i += 3)
+		for (int k = 0; k <= 20; k++) {
+			double t = k / 20.0, u = 1 - t;
+			double w[4] = { u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t };
+			double x = 0, y = 0;
+			for (int j = 0; j < 4; j++)
+				x += w[j] * pt[i + j][0], y += w[j] * pt[i + j][1];
+			if (x > b->x0 && x < b->x1 && y > b->y0 && y < b->y1)
+				return true;
+		}
+	return false;
+}
+
+/* No arrow crosses a lane's title, in any process diagram of the samples. */
+Test(render_glance, no_arrow_crosses_a_lane_title)
+{
+	static const char *const samples[] = { "shop.pmap", "agency.pmap", "coaching.pmap" };
+	/* the checker itself: a straight arrow through a box, and past it */
+	const box on = { 5, -1, 25, 1 }, off = { 5, 2, 25, 4 };
+	cr_assert(path_enters("M0,0C10,0 20,0 30,0\"", &on));
+	cr_assert(!path_enters("M0,0C10,0 20,0 30,0\" points=\"10,3\"", &off));
+	char *d = t_tmpdir("glance");
+	int titles = 0, paths = 0;
+	for (size_t i = 0; i < 3; i++) {
+		int st;
+		free(run_out("%s render -q -l process -f svg -o %s %s", d, t_sample(samples[i]), &st));
+		cr_assert_eq(st, 0);
+		DIR *dir = opendir(d);
+		cr_assert(dir);
+		for (struct dirent *de; (de = readdir(dir));) {
+			const char *name = de->d_name;
+			if (strncmp(name, "process-", 8) != 0)
+				continue;
+			char *svg = t_file_in(d, name);
+			box b[64];
+			int nb = title_boxes(svg, b, 64);
+			titles += nb;
+			cr_expect_gt(nb, 0, "%s: no lane title", name);
+			for (const char *e = svg; (e = strstr(e, "class=\"edge")); e++) {
+				const char *end = strstr(e, "</g>");
+				for (const char *p = e; (p = strstr(p, " d=\"")) && p < end; p++) {
+					paths++;
+					for (int k = 0; k < nb; k++)
+						cr_expect(!path_enters(p + 4, &b[k]), "%s: an arrow crosses lane title %d:\n%.200s",
+						          name, k, e);
+				}
+			}
+			free(svg);
+		}
+		closedir(dir);
+	}
+	cr_expect_gt(titles, 20, "the titles were found");
+	cr_expect_gt(paths, 100, "the arrows were found");
 	t_rmtree(d);
 }
 
