@@ -1142,11 +1142,21 @@ static uint32_t *lanes_build(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order
 	Agraph_t **sub = zalloc(m, (ls.n + 1) * sizeof *sub);
 	Agnode_t **tail = zalloc(m, (ls.n + 1) * sizeof *tail);
 	uint32_t *lane = zalloc(m, (p->step_count + 1) * sizeof *lane);
+	pm_ix *tail_step = zalloc(m, (ls.n + 1) * sizeof *tail_step);
+	/* the arrows forward: where one joins two steps that follow each
+	 * other in a band, it orders them, and the chain needs no edge there */
+	pm_map fwd = { 0 };
+	for (pm_ix k = 0; k < p->flow_count; k++)
+		if (!o->back[k]) {
+			const pm_flow *f = &m->flows.v[p->flow_first + k];
+			pm_map_put(m, &fwd, (uint64_t)f->from << 32 | f->to, 1);
+		}
 	Agnode_t *prev_head = NULL;
 	for (uint32_t l = 0; l < ls.n; l++) {
 		Agnode_t *h;
 		sub[l] = lane_cluster(c, g, l, ls.owner[l], &h);
 		tail[l] = h;
+		tail_step[l] = PM_NONE;
 		/* minlen 2: a rank between two bands, for the labels of the
 		 * arrows between them */
 		if (prev_head)
@@ -1167,11 +1177,15 @@ static uint32_t *lanes_build(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order
 			invisible(c, g, tail[l], t, NULL);
 			tail[l] = t;
 		}
-		Agnode_t *n = step_node(c, sub[l], p->step_first + v);
-		invisible(c, g, tail[l], n, NULL);
+		pm_ix si = p->step_first + v;
+		Agnode_t *n = step_node(c, sub[l], si);
+		if (tail_step[l] == PM_NONE || !map_has(&fwd, tail_step[l], si))
+			invisible(c, g, tail[l], n, NULL);
 		tail[l] = n;
+		tail_step[l] = si;
 		lane[v] = l;
 	}
+	pm_map_free(&fwd);
 	pm_map_free(&ls.of);
 	return lane;
 }
