@@ -38,7 +38,7 @@ Test(render, forest_dot_structure)
 	cr_assert(strstr(svg, "class=\"cluster system\""));
 	cr_assert_null(strstr(svg, "<script"));
 	free(svg);
-	free(d);
+	t_rmtree(d);
 }
 
 Test(render, process_dot_structure)
@@ -66,7 +66,7 @@ Test(render, process_dot_structure)
 	cr_assert(strstr(html, "href=\"process-orders.fulfil.svg\""));
 	cr_assert(strstr(html, "[overloaded-person]") || strstr(html, "overloaded-person"));
 	free(html);
-	free(d);
+	t_rmtree(d);
 }
 
 Test(render, no_findings_no_marks)
@@ -88,7 +88,7 @@ Test(render, no_findings_no_marks)
 	cr_assert_null(strstr(dot, "orphan\""));
 	cr_assert_null(strstr(dot, "filled,dashed"));
 	free(dot);
-	free(d);
+	t_rmtree(d);
 }
 
 Test(render, cycles_red)
@@ -107,7 +107,7 @@ Test(render, cycles_red)
 	dot = t_file_in(d, "forest.dot");
 	cr_assert(strstr(dot, "class=\"handoff cycle\""));
 	free(dot);
-	free(d);
+	t_rmtree(d);
 }
 
 static void assert_same_tree(const char *a, const char *b)
@@ -140,8 +140,8 @@ Test(render, deterministic)
 	cr_assert_eq(run("%s render -j 3 -f svg,dot -o %s %s", a, t_sample("agency.pmap")), 0);
 	cr_assert_eq(run("%s render -j 1 -f svg,dot -o %s %s", b, t_sample("agency.pmap")), 0);
 	assert_same_tree(a, b);
-	free(a);
-	free(b);
+	t_rmtree(a);
+	t_rmtree(b);
 }
 
 static const char hostile[] =
@@ -176,7 +176,7 @@ Test(render, hostile_labels)
 	cr_assert(strstr(svg, "\\G \\l \\N"), "escapes kept literally");
 	cr_assert(strstr(svg, "&lt;/text&gt;&lt;script&gt;"));
 	free(svg);
-	free(d);
+	t_rmtree(d);
 }
 
 Test(render, stdout_one_diagram)
@@ -282,7 +282,7 @@ Test(render, failure_leaves_files)
 	rmdir(p);
 	free(before);
 	free(after);
-	free(d);
+	t_rmtree(d);
 }
 
 Test(render, collapse_large)
@@ -300,7 +300,7 @@ Test(render, collapse_large)
 	cr_assert_null(strstr(dot, "subgraph cluster"));
 	cr_assert(strstr(dot, "processes"));
 	free(dot);
-	free(d);
+	t_rmtree(d);
 }
 
 /* A system diagram over --max-nodes keeps its processes as single nodes
@@ -353,12 +353,12 @@ Test(render, linkcheck_chromium, .timeout = 120)
 	char *out = t_run(cmd, &st);
 	if (st == 77) {
 		free(out);
-		free(d);
+		t_rmtree(d);
 		cr_skip_test("chromium is not installed: links checked, page not loaded");
 	}
 	cr_assert_eq(st, 0, "%s", out);
 	free(out);
-	free(d);
+	t_rmtree(d);
 }
 
 Test(render, partial_level_links_only_to_drawn_diagrams)
@@ -378,7 +378,7 @@ Test(render, partial_level_links_only_to_drawn_diagrams)
 	dot = t_file_in(d3, "forest.dot");
 	cr_assert(strstr(dot, "URL=\"process-orders.fulfil.dot\""));
 	free(dot);
-	free(d);
-	free(d2);
-	free(d3);
+	t_rmtree(d);
+	t_rmtree(d2);
+	t_rmtree(d3);
 }

@@ -382,7 +382,7 @@ static void start_from_config(void)
 	spawn(srv.dir, true, NULL);
 }
 
-Test(serve, model_from_the_configuration, .init = start_from_config, .fini = stop, .timeout = 60)
+Test(serve_config, model_from_the_configuration, .init = start_from_config, .fini = stop, .timeout = 60)
 {
 	int code;
 	char *r = get("/", &code);
