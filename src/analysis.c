@@ -266,14 +266,13 @@ static void index_ignores(pm_model *m, pm_actx *cx)
 /* "steps", "systems, processes and steps": where a rule's findings sit. */
 static const char *kinds_str(pm_model *m, unsigned kinds)
 {
-	static const char *const plural[] = { "systems", "processes", "steps", "people", "tools" };
 	const char *s = "";
 	unsigned left = kinds;
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < PM_RK_COUNT; k++) {
 		if (!(kinds & PM_RK(k)))
 			continue;
 		left &= ~PM_RK(k);
-		s = pm_arena_printf(m, "%s%s%s", s, !*s ? "" : left ? ", " : " and ", plural[k]);
+		s = pm_arena_printf(m, "%s%s%s", s, !*s ? "" : left ? ", " : " and ", pm_rk_plurals[k]);
 	}
 	return s;
 }
@@ -285,18 +284,18 @@ static const char *kinds_str(pm_model *m, unsigned kinds)
  * reported here because only here are the rules' kinds at hand. */
 static void misplaced_ignores(pm_model *m)
 {
-	static const char *const kind_word[] = { "system", "process", "step", "person", "tool" };
 	for (uint32_t i = 0; i < m->ignores.n; i++) {
 		const pm_ignore *ig = &m->ignores.v[i];
 		const char *rule = pm_str_get(m, ig->rule);
 		const pm_rule_info *ri = pm_rule_find(rule, strlen(rule));
-		if (!ri || !ri->kinds || ig->kind > PM_KIND_TOOL || (ri->kinds & PM_RK(ig->kind)) ||
+		if (!ri || !ri->kinds || ig->kind > PM_KIND_TOOL ||
+		    (ri->kinds & pm_rk_of(m, ig->kind, ig->elem)) ||
 		    pm_is_duplicate(m, ig->kind, ig->elem))
 			continue;
 		pm_finding_at(m, "misplaced-ignore", ig->kind, ig->elem, ig->loc,
 		              "'%s' findings are about %s; this ignore on %s '%s' never "
 		              "silences anything", ri->name, kinds_str(m, ri->kinds),
-		              kind_word[ig->kind], pm_qualified_id(m, ig->kind, ig->elem));
+		              pm_elem_word(m, ig->kind, ig->elem), pm_qualified_id(m, ig->kind, ig->elem));
 	}
 }
 

@@ -926,6 +926,14 @@ pm_str pm_elem_label(const pm_model *m, pm_kind kind, pm_ix i)
 	}
 }
 
+const char *pm_elem_word(const pm_model *m, pm_kind kind, pm_ix i)
+{
+	static const char *const words[] = { "system", "process", "step", "person", "tool" };
+	if (kind == PM_KIND_PERSON && m->people.v[i].actor)
+		return "actor";
+	return (unsigned)kind < sizeof words / sizeof *words ? words[kind] : "element";
+}
+
 size_t pm_model_count(const pm_model *m, pm_kind kind)
 {
 	if (!m)

@@ -387,6 +387,9 @@ const char *pm_qualified_id(pm_model *m, pm_kind kind, pm_ix i);
 pm_loc pm_elem_loc(const pm_model *m, pm_kind kind, pm_ix i);
 pm_str pm_elem_id(const pm_model *m, pm_kind kind, pm_ix i);
 pm_str pm_elem_label(const pm_model *m, pm_kind kind, pm_ix i);
+/* What element i of a kind is called in messages: "system", "process",
+ * "step", "person", "actor" (a person who is an actor) or "tool". */
+const char *pm_elem_word(const pm_model *m, pm_kind kind, pm_ix i);
 /* "1.67", "2", "33.3", "0": a number with at most two decimals, trailing
  * zeros dropped, for messages (arena). */
 const char *pm_decimal_str(pm_model *m, double v);

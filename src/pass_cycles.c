@@ -131,7 +131,7 @@ static void report_trap(pm_model *m, const pm_cycle *cy)
 	const pm_flow *closing = &m->flows.v[cy->back[0]];
 	pm_diag_rec *r = pm_finding_at(m, "step-cycle", PM_KIND_PROCESS, proc,
 	        arrow_loc(m, closing->arrow),
-	        "cycle %s in process '%s': the process can never finish; "
+	        "cycle %s in process '%s' is a trap: no arrow leaves it, so the process can never finish once in it; "
 	        "remove the arrow%s %s to break it",
 	        loop_text(m, cy, step_name, "steps"),
 	        pm_qualified_id(m, PM_KIND_PROCESS, proc), cy->nback > 1 ? "s" : "",

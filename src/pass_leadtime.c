@@ -310,7 +310,7 @@ static void long_wait(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
 	if (longest == PM_NONE)
 		return;
 	pm_finding(m, "long-wait", PM_KIND_STEP, longest,
-	           "process '%s' spends %d%% of its expected lead time %s waiting in "
+	           "process '%s' spends %d%% of its expected lead time (%s) waiting in "
 	           "its own steps (flow efficiency %d%%: %s of work); its longest wait "
 	           "is step '%s' (waits %s)",
 	           pm_qualified_id(m, PM_KIND_PROCESS, proc),

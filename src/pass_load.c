@@ -171,7 +171,8 @@ static void missing_rate(pm_model *m, pm_ix proc)
 	           "process '%s' has no runs, so its work (%s a run, first owner "
 	           "'%s') counts as zero in everyone's load; add how often it runs, "
 	           "e.g. 'runs: 2/week'",
-	           pm_qualified_id(m, PM_KIND_PROCESS, proc), pm_hours_str(m, per_run),
+	           pm_qualified_id(m, PM_KIND_PROCESS, proc),
+	           pm_duration_str(m, (int64_t)(per_run + 0.5)),
 	           pm_str_get(m, m->people.v[who].id));
 }
 

@@ -36,9 +36,13 @@ void pm_pass_owner(pm_model *m, pm_actx *cx)
 		const char *chain = NULL;
 		if (none_owned(m, p)) {
 			pm_finding(m, "missing-owner", PM_KIND_PROCESS, proc,
-			           "none of the %u steps of process '%s' has an owner: %s",
+			           "none of the %u steps of process '%s' has an owner, and "
+			           "neither the process nor %s%s%s names one; give the process "
+			           "an 'owner:'",
 			           p->step_count, pm_qualified_id(m, PM_KIND_PROCESS, proc),
-			           chain_text(m, p, proc));
+			           p->system == PM_NONE ? "a system" : "system '",
+			           p->system == PM_NONE ? "" : pm_str_get(m, m->systems.v[p->system].id),
+			           p->system == PM_NONE ? "" : "'");
 			continue;
 		}
 		for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {

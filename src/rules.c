@@ -2,6 +2,7 @@
  * then one row per analysis pass rule (see docs/rules.md). */
 #include <string.h>
 
+#include "model.h"
 #include "rules.h"
 
 const pm_rule_info pm_rules[] = {
@@ -26,7 +27,7 @@ const pm_rule_info pm_rules[] = {
 	{ "rework-loop", PM_SEV_INFO, 1, "a loop of steps that work leaves again, with its expected number of rounds", PM_RK(PM_KIND_PROCESS) },
 	{ "handoff-cycle", PM_SEV_WARNING, 1, "a cycle of hand-offs between processes", PM_RK(PM_KIND_PROCESS) },
 	{ "bottleneck-step", PM_SEV_WARNING, 1, "the step where work queues: the most utilised owner's biggest step, at or above the utilisation threshold", PM_RK(PM_KIND_STEP) },
-	{ "long-wait", PM_SEV_INFO, 1, "a process whose waits are at least half of its expected lead time", PM_RK(PM_KIND_STEP) },
+	{ "long-wait", PM_SEV_INFO, 1, "the longest wait of a process whose waits are at least half of its expected lead time", PM_RK(PM_KIND_STEP) },
 	{ "wide-join", PM_SEV_INFO, 1, "a step that three or more steps lead into", PM_RK(PM_KIND_STEP) },
 	{ "overloaded-person", PM_SEV_WARNING, 1, "a person whose weekly load exceeds their capacity", PM_RK(PM_KIND_PERSON) },
 	{ "missing-rate", PM_SEV_INFO, 1, "a process with timed, owned work but no runs: its load counts as zero", PM_RK(PM_KIND_PROCESS) },
@@ -35,9 +36,23 @@ const pm_rule_info pm_rules[] = {
 	{ "empty-system", PM_SEV_WARNING, 1, "a system with no processes", PM_RK(PM_KIND_SYSTEM) },
 	{ "empty-process", PM_SEV_WARNING, 1, "a process with no steps", PM_RK(PM_KIND_PROCESS) },
 	{ "unused-person", PM_SEV_INFO, 1, "a person declared and never referenced", PM_RK(PM_KIND_PERSON) },
-	{ "unused-actor", PM_SEV_INFO, 1, "an actor declared and never referenced", PM_RK(PM_KIND_PERSON) },
+	{ "unused-actor", PM_SEV_INFO, 1, "an actor declared and never referenced", PM_RK_ACTOR },
 	{ "unused-tool", PM_SEV_INFO, 1, "a tool declared and never referenced", PM_RK(PM_KIND_TOOL) },
 };
+
+const char *const pm_rk_names[PM_RK_COUNT] = {
+	"system", "process", "step", "person", "tool", "actor",
+};
+const char *const pm_rk_plurals[PM_RK_COUNT] = {
+	"systems", "processes", "steps", "people", "tools", "actors",
+};
+
+unsigned pm_rk_of(const pm_model *m, pm_kind kind, uint32_t i)
+{
+	if (kind == PM_KIND_PERSON && i < m->people.n && m->people.v[i].actor)
+		return PM_RK_ACTOR;
+	return PM_RK(kind);
+}
 
 const size_t pm_nrules = sizeof pm_rules / sizeof *pm_rules;
 /* pm_rule_bit() */

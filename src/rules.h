@@ -17,6 +17,18 @@ typedef struct pm_rule_info {
 } pm_rule_info;
 
 #define PM_RK(kind) (1u << (kind))
+/* An actor is a person record (PM_KIND_PERSON) with rules of its own. */
+#define PM_RK_ACTOR (1u << 5)
+#define PM_RK_COUNT 6
+
+/* The element kinds of PM_RK() bits, singular ("actor" for PM_RK_ACTOR)
+ * and plural ("actors"). */
+extern const char *const pm_rk_names[PM_RK_COUNT];
+extern const char *const pm_rk_plurals[PM_RK_COUNT];
+
+struct pm_model;
+/* The PM_RK() bit of element i of a kind: PM_RK_ACTOR for an actor. */
+unsigned pm_rk_of(const struct pm_model *m, pm_kind kind, uint32_t i);
 
 extern const pm_rule_info pm_rules[];
 extern const size_t pm_nrules;

@@ -235,8 +235,7 @@ Test(passes, step_cycle_fires)
 	                 "  }\n"
 	                 "}\n");
 	char *got = found_rule(m, "step-cycle");
-	cr_expect_str_eq(got, "5:15: error: cycle a -> b -> c -> a in process 's.p': the "
-	                 "process can never finish; remove the arrow 'c -> a' to break it "
+	cr_expect_str_eq(got, "5:15: error: cycle a -> b -> c -> a in process 's.p' is a trap: no arrow leaves it, so the process can never finish once in it; remove the arrow 'c -> a' to break it "
 	                 "[step-cycle]\n");
 	const pm_diag *d = diag_of(m, "step-cycle", 0);
 	cr_expect_str_eq(d->subject, "s.p");
@@ -272,16 +271,14 @@ Test(passes, step_cycle_closing_arrow_goes_back_in_written_order)
 Test(passes, step_cycle_self_loop)
 {
 	expect_rule("process p {\n  step a\n  a -> a\n}\n", "step-cycle",
-	            "3:3: error: cycle a -> a in process 'p': the process can never "
-	            "finish; remove the arrow 'a -> a' to break it [step-cycle]\n");
+	            "3:3: error: cycle a -> a in process 'p' is a trap: no arrow leaves it, so the process can never finish once in it; remove the arrow 'a -> a' to break it [step-cycle]\n");
 }
 
 Test(passes, step_cycle_several_back_arrows_one_finding)
 {
 	expect_rule("process p {\n  step a; step b; step c\n"
 	            "  a -> b -> a\n  b -> c -> b\n}\n", "step-cycle",
-	            "3:8: error: cycle a -> b -> a in process 'p': the process can never "
-	            "finish; remove the arrows 'b -> a' and 'c -> b' to break it "
+	            "3:8: error: cycle a -> b -> a in process 'p' is a trap: no arrow leaves it, so the process can never finish once in it; remove the arrows 'b -> a' and 'c -> b' to break it "
 	            "[step-cycle]\n");
 }
 
@@ -291,9 +288,9 @@ Test(passes, step_cycle_two_components_two_findings)
 	                 "  a -> b -> a\n  c -> d -> c\n}\n");
 	char *got = found_rule(m, "step-cycle");
 	cr_expect_str_eq(got,
-	    "3:8: error: cycle a -> b -> a in process 'p': the process can never finish; "
+	    "3:8: error: cycle a -> b -> a in process 'p' is a trap: no arrow leaves it, so the process can never finish once in it; "
 	    "remove the arrow 'b -> a' to break it [step-cycle]\n"
-	    "4:8: error: cycle c -> d -> c in process 'p': the process can never finish; "
+	    "4:8: error: cycle c -> d -> c in process 'p' is a trap: no arrow leaves it, so the process can never finish once in it; "
 	    "remove the arrow 'd -> c' to break it [step-cycle]\n");
 	free(got);
 	pm_model_free(m);
@@ -307,7 +304,7 @@ Test(passes, step_cycle_long_loop_is_shortened)
 	            "  s1 -> s2 -> s3 -> s4 -> s5 -> s6 -> s7 -> s8 -> s9 -> s10 -> s1\n"
 	            "}\n", "step-cycle",
 	            "4:57: error: cycle s1 -> s2 -> s3 -> ... -> s8 -> s9 -> s10 -> s1 "
-	            "(10 steps) in process 'p': the process can never finish; remove the "
+	            "(10 steps) in process 'p' is a trap: no arrow leaves it, so the process can never finish once in it; remove the "
 	            "arrow 's10 -> s1' to break it [step-cycle]\n");
 }
 
@@ -536,8 +533,7 @@ Test(passes, trap_is_a_step_cycle_not_a_rework_loop)
 	                  "  a -> b -> c -> b\n}\n";
 	expect_rule(src, "rework-loop", "");
 	expect_rule(src, "step-cycle",
-	            "5:13: error: cycle b -> c -> b in process 'p': the process can never "
-	            "finish; remove the arrow 'c -> b' to break it [step-cycle]\n");
+	            "5:13: error: cycle b -> c -> b in process 'p' is a trap: no arrow leaves it, so the process can never finish once in it; remove the arrow 'c -> b' to break it [step-cycle]\n");
 	pm_model *m = an(src);
 	cr_expect_eq(m->an.procs.v[0].lead_status, PM_LEAD_CYCLE);
 	pm_model_free(m);
@@ -557,7 +553,7 @@ Test(passes, long_wait_gives_the_flow_efficiency)
 	/* lead 1h + 3h = 4h; waits 3h = 75%; efficiency 25% */
 	expect_rule("process p {\n  step a { takes: 1h }\n  step b { waits: 3h }\n  a -> b\n}\n",
 	            "long-wait",
-	            "3:3: info: process 'p' spends 75% of its expected lead time 4h waiting in "
+	            "3:3: info: process 'p' spends 75% of its expected lead time (4h) waiting in "
 	            "its own steps (flow efficiency 25%: 1h of work); its longest wait is "
 	            "step 'p.b' "
 	            "(waits 3h) [long-wait]\n");
@@ -574,7 +570,7 @@ Test(passes, missing_rate_fires_and_stays_quiet)
 	expect_rule("person maya { capacity: 10h/week }\n"
 	            "process p {\n  owner: maya\n  step a { takes: 90m }\n}\n",
 	            "missing-rate",
-	            "2:1: info: process 'p' has no runs, so its work (1.5h a run, first "
+	            "2:1: info: process 'p' has no runs, so its work (1h30m a run, first "
 	            "owner 'maya') counts as zero in everyone's load; add how often it "
 	            "runs, e.g. 'runs: 2/week' [missing-rate]\n");
 	expect_rule("person maya { capacity: 10h/week }\n"
@@ -858,7 +854,7 @@ Test(passes, analyze_survives_resolve_errors)
 	cr_expect_str_eq(got,
 	    "1:1: warning: person 'a' is overloaded: load 7h/week exceeds capacity "
 	    "1h/week (700%), all of it from process 's.p' [overloaded-person]\n"
-	    "11:5: error: cycle x -> x in process 's.p': the process can never finish; "
+	    "11:5: error: cycle x -> x in process 's.p' is a trap: no arrow leaves it, so the process can never finish once in it; "
 	    "remove the arrow 'x -> x' to break it [step-cycle]\n"
 	    "14:1: warning: process 'p2' is not inside any system [orphan-process]\n");
 	free(got);
@@ -873,7 +869,7 @@ Test(passes, absence_rules_quiet_after_syntax_error)
 	char *got = found(m);
 	cr_expect_str_eq(got,
 	    "2:1: warning: process 'p' is not inside any system [orphan-process]\n"
-	    "5:3: error: cycle a -> a in process 'p': the process can never finish; "
+	    "5:3: error: cycle a -> a in process 'p' is a trap: no arrow leaves it, so the process can never finish once in it; "
 	    "remove the arrow 'a -> a' to break it [step-cycle]\n");
 	free(got);
 	pm_model_free(m);
@@ -993,8 +989,7 @@ Test(passes, hundred_thousand_step_cycle, .timeout = 600)
 	const pm_diag *d = diag_of(m, "step-cycle", 0);
 	cr_assert_not_null(d);
 	cr_expect_str_eq(d->message, "cycle s0 -> s1 -> s2 -> ... -> s99997 -> s99998 -> "
-	                 "s99999 -> s0 (100000 steps) in process 'p': the process can never "
-	                 "finish; remove the arrow 's99999 -> s0' to break it");
+	                 "s99999 -> s0 (100000 steps) in process 'p' is a trap: no arrow leaves it, so the process can never finish once in it; remove the arrow 's99999 -> s0' to break it");
 	cr_expect_eq(d->nrelated, 100000);
 	cr_expect_str_eq(d->related[99999], "p.s99999");
 	cr_expect_eq(m->an.procs.v[0].lead_status, PM_LEAD_CYCLE);

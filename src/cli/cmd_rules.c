@@ -21,9 +21,6 @@ static const char rules_usage[] =
 	"  -h, --help             show this help\n\n"
 	"Exit status: 0 listed, 2 usage error or a failed write.\n";
 
-/* Element kinds, in pm_kind order, as the listing names them. */
-static const char *const kind_names[] = { "system", "process", "step", "person", "tool" };
-#define NKINDS (sizeof kind_names / sizeof *kind_names)
 
 /* "system, process, step", or "input" for a rule of the loaders. */
 static const char *about(const pm_rule_info *r, char *buf, size_t size)
@@ -32,10 +29,10 @@ static const char *about(const pm_rule_info *r, char *buf, size_t size)
 		return "input";
 	size_t n = 0;
 	buf[0] = '\0';
-	for (size_t k = 0; k < NKINDS; k++)
+	for (size_t k = 0; k < PM_RK_COUNT; k++)
 		if (r->kinds & PM_RK(k))
 			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "",
-			                      kind_names[k]);
+			                      pm_rk_names[k]);
 	return buf;
 }
 
@@ -73,9 +70,9 @@ static void write_json(FILE *out)
 		pm_json_array(&j);
 		if (!r->analysis)
 			pm_json_string(&j, "input");
-		for (size_t k = 0; k < NKINDS; k++)
+		for (size_t k = 0; k < PM_RK_COUNT; k++)
 			if (r->kinds & PM_RK(k))
-				pm_json_string(&j, kind_names[k]);
+				pm_json_string(&j, pm_rk_names[k]);
 		pm_json_array_end(&j);
 		pm_json_kstr(&j, "summary", r->summary);
 		pm_json_object_end(&j);

@@ -127,13 +127,6 @@ static const char *qid(const pm_model *m, pm_kind k, pm_ix i, char *buf)
 	return buf;
 }
 
-static const char *kind_word(const pm_model *m, pm_kind k, pm_ix i)
-{
-	static const char *const words[] = { "system", "process", "step", "person", "tool" };
-	if (k == PM_KIND_PERSON && m->people.v[i].actor)
-		return "actor";
-	return words[k];
-}
 
 /* --- the index ------------------------------------------------------------------- */
 
@@ -595,7 +588,7 @@ json_t *lsp_hover(lsp_doc *d, json_t *params, lsp_err *err)
 	pm_kind k = (pm_kind)o->kind;
 	char q[QID_MAX];
 	sb b = { 0 };
-	sb_printf(&b, "**%s** `%s`", kind_word(m, k, o->idx), qid(m, k, o->idx, q));
+	sb_printf(&b, "**%s** `%s`", pm_elem_word(m, k, o->idx), qid(m, k, o->idx, q));
 	pm_str label = pm_elem_label(m, k, o->idx);
 	if (label && label != pm_elem_id(m, k, o->idx))
 		sb_printf(&b, " — %s", str(m, label));
@@ -693,7 +686,7 @@ static const char *collision(const pm_model *m, pm_kind k, pm_ix i, const char *
 			default: same = (pm_kind)kk == k; break;
 			}
 			if (same && strcmp(str(m, pm_elem_id(m, (pm_kind)kk, j)), name) == 0) {
-				snprintf(buf, QID_MAX + 32, "%s '%s'", kind_word(m, (pm_kind)kk, j),
+				snprintf(buf, QID_MAX + 32, "%s '%s'", pm_elem_word(m, (pm_kind)kk, j),
 				         qid(m, (pm_kind)kk, j, q));
 				return buf;
 			}
@@ -874,10 +867,11 @@ static void offer_tools(items *it, const pm_model *m)
 		item(it, str(m, m->tools.v[i].id), NULL, CI_CLASS, str(m, m->tools.v[i].label));
 }
 
-static void offer_rules(items *it, bool known, pm_kind k)
+static void offer_rules(items *it, const pm_model *m, bool known, pm_kind k, pm_ix e)
 {
+	unsigned bit = known ? pm_rk_of(m, k, e) : 0;
 	for (size_t i = 0; i < pm_nrules; i++)
-		if (pm_rules[i].analysis && (!known || (pm_rules[i].kinds & PM_RK(k))))
+		if (pm_rules[i].analysis && (!known || (pm_rules[i].kinds & bit)))
 			item(it, pm_rules[i].name, NULL, CI_VALUE, pm_rules[i].summary);
 }
 
@@ -997,7 +991,7 @@ json_t *lsp_completion(lsp_doc *d, json_t *params, lsp_err *err)
 	if (after(d, st, it.a, "owner:", NULL)) {
 		offer_people(&it, m);
 	} else if (after(d, st, it.a, "ignore:", NULL)) {
-		offer_rules(&it, known, k);
+		offer_rules(&it, m, known, k, i);
 	} else if (after(d, st, it.a, "->", NULL)) {
 		pm_ix proc = known && k == PM_KIND_PROCESS ? i : PM_NONE;
 		pm_ix sys = known && k == PM_KIND_SYSTEM ? i :
@@ -1118,7 +1112,7 @@ static json_t *ignore_fix(lsp_doc *d, pm_model *m, json_t *diag)
 		at = dc->body;
 		snprintf(text, sizeof text, " ignore: %s \"why it is fine\";", rule);
 	}
-	snprintf(title, sizeof title, "Ignore %s on %s '%s'", rule, kind_word(m, k, i),
+	snprintf(title, sizeof title, "Ignore %s on %s '%s'", rule, pm_elem_word(m, k, i),
 	         str(m, pm_elem_id(m, k, i)));
 	return json_pack("{s:s, s:s, s:[O], s:{s:{s:[{s:o, s:s}]}}}", "title", title,
 	                 "kind", "quickfix", "diagnostics", diag, "edit", "changes", d->uri,
