@@ -1169,3 +1169,20 @@ Test(passes, missing_duration_quiet_in_a_loop)
 	expect_rule("process p {\n  step a { takes: 1h }\n  step b\n  a -> b -> a\n}\n",
 	            "missing-duration", "");
 }
+
+/* every step of a process without an owner: one finding, on the process */
+Test(passes, missing_owner_once_for_a_process_of_owner_less_steps)
+{
+	expect_rule("person oli\n"
+	            "system admin {\n  owner: oli\n  process expenses { step a { owner: oli } }\n}\n"
+	            "system s {\n  process p {\n    step collect\n    step enter\n  }\n}\n"
+	            "process q { step x; step y }\n", "missing-owner",
+	            "6:1: warning: system 's' has no owner: nobody answers for its "
+	            "processes as a whole; give it one with 'owner:' [missing-owner]\n"
+	            "7:3: warning: none of the 2 steps of process 's.p' has an owner, and "
+	            "neither the process nor system 's' names one; give the process an "
+	            "'owner:' [missing-owner]\n"
+	            "12:1: warning: none of the 2 steps of process 'q' has an owner, and "
+	            "neither the process nor a system names one; give the process an "
+	            "'owner:' [missing-owner]\n");
+}
