@@ -170,6 +170,15 @@ static double now(void)
 }
 
 /* Waits up to `secs` for a build after `old`; its ok flag. */
+/* A save is on the page within 1 s (the issue's figure; docs/serve.md has
+ * the measured one); a sanitizer's build starts and renders several times
+ * slower, so it gets 10. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define SAVE_LIMIT 10.0
+#else
+#define SAVE_LIMIT 1.0
+#endif
+
 static bool wait_build(long old, double secs, bool *ok)
 {
 	double t0 = now();
@@ -257,7 +266,7 @@ Test(serve, rebuild_on_save, .timeout = 60)
 	double t0 = now();
 	save(changed);
 	bool ok;
-	cr_assert(wait_build(b0, 1.0, &ok), "no rebuild within 1 s");
+	cr_assert(wait_build(b0, SAVE_LIMIT, &ok), "no rebuild within %.0f s", SAVE_LIMIT);
 	int code;
 	char *r = get("/", &code);
 	cr_expect(strstr(r, "Leaf &amp; Co"), "new title not served");
@@ -273,7 +282,7 @@ Test(serve, rebuild_on_save, .timeout = 60)
 	for (const char *p = changed; *p; p++)
 		lines += *p == '\n';
 	save(broken);
-	cr_assert(wait_build(b1, 1.0, &ok));
+	cr_assert(wait_build(b1, SAVE_LIMIT, &ok));
 	cr_expect(!ok);
 	r = get("/_status.json", &code);
 	char want[700];
@@ -289,7 +298,7 @@ Test(serve, rebuild_on_save, .timeout = 60)
 	/* fix it */
 	long b2 = build_id(NULL);
 	save(text);
-	cr_assert(wait_build(b2, 1.0, &ok));
+	cr_assert(wait_build(b2, SAVE_LIMIT, &ok));
 	cr_expect(ok);
 	r = get("/_status.json", &code);
 	cr_expect(strstr(r, "\"diagnostics\":[]"));
@@ -298,13 +307,13 @@ Test(serve, rebuild_on_save, .timeout = 60)
 	/* delete, then recreate */
 	long b3 = build_id(NULL);
 	cr_assert_eq(unlink(srv.model), 0);
-	cr_assert(wait_build(b3, 1.0, &ok));
+	cr_assert(wait_build(b3, SAVE_LIMIT, &ok));
 	cr_expect(!ok);
 	long b4 = build_id(NULL);
 	FILE *f = fopen(srv.model, "w");
 	fputs(changed, f);
 	fclose(f);
-	cr_assert(wait_build(b4, 1.0, &ok));
+	cr_assert(wait_build(b4, SAVE_LIMIT, &ok));
 	cr_expect(ok);
 	r = get("/", &code);
 	cr_expect(strstr(r, "Leaf &amp; Co"));
@@ -358,7 +367,7 @@ Test(serve, chromium_overlay, .timeout = 120)
 	long b = build_id(NULL);
 	save("system bad \"B\" {\n  owner: nobody\n}\n");
 	bool ok;
-	cr_assert(wait_build(b, 1.0, &ok));
+	cr_assert(wait_build(b, SAVE_LIMIT, &ok));
 	dom = t_run(cmd, &st);
 	cr_expect(strstr(dom, "id=\"procmap-serve-overlay\""), "no overlay: %.300s", dom);
 	char want[700];

@@ -38,6 +38,7 @@ typedef struct serve_opts {
 	const char *host;
 	unsigned port;
 	bool open;
+	const char *worker;   /* --worker DIR: be the render worker (build.c) */
 	char **files;
 	int nfiles;
 	char **owned;     /* the files of the configuration's model:, re-read on changes */
@@ -95,6 +96,9 @@ static int parse_option(int c, const char *arg, void *ctx)
 	case 'O':
 		o->open = true;
 		return -1;
+	case 'W':
+		o->worker = arg;
+		return -1;
 	}
 	int rc = cli_setup_option(&o->setup, c, arg);
 	return rc == -2 ? PM_EXIT_TROUBLE : rc;
@@ -107,6 +111,7 @@ static int parse_args(int argc, char **argv, serve_opts *o)
 		{ "port", required_argument, NULL, 'p' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "open", no_argument, NULL, 'O' },
+		{ "worker", required_argument, NULL, 'W' },   /* internal: build.c */
 		CLI_SETUP_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -116,6 +121,11 @@ static int parse_args(int argc, char **argv, serve_opts *o)
 		return rc;
 	if ((rc = cli_setup_done(&o->setup)) >= 0)
 		return rc;
+	if (o->worker) {
+		o->files = argv + optind;
+		o->nfiles = argc - optind;
+		return -1;
+	}
 	if (optind >= argc) {
 		o->files = o->owned = cli_config_model(&o->setup, &o->nfiles);
 		return o->files ? -1 : PM_EXIT_TROUBLE;
@@ -281,7 +291,10 @@ int cmd_serve(int argc, char **argv)
 	if (!cli_setup_init(&o.setup, "serve", argc))
 		return PM_EXIT_TROUBLE;
 	int rc = parse_args(argc, argv, &o);
-	if (rc < 0)
+	if (rc < 0 && o.worker) {
+		pm_build_opts bo = { .setup = &o.setup, .files = o.files, .nfiles = o.nfiles };
+		rc = o.nfiles > 0 ? pm_build_worker(&bo, o.worker) : 3;
+	} else if (rc < 0)
 		rc = serve(&o);
 	pm_config_model_files_free(o.owned, (size_t)o.nfiles);
 	cli_setup_release(&o.setup);

@@ -74,16 +74,19 @@ static int write_diags(const char *dir, json_t *a)
 	return rc;
 }
 
-/* The worker: 0 rendered, 1 the model has errors (written), 3 trouble. */
-static int worker(const pm_build_opts *o, const char *dir)
+int pm_build_worker(const pm_build_opts *o, const char *dir)
 {
 	const cli_setup *s = o->setup;
 	bool io_failed;
 	pm_model *m = cli_load(o->files, o->nfiles, s->input, &io_failed);
 	if (!m)
 		return 3;
-	if (io_failed || pm_model_diag_count_at(m, PM_SEV_ERROR))
-		return write_diags(dir, errors_json(m));
+	int rc = 0;
+	if (io_failed || pm_model_diag_count_at(m, PM_SEV_ERROR)) {
+		rc = write_diags(dir, errors_json(m));
+		pm_model_free(m);
+		return rc;
+	}
 	char *found = NULL;
 	const char *cfg = s->config;
 	if (!cfg && !s->no_config)
@@ -98,8 +101,9 @@ static int worker(const pm_build_opts *o, const char *dir)
 	if (st == PM_OK)
 		st = pm_model_render(m, &ro);
 	if (st != PM_OK)
-		return write_diags(dir, errors_json(m));
-	return 0;
+		rc = write_diags(dir, errors_json(m));
+	pm_model_free(m);
+	return rc;
 }
 
 static char *one_diag(const char *fmt, int n)
@@ -154,13 +158,45 @@ void pm_build_run(const pm_build_opts *o, pm_build_result *r)
 		r->diagnostics = one_diag("cannot make a temporary folder (errno %d)", errno);
 		return;
 	}
+	/* the worker's command line, made before the fork: between fork and
+	 * exec only async-signal-safe calls */
+	const cli_setup *su = o->setup;
+	size_t n = 0, cap = 8 + 2 * (size_t)su->nrules + (size_t)o->nfiles;
+	const char **argv = calloc(cap, sizeof *argv);
+	if (!argv) {
+		r->diagnostics = one_diag("out of memory%.0d", 0);
+		pm_site_rmdir(dir);
+		return;
+	}
+	argv[n++] = "procmap";
+	argv[n++] = "serve";
+	argv[n++] = "--worker";
+	argv[n++] = dir;
+	if (su->no_config)
+		argv[n++] = "--no-config";
+	else if (su->config) {
+		argv[n++] = "--config";
+		argv[n++] = su->config;
+	}
+	for (int i = 0; i < su->nrules; i++) {
+		argv[n++] = "--rule";
+		argv[n++] = su->rules[i];
+	}
+	if (su->input != PM_INPUT_AUTO)
+		argv[n++] = su->input == PM_INPUT_YAML ? "--input-format=yaml" : "--input-format=pmap";
+	argv[n++] = "--";
+	for (int i = 0; i < o->nfiles; i++)
+		argv[n++] = o->files[i];
+	argv[n] = NULL;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		_exit(worker(o, dir));
+		execv("/proc/self/exe", (char *const *)argv);
+		_exit(3);
 	}
+	free(argv);
 	int st = pid < 0 ? -1 : wait_worker(pid);
 	if (pid < 0)
 		r->diagnostics = one_diag("cannot start the render worker (errno %d)", errno);

@@ -46,10 +46,16 @@ typedef struct pm_build_result {
 	char *diagnostics;       /* JSON array text (malloc'd) */
 } pm_build_result;
 
-/* Forks a worker that loads the model and renders it into a private
+/* Starts a worker that loads the model and renders it into a private
  * temporary folder, waits for it and reads the result.  Never fails as a
- * whole: a crashed worker gives ok = false and a diagnostic saying so. */
+ * whole: a crashed worker gives ok = false and a diagnostic saying so.
+ * The worker is this program run again (`procmap serve --worker DIR ...
+ * -- FILE...`): the server has threads, and a forked copy of a threaded
+ * process may find a lock (malloc's, a sanitizer's) held forever. */
 void pm_build_run(const pm_build_opts *o, pm_build_result *r);
+/* The worker's part, in the new process: 0 rendered into dir, 1 the model
+ * has errors (written into dir), 3 trouble. */
+int pm_build_worker(const pm_build_opts *o, const char *dir);
 
 /* --- watch.c: inotify on the folders of the watched files ---------------- */
 
