@@ -68,7 +68,7 @@ static const char *link_to(pm_rctx *c, pm_kind kind, pm_ix i)
 {
 	unsigned level = i == PM_NONE ? PM_LEVEL_FOREST :
 	                 kind == PM_KIND_SYSTEM ? PM_LEVEL_SYSTEM : PM_LEVEL_PROCESS;
-	if (!(c->levels & level))
+	if (!(c->levels & level) || c->only)
 		return NULL;
 	const char *name = i == PM_NONE ? "forest" : pm_render_name(c->m, kind, i);
 	return name ? pm_arena_printf(c->m, "%s.%s", name, c->link_ext) : NULL;
@@ -905,7 +905,7 @@ static void flow_edges(pm_rctx *c, Agraph_t *g, pm_ix proc, const flow_order *o,
 static void up_node(pm_rctx *c, Agraph_t *g, pm_kind kind, pm_ix i)
 {
 	pm_model *m = c->m;
-	if (!c->nav)
+	if (!c->nav || c->only)
 		return;
 	Agnode_t *n = agnode(edge_row(g, true), "up", 1);
 	const char *label = i == PM_NONE ? "↑ whole business"
