@@ -149,6 +149,8 @@ static char *dir_of(const char *path)
 
 static char *join(const char *dir, const char *name)
 {
+	if (!strcmp(dir, "."))
+		return strdup(name);
 	size_t n = strlen(dir) + strlen(name) + 2;
 	char *p = malloc(n);
 	if (p)
@@ -254,6 +256,11 @@ static int write_markdown(md_run *r, const char *text, size_t len)
 {
 	if (r->a->check && !r->target)   /* standard input: only the assets */
 		return PM_EXIT_OK;
+	int e = r->target && !r->a->check ? pm_make_dirs(r->out_dir) : 0;
+	if (e) {
+		cli_error("cannot create '%s': %s", r->out_dir, strerror(e));
+		return PM_EXIT_TROUBLE;
+	}
 	if (r->target)
 		return put_file(r, r->target, text, len, true);
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {

@@ -130,8 +130,12 @@ static int place_block(const pm_md_doc *d, pm_md_block *b)
 	uint32_t last = b->fence_line + b->nlines;
 	if (last > d->nlines)
 		last = d->nlines;
-	if (last < d->nlines && closing_fence(d, last + 1, d->text[f], run))
+	b->fence = d->text[f];
+	b->fence_len = (uint32_t)run;
+	if (last < d->nlines && closing_fence(d, last + 1, d->text[f], run)) {
 		last++;
+		b->closed = true;
+	}
 	b->end_line = last;
 	b->start = b->src_start = f;
 	b->end = b->src_end = line_end(d, last);
@@ -814,10 +818,19 @@ static void put_prefix(sbuf *o, const pm_md_doc *d, const pm_md_block *b, bool b
 {
 	const char *p = d->text + b->start - b->prefix_len;
 	size_t n = b->prefix_len;
-	while (blank && n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+	while (blank && n > 0 && p[n - 1] != '>')   /* a blank line: up to the last '>' */
 		n--;
 	for (size_t i = 0; i < n; i++)
 		put(o, p[i] == '>' || p[i] == '\t' ? p + i : " ", 1);
+}
+
+/* Only container marks before the block: no list marker starts its line. */
+static bool quote_or_indent(const pm_md_doc *d, const pm_md_block *b)
+{
+	for (size_t i = b->start - b->prefix_len; i < b->start; i++)
+		if (!strchr(" \t>", d->text[i]))
+			return false;
+	return true;
 }
 
 static void new_line(sbuf *o, const pm_md_doc *d, const pm_md_block *b, const char *eol,
@@ -832,7 +845,7 @@ char *pm_md_replacement(const pm_md_doc *d, const pm_md_block *b, const char *al
 {
 	sbuf o = { 0 };
 	const char *eol = line_break(d, b->end_line);
-	bool before = b->line > 1 && !blank_line(d, b->line - 1);
+	bool before = b->line > 1 && !blank_line(d, b->line - 1) && quote_or_indent(d, b);
 	bool after = b->end_line < d->nlines && !blank_line(d, b->end_line + 1);
 	if (before)   /* the image would join the paragraph above */
 		new_line(&o, d, b, eol, false);
@@ -848,6 +861,11 @@ char *pm_md_replacement(const pm_md_doc *d, const pm_md_block *b, const char *al
 		new_line(&o, d, b, eol, true);
 		new_line(&o, d, b, eol, false);
 		put(&o, d->text + b->src_start, b->src_end - b->src_start);
+		if (!b->closed) {   /* or </details> would be code */
+			new_line(&o, d, b, eol, false);
+			for (uint32_t k = 0; k < b->fence_len; k++)
+				put(&o, &b->fence, 1);
+		}
 		new_line(&o, d, b, eol, true);
 		new_line(&o, d, b, eol, false);
 		puts_(&o, PM_MD_DETAILS_END);

@@ -33,6 +33,9 @@ typedef struct pm_md_block {
 	size_t src_start, src_end;   /* the same for the code block alone (they
 	                           differ when an earlier run kept the source) */
 	size_t prefix_len;      /* bytes of the first line's prefix, before start */
+	char fence;             /* '`' or '~' */
+	uint32_t fence_len;     /* of the opening fence */
+	bool closed;            /* the fence has its closing line */
 	bool kept;              /* an earlier --keep-source group: its image,
 	                           <details> and </details> are in [start, end) */
 	char *info;             /* the info string, as libcmark gives it */
