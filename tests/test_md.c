@@ -107,6 +107,10 @@ Test(md, page_golden)
 	cr_expect_str_eq(fulfil, "1\n");
 	char *shop = sh_in(dir, "grep -l 'Order fulfilment' assets/*.svg | wc -l");
 	cr_expect_str_eq(shop, "1\n", "the file= block draws samples' shop");
+	/* each drawn alone (pm_render_options.only): no links to other files */
+	char *links = sh_in(dir, "cat assets/*.svg | grep -c -e 'href=' -e 'whole business' || true");
+	cr_expect_str_eq(links, "0\n");
+	free(links);
 	free(shop);
 	free(fulfil);
 	free(svgs);
@@ -648,5 +652,38 @@ Test(md, docs_examples)
 	free(want);
 	free(in);
 	free(page);
+	t_rmtree(dir);
+}
+
+/* --- the configuration, as render reads it ----------------------------------------- */
+
+Test(md, configuration_as_render)
+{
+	char *dir = fixture();
+	mend_page(dir);
+	int st;
+	free(md_in(dir, "page.md -o out.md", &st, true));
+	cr_assert_eq(st, 0);
+	/* a rule switched off changes what is drawn: the assets are stale */
+	char *out = md_in(dir, "page.md -o out.md --check --rule overloaded-person=off", &st, false);
+	cr_expect_eq(st, 1);
+	cr_expect_geq(count_of(out, "would write assets/pmap-"), 1, "%s", out);
+	cr_expect_null(strstr(out, "would write out.md"), "the names stay: %s", out);
+	free(out);
+	/* an invalid configuration stops md as it stops render */
+	t_write_in(dir, ".procmap.yaml", "rules:\n  overloaded-persn: off\n");
+	char *md_err = md_in(dir, "page.md -o out.md", &st, false);
+	cr_expect_eq(st, 2);
+	char *render_err = NULL, *cmd = NULL;
+	cr_assert_neq(asprintf(&cmd, "cd '%s' && NO_COLOR=1 '%s' render -q -o r model/shop.pmap "
+	                       "2>&1", dir, t_bin()), -1);
+	render_err = t_run(cmd, &st);
+	cr_expect_eq(st, 2);
+	cr_expect_not_null(strstr(md_err, "did you mean 'overloaded-person'"), "%s", md_err);
+	cr_expect_not_null(strstr(render_err, "did you mean 'overloaded-person'"), "%s", render_err);
+	cr_expect_eq(count_of(md_err, "invalid configuration"), 1, "said once: %s", md_err);
+	free(cmd);
+	free(render_err);
+	free(md_err);
 	t_rmtree(dir);
 }

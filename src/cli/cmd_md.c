@@ -158,13 +158,14 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
-/* Draws every block; the worst status (after showing each block's errors). */
+/* Draws every block; the worst status (after showing each block's errors;
+ * trouble, such as an invalid configuration, stops at once). */
 static int draw_all(md_run *r)
 {
 	pm_md_ctx ctx = { .path = r->in, .input = r->a->setup.input, .analyse = analyse,
 	                  .report = report, .arg = r };
 	int rc = PM_EXIT_OK;
-	for (size_t i = 0; i < r->doc.nblocks; i++) {
+	for (size_t i = 0; i < r->doc.nblocks && rc != PM_EXIT_TROUBLE; i++) {
 		pm_status st = pm_md_draw(&ctx, &r->doc, i, &r->dr[i]);
 		if (st == PM_ERR_NOMEM) {
 			cli_error("out of memory");
