@@ -349,11 +349,31 @@ static int render_one(pm_rctx *c, GVC_t *gvc, const pm_diagram *d, const char *d
 	return e;
 }
 
+/* The one Graphviz context of this process, made on first use and never
+ * freed: Graphviz (7.x here) keeps text-size caches that outlive
+ * gvFreeContext(), so a context made after another was freed reads freed
+ * memory (ASan, in the pango plugin's textspan code).  A program (procmap md)
+ * that draws several times in one process needs one context throughout;
+ * it is freed at exit. */
+static GVC_t *gvc_shared;
+
+static void graphviz_free(void)
+{
+	gvFreeContext(gvc_shared);
+}
+
+static GVC_t *graphviz(void)
+{
+	if (!gvc_shared && (gvc_shared = gvContext()))
+		atexit(graphviz_free);
+	return gvc_shared;
+}
+
 /* Renders diagrams w, w + jobs, ...; reports failures as lines on fd. */
 static int render_share(pm_rctx *c, const char *dir, unsigned formats,
                         unsigned w, unsigned jobs, int fd)
 {
-	GVC_t *gvc = gvContext();
+	GVC_t *gvc = graphviz();
 	int failures = 0;
 	for (uint32_t i = w; i < c->diagrams.n; i += jobs) {
 		const char *failed = "";
@@ -367,7 +387,6 @@ static int render_share(pm_rctx *c, const char *dir, unsigned formats,
 			failures++;
 		}
 	}
-	gvFreeContext(gvc);
 	return failures;
 }
 
@@ -565,7 +584,7 @@ static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
 	bool ok;
 	if (jobs == 1 && c->diagrams.n) {
 		/* no fork: one context here, failures straight to diagnostics */
-		GVC_t *gvc = gvContext();
+		GVC_t *gvc = graphviz();
 		ok = true;
 		for (uint32_t i = 0; i < c->diagrams.n; i++) {
 			const char *failed = "";
@@ -576,7 +595,6 @@ static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
 				ok = false;
 			}
 		}
-		gvFreeContext(gvc);
 	} else {
 		ok = c->diagrams.n == 0 || render_workers(c, o->out_dir, o->formats, jobs);
 	}
@@ -603,10 +621,8 @@ static pm_status render_stream(pm_rctx *c, const pm_render_options *o)
 		            (unsigned)c->diagrams.n);
 		return PM_ERR_USAGE;
 	}
-	GVC_t *gvc = gvContext();
 	const char *failed = "";
-	int e = render_one(c, gvc, &c->diagrams.v[0], "-", f, o->out, &failed);
-	gvFreeContext(gvc);
+	int e = render_one(c, graphviz(), &c->diagrams.v[0], "-", f, o->out, &failed);
 	if (e)
 		pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot write the diagram: %s",
 		            e == EINVAL ? "graphviz failed" : strerror(e));
