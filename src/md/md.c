@@ -150,6 +150,8 @@ static int place_block(const pm_md_doc *d, pm_md_block *b)
 static bool literal_starts(cmark_node *n, cmark_node_type type, const char *s)
 {
 	const char *lit = n && cmark_node_get_type(n) == type ? cmark_node_get_literal(n) : NULL;
+	if (lit)   /* indented less than a code block, more than its container */
+		lit += strspn(lit, " \t");
 	return lit && strncmp(lit, s, strlen(s)) == 0;
 }
 
