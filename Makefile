@@ -22,9 +22,10 @@ endif
 # Build dependencies come from Debian packages; install them when missing.
 PKGS := libcgraph libgvc yaml-0.1
 # The CLI alone also speaks JSON-RPC (procmap lsp, procmap serve's
-# diagnostics) through jansson, and HTTP (procmap serve) through
-# libmicrohttpd; the library needs neither.
-CLI_PKGS := jansson libmicrohttpd
+# diagnostics) through jansson, HTTP (procmap serve) through
+# libmicrohttpd, and reads Markdown (procmap md) through libcmark; the
+# library needs none of them.
+CLI_PKGS := jansson libmicrohttpd libcmark
 NODEPS_GOALS := clean help
 ifeq ($(filter $(NODEPS_GOALS),$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --exists $(PKGS) $(CLI_PKGS) criterion 2>/dev/null && echo ok),ok)
@@ -57,13 +58,16 @@ Q := @
 endif
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
+# procmap md's Markdown side (libcmark), which the suite also tests directly.
+MD_SRC   := $(sort $(wildcard src/md/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c)) $(sort $(wildcard src/lsp/*.c)) \
             $(sort $(wildcard src/diff/*.c)) \
-            $(sort $(wildcard src/serve/*.c))
+            $(sort $(wildcard src/serve/*.c)) $(MD_SRC)
 TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/helpers.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+MD_OBJ   := $(MD_SRC:%.c=$(BUILD)/obj/%.o)
 
 LIB  := $(BUILD)/libprocmap.a
 BIN  := $(BUILD)/procmap
@@ -80,6 +84,7 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/src/lsp/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
 $(BUILD)/obj/src/diff/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
 $(BUILD)/obj/src/serve/%.o: ALL_CFLAGS += $(CLI_CFLAGS) -I$(BUILD)/gen -pthread
+$(BUILD)/obj/src/md/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
 
 # /_serve.js, the browser's side of procmap serve, as a C string.
 $(BUILD)/gen/serve_js.h: src/serve/serve.js
@@ -99,12 +104,14 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -pthread -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) $(CLI_LIBS)
 
-$(TBIN): $(TEST_OBJ) $(LIB)
+$(TBIN): $(TEST_OBJ) $(MD_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS_ALL) $(CRIT_LIBS) $(CLI_LIBS)
+	$(Q)$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(MD_OBJ) $(LIB) $(LDLIBS_ALL) $(CRIT_LIBS) $(CLI_LIBS)
 
-# The suite runs the CLI too; it finds it through PROCMAP_BIN.
+# The suite runs the CLI too; it finds it through PROCMAP_BIN.  Tools the
+# suite alone needs (mkdocs) are not libraries pkg-config can find above.
 test: $(BIN) $(TBIN)
+	@command -v mkdocs >/dev/null 2>&1 || sh scripts/deps.sh >&2 || true
 	$(Q)PROCMAP_BIN=$(abspath $(BIN)) PROCMAP_ROOT=$(CURDIR) \
 	  PROCMAP_BUILD=$(abspath $(BUILD)) \
 	  ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(TBIN) --jobs=2

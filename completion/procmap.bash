@@ -2,12 +2,13 @@
 #
 # Completes subcommands, the options of each, option values (rule names and
 # levels for --rule NAME=LEVEL, report and diagram formats, --fail-on
-# levels, colours) and input files by extension (.pmap, .yaml, .yml).
+# levels, colours) and input files by extension (.pmap, .yaml, .yml; .md
+# for procmap md).
 # Needs nothing from the bash-completion package.  Installed as
 # $(datadir)/bash-completion/completions/procmap; or `source` this file.
 # tests/test_completion.c keeps the lists below in step with the CLI.
 
-_procmap_commands="check diff render serve fmt convert rules lsp help"
+_procmap_commands="check diff render md serve fmt convert rules lsp help"
 
 # The analysis rules that --rule can set (the rules with analysis = 1 in
 # src/rules.c).
@@ -28,6 +29,8 @@ _procmap_options()
 	            --fail-on-new --color -h --help" ;;
 	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
 	              --direction --theme --scale -q --quiet --rule --config --no-config --input-format -h --help" ;;
+	md) echo "-o --output -w --write --assets --keep-source --check --color --rule
+	          --config --no-config --input-format -h --help" ;;
 	serve) echo "-p --port --host --open --rule --config --no-config
 	             --input-format -h --help" ;;
 	fmt) echo "-w --write --check --color -h --help" ;;
@@ -46,6 +49,8 @@ _procmap_values()
 	rules:-f | rules:--format) echo "text json" ;;
 	diff:-f | diff:--format) echo "text json markdown" ;;
 	render:-o | render:--output) echo DIR ;;
+	md:-o | md:--output) echo MARKDOWN ;;
+	md:--assets) echo DIR ;;
 	*:-l | *:--level) echo "forest system process all" ;;
 	*:-j | *:--jobs | *:--max-nodes | *:--scale | *:-p | *:--port) echo NUMBER ;;
 	render:--direction) echo "TB LR" ;;
@@ -121,6 +126,7 @@ _procmap_value()
 			compopt -o nospace 2>/dev/null
 		fi ;;
 	CONFIG) _procmap_files "$word" yaml yml ;;
+	MARKDOWN) _procmap_files "$word" md markdown ;;
 	BASELINE) _procmap_files "$word" json sarif ;;
 	FILE) compopt -o filenames 2>/dev/null
 	      local IFS=$'\n'
@@ -206,6 +212,7 @@ _procmap()
 	          done
 	      fi ;;
 	fmt) _procmap_files "$word" pmap ;;
+	md) _procmap_files "$word" md markdown ;;
 	*) _procmap_files "$word" pmap yaml yml ;;
 	esac
 	return 0

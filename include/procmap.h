@@ -273,6 +273,13 @@ typedef struct pm_render_options {
 	unsigned theme;         /**< PM_THEME_* */
 	unsigned direction;     /**< PM_DIRECTION_*: forest and system diagrams */
 	unsigned scale;         /**< PNG pixels per point ×96/72; 0: 1 */
+	/** With `out`: the one diagram to write, by the name its file has in a
+	 * folder without the extension ("forest", "system-ID",
+	 * "process-QUALIFIED-ID"; `levels` is then ignored), drawn on its own:
+	 * no links to other diagrams and no "up" link, for a page that shows it
+	 * alone (procmap md).  PM_ERR_USAGE, with a diagnostic, when the model
+	 * has no such diagram.  NULL: the one diagram `levels` names. */
+	const char *only;
 } pm_render_options;
 
 /**

@@ -68,7 +68,7 @@ static const char *link_to(pm_rctx *c, pm_kind kind, pm_ix i)
 {
 	unsigned level = i == PM_NONE ? PM_LEVEL_FOREST :
 	                 kind == PM_KIND_SYSTEM ? PM_LEVEL_SYSTEM : PM_LEVEL_PROCESS;
-	if (!(c->levels & level))
+	if (!(c->levels & level) || c->only)
 		return NULL;
 	const char *name = i == PM_NONE ? "forest" : pm_render_name(c->m, kind, i);
 	return name ? pm_arena_printf(c->m, "%s.%s", name, c->link_ext) : NULL;
@@ -102,15 +102,21 @@ static uint32_t id_hash(const char *s)
 	return h;
 }
 
+/* The model whose graph is being built: cgraph cannot be told that a name
+ * failed (it goes on with a NULL node), so running out of memory here
+ * leaves through pm_oom(), as everywhere else.  One graph at a time in a
+ * process (render.c's workers are processes). */
+static pm_model *id_model;
+
 static void *id_open(Agraph_t *g, Agdisc_t *disc)
 {
 	(void)disc;
 	idstate *st = pm_malloc(sizeof *st);
-	if (st) {
-		memset(st, 0, sizeof *st);
-		st->g = g;
-		st->anon = 1;
-	}
+	if (!st)
+		pm_oom(id_model);
+	memset(st, 0, sizeof *st);
+	st->g = g;
+	st->anon = 1;
 	return st;
 }
 
@@ -163,12 +169,14 @@ static long id_map(void *state, int objtype, char *str, IDTYPE *id, int create)
 		return 1;
 	}
 	if ((st->n + 1) * 2 > st->nslots && !id_grow(st))
-		return 0;
+		pm_oom(id_model);
 	uint32_t h = id_hash(str) & (st->nslots - 1);
 	while (st->slots[h] && strcmp(st->names[st->slots[h] - 1], str) != 0)
 		h = (h + 1) & (st->nslots - 1);
-	if (!st->slots[h] && (!create || !id_add(st, str, &st->slots[h])))
+	if (!st->slots[h] && !create)
 		return 0;
+	if (!st->slots[h] && !id_add(st, str, &st->slots[h]))
+		pm_oom(id_model);
 	*id = (IDTYPE)st->slots[h] * 2;
 	return 1;
 }
@@ -230,7 +238,10 @@ static Agraph_t *new_graph(pm_rctx *c, const char *name, const char *rankdir)
 	static Agdisc_t disc = { NULL, &id_disc, NULL };
 	disc.mem = &AgMemDisc;
 	disc.io = &AgIoDisc;
+	id_model = c->m;
 	Agraph_t *g = agopen((char *)name, Agdirected, &disc);
+	if (!g)
+		pm_oom(c->m);
 	agattr(g, AGRAPH, "rankdir", (char *)rankdir);
 	agattr(g, AGRAPH, "fontname", "Helvetica");
 	agattr(g, AGRAPH, "fontsize", "11");
@@ -905,7 +916,7 @@ static void flow_edges(pm_rctx *c, Agraph_t *g, pm_ix proc, const flow_order *o,
 static void up_node(pm_rctx *c, Agraph_t *g, pm_kind kind, pm_ix i)
 {
 	pm_model *m = c->m;
-	if (!c->nav)
+	if (!c->nav || c->only)
 		return;
 	Agnode_t *n = agnode(edge_row(g, true), "up", 1);
 	const char *label = i == PM_NONE ? "↑ whole business"

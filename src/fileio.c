@@ -1,6 +1,7 @@
 /* fileio.c — whole-or-nothing output files: temp file + rename. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -128,5 +129,76 @@ int pm_outfile_commit(pm_outfile *o, bool sync)
 	pm_free(o->tmp);
 	pm_free(o->path);
 	memset(o, 0, sizeof *o);
+	return e;
+}
+
+int pm_write_all(const char *path, const void *data, size_t len, bool follow)
+{
+	char *real = follow ? realpath(path, NULL) : NULL;
+	pm_outfile o;
+	int e = pm_outfile_open(&o, real ? real : path);
+	free(real);
+	if (e)
+		return e;
+	if (len && fwrite(data, 1, len, o.f) != len) {
+		e = errno ? errno : EIO;
+		pm_outfile_abort(&o);
+		return e;
+	}
+	return pm_outfile_commit(&o, false);
+}
+
+char *pm_read_all(const char *path, size_t *len)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		char *nb = cap <= SIZE_MAX / 4 ? realloc(buf, cap * 2 + 1) : NULL;
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			errno = ENOMEM;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	int err = buf && ferror(f) ? (errno ? errno : EIO) : 0;
+	if (!is_stdin)
+		fclose(f);
+	if (err) {
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int pm_make_dirs(const char *dir)
+{
+	char *p = dupstr(dir);
+	if (!p)
+		return ENOMEM;
+	int e = 0;
+	for (char *s = p + 1; *s && !e; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0777) != 0 && errno != EEXIST)
+				e = errno;
+			*s = '/';
+		}
+	if (!e && mkdir(p, 0777) != 0 && errno != EEXIST)
+		e = errno;
+	pm_free(p);
 	return e;
 }

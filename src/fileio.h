@@ -25,4 +25,15 @@ int pm_outfile_commit(pm_outfile *o, bool sync);
 /* Drops the temporary file (after an error while writing). */
 void pm_outfile_abort(pm_outfile *o);
 
+/* Writes `len` bytes as `path`, whole or not at all (open, write, commit);
+ * returns 0 or an errno value.  `follow`: when path is a symbolic link,
+ * the file it points to is replaced, not the link. */
+int pm_write_all(const char *path, const void *data, size_t len, bool follow);
+/* mkdir -p: the folder and any missing parents; 0 or an errno value. */
+int pm_make_dirs(const char *dir);
+/* Reads a whole file ("-": standard input) into a NUL-terminated buffer
+ * the caller frees with free(); *len is its length without the NUL.
+ * NULL with errno set when it cannot be read or memory runs out. */
+char *pm_read_all(const char *path, size_t *len);
+
 #endif

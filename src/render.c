@@ -207,6 +207,8 @@ const char *pm_render_name(pm_model *m, pm_kind kind, pm_ix i)
 
 static void add_diagram(pm_rctx *c, pm_diagram_kind kind, pm_ix ix, const char *name)
 {
+	if (c->only && strcmp(c->only, name) != 0)
+		return;
 	pm_diagram *d = pm_vec_push(c->m, c->diagrams);
 	d->kind = kind;
 	d->ix = ix;
@@ -216,13 +218,16 @@ static void add_diagram(pm_rctx *c, pm_diagram_kind kind, pm_ix ix, const char *
 static void plan(pm_rctx *c, unsigned levels)
 {
 	pm_model *m = c->m;
+	if (c->only)   /* the one diagram of that name, whatever its level */
+		levels = !strcmp(c->only, "forest") ? PM_LEVEL_FOREST
+		         : !strncmp(c->only, "system-", 7) ? PM_LEVEL_SYSTEM : PM_LEVEL_PROCESS;
 	if (levels & PM_LEVEL_FOREST)
 		add_diagram(c, PM_DIAGRAM_FOREST, PM_NONE, "forest");
 	for (pm_ix i = 0; (levels & PM_LEVEL_SYSTEM) && i < m->systems.n; i++) {
 		const char *name = pm_render_name(m, PM_KIND_SYSTEM, i);
 		if (name)
 			add_diagram(c, PM_DIAGRAM_SYSTEM, i, name);
-		else
+		else if (!c->only)
 			pm_diag_add(m, PM_SEV_WARNING, "render", m->systems.v[i].loc,
 			            "system '%s' has an id that cannot be a file name; not drawn",
 			            pm_qualified_id(m, PM_KIND_SYSTEM, i));
@@ -231,7 +236,7 @@ static void plan(pm_rctx *c, unsigned levels)
 		const char *name = pm_render_name(m, PM_KIND_PROCESS, i);
 		if (name)
 			add_diagram(c, PM_DIAGRAM_PROCESS, i, name);
-		else
+		else if (!c->only)
 			pm_diag_add(m, PM_SEV_WARNING, "render", m->processes.v[i].loc,
 			            "process '%s' has an id that cannot be a file name; not drawn",
 			            pm_qualified_id(m, PM_KIND_PROCESS, i));
@@ -247,21 +252,6 @@ static void plan(pm_rctx *c, unsigned levels)
 }
 
 /* --- rendering ------------------------------------------------------------- */
-
-/* Writes bytes to path, whole or not at all; 0 or an errno value. */
-static int write_bytes(const char *path, const char *data, size_t len)
-{
-	pm_outfile o;
-	int e = pm_outfile_open(&o, path);
-	if (e)
-		return e;
-	if (len && fwrite(data, 1, len, o.f) != len) {
-		e = errno ? errno : EIO;
-		pm_outfile_abort(&o);
-		return e;
-	}
-	return pm_outfile_commit(&o, false);
-}
 
 static int write_dot(Agraph_t *g, const char *path, FILE *out)
 {
@@ -283,7 +273,7 @@ static int put(FILE *out, const char *path, const char *data, size_t len)
 {
 	if (out)
 		return fwrite(data, 1, len, out) == len && fflush(out) == 0 ? 0 : errno ? errno : EIO;
-	return write_bytes(path, data, len);
+	return pm_write_all(path, data, len, false);
 }
 
 /* Renders the laid-out graph in format f (index into format_names). */
@@ -359,11 +349,31 @@ static int render_one(pm_rctx *c, GVC_t *gvc, const pm_diagram *d, const char *d
 	return e;
 }
 
+/* The one Graphviz context of this process, made on first use and never
+ * freed: Graphviz (7.x here) keeps text-size caches that outlive
+ * gvFreeContext(), so a context made after another was freed reads freed
+ * memory (ASan, in the pango plugin's textspan code).  A program (procmap md)
+ * that draws several times in one process needs one context throughout;
+ * it is freed at exit. */
+static GVC_t *gvc_shared;
+
+static void graphviz_free(void)
+{
+	gvFreeContext(gvc_shared);
+}
+
+static GVC_t *graphviz(void)
+{
+	if (!gvc_shared && (gvc_shared = gvContext()))
+		atexit(graphviz_free);
+	return gvc_shared;
+}
+
 /* Renders diagrams w, w + jobs, ...; reports failures as lines on fd. */
 static int render_share(pm_rctx *c, const char *dir, unsigned formats,
                         unsigned w, unsigned jobs, int fd)
 {
-	GVC_t *gvc = gvContext();
+	GVC_t *gvc = graphviz();
 	int failures = 0;
 	for (uint32_t i = w; i < c->diagrams.n; i += jobs) {
 		const char *failed = "";
@@ -377,7 +387,6 @@ static int render_share(pm_rctx *c, const char *dir, unsigned formats,
 			failures++;
 		}
 	}
-	gvFreeContext(gvc);
 	return failures;
 }
 
@@ -475,20 +484,6 @@ static unsigned cpu_count(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
-/* mkdir -p: the folder and any missing parents. */
-static bool make_dirs(pm_model *m, const char *dir)
-{
-	char *p = pm_arena_strdup(m, dir, strlen(dir));
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(p, 0777) != 0 && errno != EEXIST)
-				return false;
-			*s = '/';
-		}
-	return mkdir(p, 0777) == 0 || errno == EEXIST;
-}
-
 /* --- the manifest: what the last run wrote ------------------------------- */
 
 #define PM_MANIFEST "procmap-manifest.txt"
@@ -577,9 +572,10 @@ static bool update_manifest(pm_rctx *c, const char *dir, unsigned formats)
 static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
 {
 	pm_model *m = c->m;
-	if (!make_dirs(m, o->out_dir)) {
+	int err = pm_make_dirs(o->out_dir);
+	if (err) {
 		pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot create '%s': %s",
-		            o->out_dir, strerror(errno));
+		            o->out_dir, strerror(err));
 		return PM_ERR_IO;
 	}
 	unsigned jobs = o->jobs ? o->jobs : cpu_count();
@@ -588,7 +584,7 @@ static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
 	bool ok;
 	if (jobs == 1 && c->diagrams.n) {
 		/* no fork: one context here, failures straight to diagnostics */
-		GVC_t *gvc = gvContext();
+		GVC_t *gvc = graphviz();
 		ok = true;
 		for (uint32_t i = 0; i < c->diagrams.n; i++) {
 			const char *failed = "";
@@ -599,7 +595,6 @@ static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
 				ok = false;
 			}
 		}
-		gvFreeContext(gvc);
 	} else {
 		ok = c->diagrams.n == 0 || render_workers(c, o->out_dir, o->formats, jobs);
 	}
@@ -615,16 +610,19 @@ static pm_status render_stream(pm_rctx *c, const pm_render_options *o)
 {
 	pm_model *m = c->m;
 	unsigned f = o->formats;
+	if (o->only && c->diagrams.n == 0) {
+		pm_diag_add(m, PM_SEV_ERROR, "render", pm_noloc, "the model has no diagram '%s'",
+		            o->only);
+		return PM_ERR_USAGE;
+	}
 	if (c->diagrams.n != 1 || !f || (f & (f - 1))) {
 		pm_diag_add(m, PM_SEV_ERROR, "render", pm_noloc,
 		            "standard output takes exactly one diagram in one format (got %u diagrams)",
 		            (unsigned)c->diagrams.n);
 		return PM_ERR_USAGE;
 	}
-	GVC_t *gvc = gvContext();
 	const char *failed = "";
-	int e = render_one(c, gvc, &c->diagrams.v[0], "-", f, o->out, &failed);
-	gvFreeContext(gvc);
+	int e = render_one(c, graphviz(), &c->diagrams.v[0], "-", f, o->out, &failed);
 	if (e)
 		pm_diag_add(m, PM_SEV_ERROR, "io", pm_noloc, "cannot write the diagram: %s",
 		            e == EINVAL ? "graphviz failed" : strerror(e));
@@ -633,7 +631,8 @@ static pm_status render_stream(pm_rctx *c, const pm_render_options *o)
 
 pm_status pm_model_render(pm_model *m, const pm_render_options *o)
 {
-	if (!m || !o || !m->resolved || (!o->out_dir == !o->out) || !o->formats || !o->levels)
+	if (!m || !o || !m->resolved || (!o->out_dir == !o->out) || !o->formats
+	    || (!o->levels && !o->only) || (o->only && !o->out))
 		return PM_ERR_USAGE;
 	if (!m->an.done) {
 		pm_status st = pm_model_analyze(m);
@@ -644,7 +643,8 @@ pm_status pm_model_render(pm_model *m, const pm_render_options *o)
 	              /* one diagram to a stream is assembled by the caller:
 	               * keep its links to the other diagrams */
 	              .levels = o->out ? PM_LEVEL_ALL : o->levels,
-	              .direction = o->direction, .theme = o->theme, .scale = o->scale };
+	              .direction = o->direction, .theme = o->theme, .scale = o->scale,
+	              .only = o->only };
 	c.link_ext = o->formats & PM_IMAGE_SVG ? "svg" : o->formats & PM_IMAGE_PDF ? "pdf"
 	             : o->formats & PM_IMAGE_PNG ? "png" : "dot";
 	jmp_buf jb;

@@ -84,6 +84,8 @@ typedef struct pm_rctx {
 	unsigned direction;    /* PM_DIRECTION_* */
 	unsigned theme;        /* PM_THEME_* */
 	unsigned scale;        /* PNG resolution ×, 0 or 1: 96 dpi */
+	const char *only;      /* draw just the diagram of this name, alone:
+	                          no links, no "up" node (pm_render_options.only) */
 	/* the graph being built */
 	bool dark;             /* dark palette in the attributes */
 	bool nav;              /* draw the "up" link (SVG only: it is a link) */

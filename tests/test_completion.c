@@ -17,7 +17,7 @@ static void make_dir(void)
 	strcpy(dir, "/tmp/procmap-comp-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
 	char cmd[256];
-	snprintf(cmd, sizeof cmd, "cd '%s' && touch a.pmap b.yaml c.yml notes.txt "
+	snprintf(cmd, sizeof cmd, "cd '%s' && touch a.pmap b.yaml c.yml notes.txt d.md "
 	         ".hidden.pmap && mkdir models", dir);
 	cr_assert_eq(system(cmd), 0);
 }
@@ -67,7 +67,9 @@ static void expect_completion(const char *line, const char *want)
 
 Test(completion, commands_and_options)
 {
-	expect_completion("procmap ", "check\nconvert\ndiff\nfmt\nhelp\nlsp\nrender\nrules\nserve\n");
+	expect_completion("procmap ", "check\nconvert\ndiff\nfmt\nhelp\nlsp\nmd\nrender\nrules\nserve\n");
+	expect_completion("procmap md --k", "--keep-source\n");
+	expect_completion("procmap m", "md\n");
 	expect_completion("procmap serve --p", "--port\n");
 	expect_completion("procmap s", "serve\n");
 	expect_completion("procmap r", "render\nrules\n");
@@ -114,6 +116,9 @@ Test(completion, files_by_extension)
 {
 	expect_completion("procmap check ", "a.pmap\nb.yaml\nc.yml\nmodels\n");
 	expect_completion("procmap fmt ", "a.pmap\nmodels\n");
+	expect_completion("procmap md ", "d.md\nmodels\n");
+	expect_completion("procmap md --assets ", "models\n");
+	expect_completion("procmap md -o ", "d.md\nmodels\n");
 	expect_completion("procmap check .h", ".hidden.pmap\n");
 	expect_completion("procmap check --config ", "b.yaml\nc.yml\nmodels\n");
 	expect_completion("procmap check -- --", "\n");   /* nothing: files only */

@@ -29,6 +29,7 @@ int cmd_rules(int argc, char **argv);
 int cmd_lsp(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_md(int argc, char **argv);
 
 /* Prints "procmap CMD: message" and a hint to stderr; returns PM_EXIT_TROUBLE. */
 int cli_usage(const char *cmd, const char *fmt, ...)

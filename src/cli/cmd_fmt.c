@@ -27,59 +27,6 @@ static const char fmt_usage[] =
 
 enum mode { PRINT, WRITE, CHECK };
 
-/* Reads a whole file ('-': standard input); NULL with errno set. */
-static char *read_all(const char *path, size_t *len)
-{
-	bool is_stdin = strcmp(path, "-") == 0;
-	FILE *f = is_stdin ? stdin : fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			errno = ENOMEM;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	int err = buf && ferror(f) ? (errno ? errno : EIO) : 0;
-	if (!is_stdin)
-		fclose(f);
-	if (err) {
-		free(buf);
-		errno = err;
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
-/* Rewrites `path` with `text`, atomically.  The file a symbolic link points
- * to is rewritten, not the link. */
-static int write_back(const char *path, const char *text, size_t len)
-{
-	char *real = realpath(path, NULL);
-	pm_outfile o;
-	int e = pm_outfile_open(&o, real ? real : path);
-	free(real);
-	if (e)
-		return e;
-	if (fwrite(text, 1, len, o.f) != len) {
-		e = errno ? errno : EIO;
-		pm_outfile_abort(&o);
-		return e;
-	}
-	return pm_outfile_commit(&o, false);
-}
-
 /* Formats one file; returns its exit status. */
 static int fmt_one(const char *path, enum mode mode, int color)
 {
@@ -91,7 +38,7 @@ static int fmt_one(const char *path, enum mode mode, int color)
 		          "writes it as .pmap)", path);
 		return PM_EXIT_TROUBLE;
 	}
-	char *text = read_all(path, &len);
+	char *text = pm_read_all(path, &len);
 	if (!text) {
 		cli_error("cannot read '%s': %s", path, strerror(errno));
 		return PM_EXIT_TROUBLE;
@@ -121,7 +68,7 @@ static int fmt_one(const char *path, enum mode mode, int color)
 				rc = PM_EXIT_TROUBLE;
 			}
 		} else if (mode == WRITE && changed) {
-			int e = write_back(path, out, outlen);
+			int e = pm_write_all(path, out, outlen, true);
 			if (e) {
 				cli_error("cannot write '%s': %s", path, strerror(e));
 				rc = PM_EXIT_TROUBLE;
