@@ -16,6 +16,7 @@
  * path closes the loop shown in the message and in `related`, and all such
  * back arrows together are what to remove to break every loop.  Written
  * order makes that the arrow a reader sees as "going back". */
+#include <math.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -192,8 +193,8 @@ static void report_rework(pm_model *m, const pm_cycle *cy, const char *exit,
 	pm_ix proc = m->steps.v[cy->path[0]].process;
 	const pm_flow *closing = &m->flows.v[cy->back[0]];
 	const char *how = q >= 0 && q < 1
-		? pm_arena_printf(m, "about %s rounds, each step of it counted that "
-		                  "often in lead time and load", pm_decimal_str(m, rounds))
+		? pm_arena_printf(m, "about %s rounds, counted in lead time and load",
+		                  pm_decimal_str(m, rounds))
 		: pm_arena_printf(m, "counted as one pass; give the arrows out of '%s' "
 		                  "chances, e.g. 30%% back into the loop, to count the rework",
 		                  step_name(m, exit_from));
@@ -248,8 +249,118 @@ typedef struct loops {
 	pm_actx *cx;
 	const pm_ix *cstart;    /* each component's steps in cx->step_order */
 	const bool *handoff_out;    /* per component: a hand-off leaves it */
+	const bool *handoff_in;     /* per step: a hand-off leads to it */
+	pm_ix *local;           /* per step: its index in the loop being solved */
 	bool trap_on, rework_on;
 } loops;
+
+/* The biggest loop whose visits are solved exactly; a bigger one counts
+ * each of its steps as often as it is started (docs/rules.md). */
+#define LOOP_SOLVE 128
+
+/* Visits of each step of a rework loop per time work enters it: f = e +
+ * Pᵀf over its n steps, e where work enters (the steps an arrow or a
+ * hand-off from outside leads to, shared equally; else the first written),
+ * P the chances of the arrows inside it (1 for a plain one).  Gaussian
+ * elimination with partial pivoting; false when the system has no sensible
+ * solution (a loop of plain arrows: work would go round for ever). */
+static bool loop_visits(pm_model *m, const loops *L, const pm_ix *members, pm_ix n,
+                        pm_ix c, double *f)
+{
+	const pm_graph *g = &L->cx->steps;
+	const pm_ix *comp = L->cx->step_comp;
+	size_t w = (size_t)n + 1;
+	double *a = pm_scratch(m, (size_t)n * w * sizeof *a);
+	memset(a, 0, (size_t)n * w * sizeof *a);
+	pm_ix first = 0, entries = 0;
+	for (pm_ix i = 0; i < n; i++) {
+		L->local[members[i]] = i;
+		if (members[i] < members[first])
+			first = i;
+	}
+	for (pm_ix i = 0; i < n; i++) {
+		pm_ix v = members[i];
+		a[i * w + i] = 1;
+		bool in = L->handoff_in[v];
+		for (pm_ix k = g->in_off[v]; k < g->in_off[v + 1]; k++)
+			in = in || comp[g->from[g->in[k]]] != c;
+		if (in) {
+			a[i * w + n] = 1;
+			entries++;
+		}
+		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++) {
+			pm_ix e = g->out[k], t = g->to[e];
+			if (comp[t] != c)
+				continue;
+			double p = m->flows.v[e].chance;
+			a[L->local[t] * w + i] -= p >= 0 ? p : 1;
+		}
+	}
+	if (entries == 0) {
+		a[first * w + n] = 1;
+		entries = 1;
+	}
+	for (pm_ix i = 0; i < n; i++)
+		a[i * w + n] /= entries;
+	for (pm_ix col = 0; col < n; col++) {
+		pm_ix piv = col;
+		for (pm_ix r = col + 1; r < n; r++)
+			if (fabs(a[r * w + col]) > fabs(a[piv * w + col]))
+				piv = r;
+		if (fabs(a[piv * w + col]) < 1e-9)
+			return false;
+		if (piv != col)
+			for (size_t k = col; k < w; k++) {
+				double t = a[col * w + k];
+				a[col * w + k] = a[piv * w + k];
+				a[piv * w + k] = t;
+			}
+		for (pm_ix r = 0; r < n; r++) {
+			double q = a[r * w + col] / a[col * w + col];
+			if (r == col || q == 0)
+				continue;
+			for (size_t k = col; k < w; k++)
+				a[r * w + k] -= q * a[col * w + k];
+		}
+	}
+	for (pm_ix i = 0; i < n; i++) {
+		double x = a[i * w + n] / a[i * w + i];
+		if (!(x >= -1e-9 && x <= 1e6))
+			return false;
+		f[i] = x < 0 ? 0 : x;
+	}
+	return true;
+}
+
+/* Sets the visits per entry of the loop's steps (cx->step_visits) and its
+ * rounds; q is the chance of going round the loop shown once. */
+static double loop_rounds(pm_model *m, const loops *L, pm_ix c, double q)
+{
+	pm_actx *cx = L->cx;
+	const pm_ix *members = cx->step_order + L->cstart[c];
+	pm_ix n = L->cstart[c + 1] - L->cstart[c];
+	double rounds = 1 / (1 - q);
+	if (n <= LOOP_SOLVE) {
+		uint32_t mark = pm_scratch_mark(m);
+		double *f = pm_scratch(m, (size_t)n * sizeof *f);
+		bool ok = loop_visits(m, L, members, n, c, f);
+		if (ok) {
+			/* the rounds: how often the step work enters at is done */
+			rounds = 0;
+			for (pm_ix i = 0; i < n; i++) {
+				cx->step_visits[members[i]] = f[i];
+				if (f[i] > rounds)
+					rounds = f[i];
+			}
+		}
+		pm_scratch_pop(m, mark);
+		if (ok)
+			return rounds;
+	}
+	for (pm_ix i = 0; i < n; i++)
+		cx->step_visits[members[i]] = rounds;
+	return rounds;
+}
 
 /* A loop with a way out is rework, one without a trap. */
 static void one_loop(pm_model *m, pm_ix v, const pm_cycle *cy, void *arg)
@@ -271,7 +382,7 @@ static void one_loop(pm_model *m, pm_ix v, const pm_cycle *cy, void *arg)
 	}
 	double q = round_chance(m, g, cy);
 	if (q >= 0 && q < 1)
-		cx->comp_rounds[c] = 1 / (1 - q);
+		cx->comp_rounds[c] = loop_rounds(m, L, c, q);
 	if (L->rework_on)
 		report_rework(m, cy, exit, from, q, cx->comp_rounds[c]);
 }
@@ -291,12 +402,21 @@ static void step_cycles(pm_model *m, pm_actx *cx)
 	uint32_t ncomp = pm_graph_scc(m, g, comp, cx->step_order, cyclic);
 	for (uint32_t c = 0; c < ncomp; c++)
 		cx->comp_rounds[c] = 1;
-	/* components with a hand-off out of them, without a quadratic search */
+	cx->step_visits = pm_scratch(m, n1 * sizeof *cx->step_visits);
+	for (size_t s = 0; s < n1; s++)
+		cx->step_visits[s] = 1;
+	/* components with a hand-off out of them, steps with one into them,
+	 * without a quadratic search */
 	bool *handoff_out = pm_scratch(m, (size_t)ncomp + 1);
+	bool *handoff_in = pm_scratch(m, n1);
 	memset(handoff_out, 0, (size_t)ncomp + 1);
-	for (pm_ix e = 0; e < m->handoffs.n; e++)
+	memset(handoff_in, 0, n1);
+	for (pm_ix e = 0; e < m->handoffs.n; e++) {
 		if (m->handoffs.v[e].from_step != PM_NONE)
 			handoff_out[comp[m->handoffs.v[e].from_step]] = true;
+		if (m->handoffs.v[e].to_step != PM_NONE)
+			handoff_in[m->handoffs.v[e].to_step] = true;
+	}
 	/* where each component's steps start in order[] (they are together) */
 	pm_ix *cstart = pm_scratch(m, ((size_t)ncomp + 1) * sizeof *cstart);
 	for (uint32_t i = g->n; i-- > 0;)
@@ -304,7 +424,8 @@ static void step_cycles(pm_model *m, pm_actx *cx)
 	cstart[ncomp] = g->n;
 	cx->comp_start = cstart;
 	cx->ncomp = ncomp;
-	loops L = { cx, cstart, handoff_out, pm_rule_on(m, "step-cycle"),
+	loops L = { cx, cstart, handoff_out, handoff_in,
+	            pm_scratch(m, n1 * sizeof(pm_ix)), pm_rule_on(m, "step-cycle"),
 	            pm_rule_on(m, "rework-loop") };
 	each_cycle(m, g, comp, cyclic, ncomp, one_loop, &L);
 }

@@ -9,13 +9,15 @@
  *   visited once a run.  Any other node gets the sum over the arrows into
  *   it of visits(from) × chance (1 for a plain arrow), but never more than
  *   its immediate dominator, so parallel branches that join again count the
- *   join once, and alternatives that merge add back up to their split.  A
- *   rework loop's steps are visited that many times × its rounds.
- * - Expected lead time E, from the end: E(v) = weight(v) × rounds +
+ *   join once, and alternatives that merge add back up to their split.  An
+ *   arrow out of a loop carries its step's visits (cx->step_visits: how
+ *   often each step of a rework loop is done each time work enters it).
+ * - Expected lead time E, from the end: E(v) = Σ weight × visits of its steps +
  *   max E(next) over plain arrows, or Σ chance × E(next) over alternatives
  *   (an alternative that hands off to another process adds nothing).  Out
- *   of a loop the exits' chances are taken relative to each other.  The
- *   worst pass is the longest path with every loop passed once.
+ *   of a loop the exits' chances × their steps' visits are taken relative to
+ *   each other.  The worst pass is the longest path with every loop passed
+ *   once.
  *
  * A step weighs takes + waits (absent = 0).  Ties go to the first written
  * step and arrow.  A process holding a trap gets no lead time
@@ -109,21 +111,20 @@ static void visits(pm_model *m, const pm_actx *cx, sweep *sw)
 				pm_ix e = g->in[j], u = comp[g->from[e]] - sw->lo;
 				if (u == c)
 					continue;
-				in += sw->vis[u] * chance_of(m, e);
+				in += sw->vis[u] * cx->step_visits[g->from[e]] * chance_of(m, e);
 				dom = dom == PM_NONE ? u : intersect(sw, dom, u);
 			}
 		}
-		double r = cx->comp_rounds[gc];
 		sw->entry[c] = dom == PM_NONE;
 		if (dom == PM_NONE) {
 			sw->idom[c] = ROOT;
-			sw->vis[c] = r;
+			sw->vis[c] = 1;
 			continue;
 		}
 		sw->idom[c] = dom;
 		/* a dominating loop is left once per time it is entered */
-		double cap = dom == ROOT ? 1 : sw->vis[dom] / cx->comp_rounds[dom + sw->lo];
-		sw->vis[c] = (in < cap ? in : cap) * r;
+		double cap = dom == ROOT ? 1 : sw->vis[dom];
+		sw->vis[c] = in < cap ? in : cap;
 	}
 }
 
@@ -134,15 +135,18 @@ static void remaining(pm_model *m, const pm_actx *cx, sweep *sw)
 	const pm_ix *order = cx->step_order, *comp = cx->step_comp;
 	for (pm_ix c = 0; c < sw->hi - sw->lo; c++) {
 		pm_ix gc = c + sw->lo;
-		int64_t w = 0, wt = 0, wo = 0, dmax = 0;
+		int64_t once = 0, dmax = 0;
+		double w = 0, wt = 0, wo = 0;
 		double pmax = -1, pmax_w = 0, pmax_o = 0, psum = 0, esum = 0, wsum = 0, osum = 0;
 		bool chance = false;
 		pm_ix dnext = PM_NONE;
 		for (pm_ix i = sw->cstart[gc]; i < sw->cstart[gc + 1]; i++) {
 			pm_ix v = order[i];
-			w += weight(&m->steps.v[v]);
-			wt += takes(&m->steps.v[v]);
-			wo += outside_wait(m, v);
+			double f = cx->step_visits[v];
+			once += weight(&m->steps.v[v]);
+			w += (double)weight(&m->steps.v[v]) * f;
+			wt += (double)takes(&m->steps.v[v]) * f;
+			wo += (double)outside_wait(m, v) * f;
 			for (pm_ix j = g->out_off[v]; j < g->out_off[v + 1]; j++) {
 				pm_ix e = g->out[j], t = comp[g->to[e]] - sw->lo;
 				if (t == c)
@@ -151,8 +155,10 @@ static void remaining(pm_model *m, const pm_actx *cx, sweep *sw)
 					dmax = sw->worst[t];
 					dnext = t;
 				}
+				/* an exit of a loop weighs as often as its step is done */
 				double p = m->flows.v[e].chance;
 				if (p >= 0) {
+					p *= f;
 					chance = true;
 					psum += p;
 					esum += p * sw->exp[t];
@@ -165,7 +171,7 @@ static void remaining(pm_model *m, const pm_actx *cx, sweep *sw)
 				}
 			}
 		}
-		double r = cx->comp_rounds[gc], tail = 0, tail_w = 0, tail_o = 0;
+		double tail = 0, tail_w = 0, tail_o = 0;
 		if (chance && !cx->comp_loop[gc]) {
 			tail = esum;            /* the rest of the chance hands off */
 			tail_w = wsum;
@@ -180,10 +186,10 @@ static void remaining(pm_model *m, const pm_actx *cx, sweep *sw)
 			tail_w = pmax_w;
 			tail_o = pmax_o;
 		}
-		sw->exp[c] = (double)w * r + tail;
-		sw->work[c] = (double)wt * r + tail_w;
-		sw->outside[c] = (double)wo * r + tail_o;
-		sw->worst[c] = w + dmax;
+		sw->exp[c] = w + tail;
+		sw->work[c] = wt + tail_w;
+		sw->outside[c] = wo + tail_o;
+		sw->worst[c] = once + dmax;
 		sw->next[c] = dnext;
 	}
 }
@@ -391,7 +397,8 @@ static void one_process(pm_model *m, pm_actx *cx, sweep *sw, pm_ix p, bool wait_
 		remaining(m, cx, sw);
 	}
 	for (pm_ix s = first; s < end; s++)
-		m->an.visits.v[s] = cx->proc_trapped[p] ? 1 : sw->vis[cx->step_comp[s] - sw->lo];
+		m->an.visits.v[s] = cx->proc_trapped[p]
+			? 1 : sw->vis[cx->step_comp[s] - sw->lo] * cx->step_visits[s];
 	pm_proc_metrics *pm = &m->an.procs.v[p];
 	measure(m, cx, sw, p, pm);
 	if (wait_on)
