@@ -22,6 +22,7 @@
  * A step weighs takes + waits (absent = 0).  Ties go to the first written
  * step and arrow.  A process holding a trap gets no lead time
  * (PM_LEAD_CYCLE). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -213,6 +214,12 @@ static int64_t rounded(double x)
 	return (int64_t)(x / 60 + 0.5) * 60;
 }
 
+static int ix_cmp(const void *a, const void *b)
+{
+	pm_ix x = *(const pm_ix *)a, y = *(const pm_ix *)b;
+	return (x > y) - (x < y);
+}
+
 static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
                     pm_proc_metrics *pm)
 {
@@ -239,11 +246,18 @@ static void measure(pm_model *m, const pm_actx *cx, const sweep *sw, pm_ix proc,
 	pm->work_s = rounded(sw->work[best_e]);
 	pm->outside_s = rounded(sw->outside[best_e]);
 	pm->worst_s = sw->worst[best_w];
-	for (pm_ix c = best_w; c != PM_NONE; c = sw->next[c])
+	for (pm_ix c = best_w; c != PM_NONE; c = sw->next[c]) {
+		uint32_t from = m->an.crit_steps.n;
 		for (pm_ix i = sw->cstart[c + sw->lo]; i < sw->cstart[c + sw->lo + 1]; i++) {
 			*pm_vec_push(m, m->an.crit_steps) = cx->step_order[i];
 			pm->crit_count++;
 		}
+		/* a loop's steps in written order: "approve, revise", not the
+		 * order the cycles pass found them in */
+		if (m->an.crit_steps.n - from > 1)
+			qsort(m->an.crit_steps.v + from, m->an.crit_steps.n - from,
+			      sizeof *m->an.crit_steps.v, ix_cmp);
+	}
 }
 
 /* --- findings ------------------------------------------------------------------ */
@@ -291,9 +305,18 @@ static void join_finding(pm_model *m, const pm_actx *cx, sweep *sw, pm_ix s)
 	r->d.nrelated = n;
 }
 
+/* Rounded, but a part strictly between none and all never reads 0% or 100%:
+ * "100% waiting" beside 30m of work would contradict itself. */
 static int percent(double part, double whole)
 {
-	return whole > 0 ? (int)(part / whole * 100.0 + 0.5) : 0;
+	if (whole <= 0)
+		return 0;
+	int p = (int)(part / whole * 100.0 + 0.5);
+	if (p == 0 && part > 0)
+		return 1;
+	if (p == 100 && part < whole)
+		return 99;
+	return p;
 }
 
 /* A process that waits at least as long as it works, in its own steps: the

@@ -180,3 +180,10 @@ const char *t_write_in(const char *dir, const char *name, const char *text)
 	cr_assert_eq(fclose(f), 0);
 	return path;
 }
+
+void t_glob(const char *pattern, glob_t *g)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", t_root(), pattern);
+	cr_assert_eq(glob(path, 0, NULL, g), 0, "nothing matches %s", path);
+}

@@ -2,6 +2,7 @@
 #ifndef PM_TEST_HELPERS_H
 #define PM_TEST_HELPERS_H
 
+#include <glob.h>
 #include <stddef.h>
 
 #include "model.h"
@@ -17,6 +18,9 @@ char *t_run(const char *cmd, int *status);
 /* Path of the CLI under test (PROCMAP_BIN) and the source tree. */
 const char *t_bin(void);
 const char *t_root(void);
+/* The files matching PATTERN under the source tree (samples/NAME.pmap),
+ * sorted; at least one, or the test fails.  globfree() them. */
+void t_glob(const char *pattern, glob_t *g);
 /* Expects `got` to equal the file at `path` (PROCMAP_UPDATE_GOLDEN=1 writes
  * it first); `what` names the case.  Returns the file's text (malloc'd) or
  * NULL when it is missing. */

@@ -825,10 +825,8 @@ static char *cli_report(const char *format, const char *sample, int *status)
 
 static void validate_samples(const char *format, const char *schema)
 {
-	char pattern[4096];
-	snprintf(pattern, sizeof pattern, "%s/samples/*.pmap", t_root());
 	glob_t g;
-	cr_assert_eq(glob(pattern, 0, NULL, &g), 0);
+	t_glob("samples/*.pmap", &g);
 	cr_assert_geq(g.gl_pathc, 3);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		const char *base = strrchr(g.gl_pathv[i], '/') + 1;
@@ -935,10 +933,8 @@ Test(reports, schema_lists_every_rule)
 
 Test(reports, golden_json_per_sample)
 {
-	char pattern[4096];
-	snprintf(pattern, sizeof pattern, "%s/samples/*.pmap", t_root());
 	glob_t g;
-	cr_assert_eq(glob(pattern, 0, NULL, &g), 0);
+	t_glob("samples/*.pmap", &g);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		const char *base = strrchr(g.gl_pathv[i], '/') + 1;
 		char rel[512], golden[4096];
@@ -951,4 +947,30 @@ Test(reports, golden_json_per_sample)
 		free(got);
 	}
 	globfree(&g);
+}
+
+/* --- the documentation's examples ---------------------------------------------- */
+
+/* Every ```pmap example of every page in docs/ gives what the page says it
+ * gives (diagnostics exactly, metrics by key), and docs/rules.md's tables
+ * are `procmap rules` row for row: a figure or message in the docs that
+ * drifts from the code fails here (tests/docs/check_examples.py). */
+Test(reports, docs_examples_are_what_procmap_prints, .timeout = 120)
+{
+	glob_t g;
+	t_glob("docs/*.md", &g);
+	int pages = 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char cmd[16384];
+		bool rules = strstr(g.gl_pathv[i], "/rules.md") != NULL;
+		snprintf(cmd, sizeof cmd, "'%s' '%s/tests/docs/check_examples.py' '%s' '%s'%s 2>&1",
+		         PYTHON, t_root(), t_bin(), g.gl_pathv[i], rules ? " --rules-table" : "");
+		int st;
+		char *out = t_run(cmd, &st);
+		cr_expect_eq(st, 0, "%s:\n%s", g.gl_pathv[i], out);
+		free(out);
+		pages += rules;
+	}
+	globfree(&g);
+	cr_expect_eq(pages, 1, "docs/rules.md is not among the pages checked");
 }

@@ -8,10 +8,8 @@
 
 Test(samples, check_clean_of_core_errors)
 {
-	char pattern[4096];
-	snprintf(pattern, sizeof pattern, "%s/samples/*.pmap", t_root());
 	glob_t g;
-	cr_assert_eq(glob(pattern, 0, NULL, &g), 0);
+	t_glob("samples/*.pmap", &g);
 	cr_assert_geq(g.gl_pathc, 3);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		pm_model *m = pm_model_new();
