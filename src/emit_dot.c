@@ -389,6 +389,8 @@ static const char *findings_tip(pm_rctx *c, pm_ix proc, pm_ix sys)
 
 static const char *fmt_runs(pm_model *m, double per_week)
 {
+	if (per_week == 1)
+		return "1 run/week";
 	return pm_arena_printf(m, per_week >= 100 ? "%.0f runs/week" : "%.2g runs/week", per_week);
 }
 
