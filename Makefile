@@ -57,7 +57,7 @@ else
 Q := @
 endif
 
-LIB_SRC  := $(sort $(wildcard src/*.c))
+LIB_SRC  := $(sort $(wildcard src/*.c)) $(sort $(wildcard src/audit/*.c))
 # procmap md's Markdown side (libcmark), which the suite also tests directly.
 MD_SRC   := $(sort $(wildcard src/md/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c)) $(sort $(wildcard src/lsp/*.c)) \
@@ -91,6 +91,13 @@ $(BUILD)/gen/serve_js.h: src/serve/serve.js
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@.tmp && mv $@.tmp $@
 $(BUILD)/obj/src/serve/serve.o: $(BUILD)/gen/serve_js.h
+
+# The audit page's pan/zoom script as a C string and its CSP hash.
+$(BUILD)/gen/panzoom_js.h: src/audit/panzoom.js scripts/embed_js.py
+	@mkdir -p $(dir $@)
+	$(Q)python3 scripts/embed_js.py PM_PANZOOM $< >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/src/audit/%.o: ALL_CFLAGS += -I$(BUILD)/gen
+$(BUILD)/obj/src/audit/page.o: $(BUILD)/gen/panzoom_js.h
 
 # Criterion's macros define functions without prototypes.
 $(BUILD)/obj/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -Wno-shadow -Wno-format-truncation \

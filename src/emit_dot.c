@@ -556,6 +556,7 @@ static void forest_full(pm_rctx *c, Agraph_t *g)
 		set_col(c, sub, "pencolor", PM_C_SYSTEM_BORDER);
 		set(sub, "label", system_label(c, sub, s));
 		set(sub, "class", "system");
+		set(sub, "id", pm_arena_printf(m, "system-%s", esc(m, pm_qualified_id(m, PM_KIND_SYSTEM, s))));
 		set(sub, "tooltip", pm_arena_printf(m, "%s%s", escs(m, sy->id), findings_tip(c, PM_NONE, s)));
 		set_link(c, sub, PM_KIND_SYSTEM, s);
 		for (pm_ix i = 0; i < sy->proc_count; i++)
@@ -729,6 +730,7 @@ static Agnode_t *step_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 	}
 	set(n, "label", label);
 	set(n, "class", cls);
+	set(n, "id", pm_arena_printf(m, "step-%s", esc(m, pm_qualified_id(m, PM_KIND_STEP, i))));
 	set(n, "tooltip", step_tooltip(m, i));
 	return n;
 }

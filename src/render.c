@@ -19,6 +19,7 @@
 
 #include "fileio.h"
 #include "render.h"
+#include "audit/audit.h"
 
 #define PM_RENDER_MAX_NODES 500
 
@@ -466,7 +467,7 @@ static bool write_index(pm_rctx *c, const char *dir)
 	pm_outfile o;
 	int e = pm_outfile_open(&o, path);
 	if (!e) {
-		if (pm_html_write(c, o.f))
+		if (pm_audit_page(c, o.f, dir, false))
 			e = pm_outfile_commit(&o, false);
 		else {
 			e = errno ? errno : EIO;

@@ -116,7 +116,4 @@ void pm_dot_widen_lanes(Agraph_t *g);
 /* Nodes a forest/system diagram would have in full. */
 size_t pm_dot_size(pm_rctx *c, const pm_diagram *d);
 
-/* Writes index.html (emit_html.c); false when writing failed. */
-bool pm_html_write(pm_rctx *c, FILE *out);
-
 #endif

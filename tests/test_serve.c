@@ -361,7 +361,7 @@ Test(serve, chromium_overlay, .timeout = 120)
 	         "--dump-dom http://127.0.0.1:%d/ 2>/dev/null", v, srv.port);
 	char *dom = t_run(cmd, &st);
 	cr_expect(strstr(dom, "data-procmap-build=\"1\""), "script did not run: %.300s", dom);
-	cr_expect(strstr(dom, "<object id=\"forest\""));
+	cr_expect(strstr(dom, "<section class=\"diagram forest\" id=\"d-forest\">"));
 	cr_expect(!strstr(dom, "procmap-serve-overlay"));
 	free(dom);
 	long b = build_id(NULL);

@@ -61,7 +61,7 @@
   // The page's own parts, without the overlay and the scripts.
   function bodyHtml(body) {
     var c = body.cloneNode(true);
-    c.querySelectorAll("script, #procmap-serve-overlay").forEach(function (n) { n.remove(); });
+    c.querySelectorAll("script, #procmap-serve-overlay, .pz").forEach(function (n) { n.remove(); });
     c.querySelectorAll("object").forEach(function (n) {
       n.setAttribute("data", base(n.getAttribute("data") || ""));
     });
@@ -96,6 +96,7 @@
           document.body.insertBefore(document.importNode(n, true), first);
         });
         texts = {};
+        document.dispatchEvent(new Event("procmap:page"));   // panzoom.js again
         window.scrollTo(x, y);
         document.querySelectorAll("object").forEach(function (o) {
           o.addEventListener("load", function () { window.scrollTo(x, y); }, { once: true });
