@@ -98,6 +98,8 @@ $(BUILD)/gen/panzoom_js.h: src/audit/panzoom.js scripts/embed_js.py
 	$(Q)python3 scripts/embed_js.py PM_PANZOOM $< >$@.tmp && mv $@.tmp $@
 $(BUILD)/obj/src/audit/%.o: ALL_CFLAGS += -I$(BUILD)/gen
 $(BUILD)/obj/src/audit/page.o: $(BUILD)/gen/panzoom_js.h
+$(BUILD)/pic/src/audit/%.o: ALL_CFLAGS += -I$(BUILD)/gen
+$(BUILD)/pic/src/audit/page.o: $(BUILD)/gen/panzoom_js.h
 
 # Criterion's macros define functions without prototypes.
 $(BUILD)/obj/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -Wno-shadow -Wno-format-truncation \
@@ -267,6 +269,9 @@ $(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $<")
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/src/audit/%.o: FUZZ_CFLAGS += -I$(BUILD)/gen
+$(FUZZ_BUILD)/obj/src/audit/page.o: $(BUILD)/gen/panzoom_js.h
 
 $(FUZZ_BUILD)/libprocmap.a: $(FUZZ_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
