@@ -90,7 +90,7 @@ $(BUILD)/obj/src/md/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
 $(BUILD)/gen/serve_js.h: src/serve/serve.js
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@.tmp && mv $@.tmp $@
-$(BUILD)/obj/src/serve/serve.o: $(BUILD)/gen/serve_js.h
+$(BUILD)/obj/src/serve/serve.o: $(BUILD)/gen/serve_js.h $(BUILD)/gen/panzoom_js.h
 
 # The audit page's pan/zoom script as a C string and its CSP hash.
 $(BUILD)/gen/panzoom_js.h: src/audit/panzoom.js scripts/embed_js.py

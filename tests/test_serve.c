@@ -362,6 +362,8 @@ Test(serve, chromium_overlay, .timeout = 120)
 	char *dom = t_run(cmd, &st);
 	cr_expect(strstr(dom, "data-procmap-build=\"1\""), "script did not run: %.300s", dom);
 	cr_expect(strstr(dom, "<section class=\"diagram forest\" id=\"d-forest\">"));
+	cr_expect(strstr(dom, "<div class=\"pz\">"),
+	          "panzoom.js did not run under the server's Content-Security-Policy");
 	cr_expect(!strstr(dom, "procmap-serve-overlay"));
 	free(dom);
 	long b = build_id(NULL);

@@ -18,9 +18,13 @@
 #define CONN_TIMEOUT 10        /* seconds of silence before a client is dropped */
 #define KEEPALIVE_SECONDS 5    /* an /events comment this often, under CONN_TIMEOUT */
 
+/* The page's one inline script is the audit page's pan and zoom, allowed by
+ * its hash (PM_PANZOOM_HASH, $(BUILD)/gen/panzoom_js.h); /_serve.js is 'self'. */
+#include "panzoom_js.h"
+
 const char pm_serve_csp[] =
 	"default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-	"script-src 'self'; connect-src 'self'; object-src 'self'; frame-src 'self'; "
+	"script-src 'self' '" PM_PANZOOM_HASH "'; connect-src 'self'; object-src 'self'; frame-src 'self'; "
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 /* The page's side: on each new build id from /events, reads /_status.json,
