@@ -399,7 +399,7 @@ static const char *fmt_lead(pm_model *m, pm_ix proc)
 {
 	if (!m->an.done || proc >= m->an.procs.n || m->an.procs.v[proc].lead_status != PM_LEAD_OK)
 		return NULL;
-	char buf[PM_DURATION_BUF];
+	char buf[PM_FMT_DURATION_BUF];
 	return pm_arena_printf(m, "%s", pm_fmt_duration(buf, m->an.procs.v[proc].lead_s));
 }
 
@@ -680,7 +680,7 @@ static const char *tools_of(pm_model *m, pm_ix i, bool full)
 /* A step's takes or waits as `check` writes durations ("30m" for 0.5h). */
 static const char *time_of(pm_model *m, int64_t secs)
 {
-	char buf[PM_DURATION_BUF];
+	char buf[PM_FMT_DURATION_BUF];
 	return pm_arena_printf(m, "%s", pm_fmt_duration(buf, secs));
 }
 

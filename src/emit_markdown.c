@@ -290,17 +290,11 @@ static void write_suppressed(FILE *out, const pm_model *m)
 /* A lead or work time; why there is none when there is none. */
 static void write_duration(FILE *out, const pm_proc_metrics *pm, int64_t s)
 {
-	char buf[PM_DURATION_BUF];
+	char buf[PM_FMT_DURATION_BUF];
 	if (pm && pm->lead_status == PM_LEAD_OK && s >= 0)
 		fputs(pm_fmt_duration(buf, s), out);
-	else if (pm && pm->lead_status == PM_LEAD_CYCLE)
-		fputs("n/a (cycle)", out);
-	else if (pm && pm->lead_status == PM_LEAD_NO_DATA)
-		fputs("n/a (no durations)", out);
-	else if (pm && pm->lead_status == PM_LEAD_EMPTY)
-		fputs("n/a (no steps)", out);
 	else
-		fputs("—", out);
+		fputs(pm_report_no_lead(pm), out);
 }
 
 static void write_critical_path(FILE *out, const pm_model *m, const pm_proc_metrics *pm)

@@ -96,6 +96,17 @@ const pm_proc_metrics *pm_report_proc(const pm_model *m, pm_ix proc)
 	return &m->an.procs.v[proc];
 }
 
+const char *pm_report_no_lead(const pm_proc_metrics *pm)
+{
+	switch (pm ? pm->lead_status : PM_LEAD_OK) {
+	case PM_LEAD_CYCLE: return "n/a (cycle)";
+	case PM_LEAD_NO_DATA: return "n/a (no durations)";
+	case PM_LEAD_EMPTY: return "n/a (no steps)";
+	case PM_LEAD_OK: break;
+	}
+	return "—";
+}
+
 const pm_person_metrics *pm_report_person(const pm_model *m, pm_ix person)
 {
 	if (!m->an.done || m->an.people.n != m->people.n)
@@ -129,7 +140,7 @@ char *pm_fmt_duration(char *buf, int64_t seconds)
 		if (n == 0)
 			continue;
 		seconds -= n * units[u].s;
-		len += (size_t)snprintf(buf + len, PM_DURATION_BUF - len, "%s%lld%c",
+		len += (size_t)snprintf(buf + len, PM_FMT_DURATION_BUF - len, "%s%lld%c",
 		                        len ? " " : "", (long long)n, units[u].unit);
 	}
 	return buf;

@@ -38,11 +38,15 @@ unsigned pm_qid_parts(const pm_model *m, pm_kind kind, pm_ix i, pm_str parts[3])
 /* Metrics of a process or person, or NULL when the analysis has not run. */
 const pm_proc_metrics *pm_report_proc(const pm_model *m, pm_ix proc);
 const pm_person_metrics *pm_report_person(const pm_model *m, pm_ix person);
+/* What a report shows for a process with no lead time: "n/a (cycle)",
+ * "n/a (no durations)", "n/a (no steps)", or "—" (no metrics, or a time
+ * that is not known). */
+const char *pm_report_no_lead(const pm_proc_metrics *pm);
 /* Number of steps in a system's processes. */
 uint32_t pm_report_system_steps(const pm_model *m, pm_ix sys);
 
 /* Size that holds any pm_fmt_duration() result. */
-#define PM_DURATION_BUF 64
+#define PM_FMT_DURATION_BUF 64
 /* A duration in human units, largest first, zero parts left out: "2d 3h",
  * "1w 5m", "45s"; "0m" for zero.  A day is 24h, a week 7d (as in the
  * language).  Returns buf. */

@@ -101,7 +101,7 @@ Test(reports, json_numbers)
 
 Test(reports, durations_in_human_units)
 {
-	char buf[PM_DURATION_BUF];
+	char buf[PM_FMT_DURATION_BUF];
 	cr_expect_str_eq(pm_fmt_duration(buf, 0), "0m");
 	cr_expect_str_eq(pm_fmt_duration(buf, 45 * 60), "45m");
 	cr_expect_str_eq(pm_fmt_duration(buf, 2 * 86400 + 3 * 3600), "2d 3h");

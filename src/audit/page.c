@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "report.h"
 #include "audit/audit.h"
 #include "panzoom_js.h"
 
@@ -179,16 +180,6 @@ static void counts(FILE *f, const size_t at[4])
 	fputs("</p>\n", f);
 }
 
-static const pm_proc_metrics *proc_metrics(const pm_model *m, pm_ix i)
-{
-	return m->an.done && i < m->an.procs.n ? &m->an.procs.v[i] : NULL;
-}
-
-static const pm_person_metrics *person_metrics(const pm_model *m, pm_ix i)
-{
-	return m->an.done && i < m->an.people.n ? &m->an.people.v[i] : NULL;
-}
-
 static int64_t wait_of(const pm_proc_metrics *pm)
 {
 	return pm && pm->lead_status == PM_LEAD_OK && pm->lead_s >= 0 ? pm->lead_s - pm->work_s : -1;
@@ -215,7 +206,7 @@ static void risks(pm_rctx *c, FILE *f, const uint32_t *v, uint32_t n)
 		any = true;
 	}
 	for (pm_ix i = 0; i < m->people.n; i++) {
-		const pm_person_metrics *pm = person_metrics(m, i);
+		const pm_person_metrics *pm = pm_report_person(m, i);
 		if (!pm || pm->utilisation < 0 || pm->utilisation <= m->an.th.utilisation)
 			continue;
 		const pm_person *p = &m->people.v[i];
@@ -229,11 +220,11 @@ static void risks(pm_rctx *c, FILE *f, const uint32_t *v, uint32_t n)
 	/* the three processes that wait longest */
 	pm_ix top[3] = { PM_NONE, PM_NONE, PM_NONE };
 	for (pm_ix i = 0; i < m->processes.n; i++) {
-		int64_t w = wait_of(proc_metrics(m, i));
+		int64_t w = wait_of(pm_report_proc(m, i));
 		if (w <= 0)
 			continue;
 		for (int k = 0; k < 3; k++)
-			if (top[k] == PM_NONE || w > wait_of(proc_metrics(m, top[k]))) {
+			if (top[k] == PM_NONE || w > wait_of(pm_report_proc(m, top[k]))) {
 				memmove(top + k + 1, top + k, (size_t)(2 - k) * sizeof *top);
 				top[k] = i;
 				break;
@@ -241,7 +232,7 @@ static void risks(pm_rctx *c, FILE *f, const uint32_t *v, uint32_t n)
 	}
 	for (int k = 0; k < 3 && top[k] != PM_NONE; k++) {
 		const pm_process *p = &m->processes.v[top[k]];
-		const pm_proc_metrics *pm = proc_metrics(m, top[k]);
+		const pm_proc_metrics *pm = pm_report_proc(m, top[k]);
 		fputs("<li><span class=\"tag info\">waits</span> <a href=\"#proc-", f);
 		text(f, pm_qualified_id(m, PM_KIND_PROCESS, top[k]));
 		fputs("\">", f);
@@ -388,14 +379,8 @@ static void lead_cell(FILE *f, pm_model *m, const pm_proc_metrics *pm, int64_t s
 	fputs("<td class=\"num\">", f);
 	if (pm && pm->lead_status == PM_LEAD_OK)
 		duration(f, m, s);
-	else if (pm && pm->lead_status == PM_LEAD_CYCLE)
-		fputs("n/a (trap)", f);
-	else if (pm && pm->lead_status == PM_LEAD_NO_DATA)
-		fputs("n/a (no durations)", f);
-	else if (pm && pm->lead_status == PM_LEAD_EMPTY)
-		fputs("n/a (no steps)", f);
 	else
-		fputs("—", f);
+		fputs(pm_report_no_lead(pm), f);
 	fputs("</td>", f);
 }
 
@@ -408,7 +393,7 @@ static void process_table(pm_rctx *c, FILE *f, bool inpage)
 	      "<th>flow efficiency</th><th>rework rounds</th></tr></thead>\n<tbody>\n", f);
 	for (pm_ix i = 0; i < m->processes.n; i++) {
 		const pm_process *p = &m->processes.v[i];
-		const pm_proc_metrics *pm = proc_metrics(m, i);
+		const pm_proc_metrics *pm = pm_report_proc(m, i);
 		fputs("<tr id=\"proc-", f);
 		text(f, pm_qualified_id(m, PM_KIND_PROCESS, i));
 		fputs("\"><td>", f);
@@ -467,7 +452,7 @@ static void people_table(pm_rctx *c, FILE *f)
 	      "<th>load a week</th><th>capacity</th><th>utilisation</th></tr></thead>\n<tbody>\n", f);
 	for (pm_ix i = 0; i < m->people.n; i++) {
 		const pm_person *p = &m->people.v[i];
-		const pm_person_metrics *pm = person_metrics(m, i);
+		const pm_person_metrics *pm = pm_report_person(m, i);
 		bool over = pm && pm->utilisation > m->an.th.utilisation;
 		fputs("<tr id=\"person-", f);
 		text(f, pm_str_get(m, p->id));

@@ -79,7 +79,7 @@ static void fmt_metric(char *buf, size_t size, const char *metric, double v)
 		fmt_num(num, sizeof num, v / 3600);
 		snprintf(buf, size, "%sh/week", num);
 	} else {
-		char d[PM_DURATION_BUF];
+		char d[PM_FMT_DURATION_BUF];
 		snprintf(buf, size, "%s", pm_fmt_duration(d, (int64_t)llround(v)));
 	}
 }
@@ -101,7 +101,7 @@ static void fmt_delta(char *buf, size_t size, const char *metric, double a, doub
 		fmt_num(num, sizeof num, fabs(dv) / 3600);
 		snprintf(buf, size, "%s%sh/week", sign, num);
 	} else {
-		char d[PM_DURATION_BUF];
+		char d[PM_FMT_DURATION_BUF];
 		snprintf(buf, size, "%s%s", sign, pm_fmt_duration(d, (int64_t)llround(fabs(dv))));
 	}
 }
