@@ -8,7 +8,7 @@
 # $(datadir)/bash-completion/completions/procmap; or `source` this file.
 # tests/test_completion.c keeps the lists below in step with the CLI.
 
-_procmap_commands="check diff render md serve fmt convert rules lsp help"
+_procmap_commands="check diff render report md serve fmt convert rules lsp help"
 
 # The analysis rules that --rule can set (the rules with analysis = 1 in
 # src/rules.c).
@@ -29,6 +29,8 @@ _procmap_options()
 	            --fail-on-new --color -h --help" ;;
 	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
 	              --direction --theme --scale -q --quiet --rule --config --no-config --input-format -h --help" ;;
+	report) echo "-o --output --format --assets -l --level -j --jobs --max-nodes
+	              --direction --theme -q --quiet --rule --config --no-config --input-format -h --help" ;;
 	md) echo "-o --output -w --write --assets --keep-source --check --color --rule
 	          --config --no-config --input-format -h --help" ;;
 	serve) echo "-p --port --host --open --rule --config --no-config
@@ -49,12 +51,14 @@ _procmap_values()
 	rules:-f | rules:--format) echo "text json" ;;
 	diff:-f | diff:--format) echo "text json markdown" ;;
 	render:-o | render:--output) echo DIR ;;
+	report:--format) echo "html markdown" ;;
+	report:--assets) echo DIR ;;
 	md:-o | md:--output) echo MARKDOWN ;;
 	md:--assets) echo DIR ;;
 	*:-l | *:--level) echo "forest system process all" ;;
 	*:-j | *:--jobs | *:--max-nodes | *:--scale | *:-p | *:--port) echo NUMBER ;;
-	render:--direction) echo "TB LR" ;;
-	render:--theme) echo "auto light dark" ;;
+	render:--direction | report:--direction) echo "TB LR" ;;
+	render:--theme | report:--theme) echo "auto light dark" ;;
 	*:--host) echo HOST ;;
 	*:--rule) echo RULE ;;
 	*:--fail-on | *:--fail-on-new) echo "error warning info" ;;

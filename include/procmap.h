@@ -295,6 +295,35 @@ typedef struct pm_render_options {
  */
 PM_EXPORT pm_status pm_model_render(pm_model *m, const pm_render_options *opts);
 
+/** The audit as one deliverable (docs/report.md), pm_model_write_audit(). */
+typedef struct pm_audit_options {
+	/** How the diagrams are drawn: levels, jobs, max_nodes, theme and
+	 * direction are used; out_dir, out, formats and only are not. */
+	pm_render_options render;
+	/** HTML: one self-contained page, every diagram inline (SVG), links
+	 * between diagrams inside the page, a print stylesheet.  Markdown: the
+	 * audit in GitHub-flavoured Markdown with the diagrams as SVG files in
+	 * `assets_dir`, linked as `assets_url` + file name. */
+	int markdown;            /**< non-zero: Markdown, else HTML */
+	const char *path;        /**< write here, whole or not at all */
+	FILE *out;               /**< or here (HTML only) */
+	const char *assets_dir;  /**< Markdown: created if missing */
+	const char *assets_url;  /**< Markdown: the link to that folder from
+	                              the file, ending in '/' ("audit-assets/") */
+} pm_audit_options;
+
+/**
+ * Writes the audit of a resolved model (analysing it first if that was not
+ * done): the audit page of render's index.html as one file, or the
+ * Markdown audit with its assets folder.  The HTML page's diagrams are
+ * drawn in a temporary folder that is removed before this returns.  The
+ * assets folder keeps a procmap-manifest.txt as render's folders do, so a
+ * diagram that is no longer drawn is removed.  Problems become diagnostics
+ * with rule "io" or "render".  Returns PM_ERR_IO when a file could not be
+ * written, PM_ERR_USAGE for bad options or an unresolved model.
+ */
+PM_EXPORT pm_status pm_model_write_audit(pm_model *m, const pm_audit_options *opts);
+
 /* --- formatting and conversion (docs/fmt.md) ---------------------------- */
 
 /**

@@ -12,7 +12,7 @@ case "${1:-build}" in
 fuzz) pkgs="clang libclang-rt-14-dev" ;;
 man) pkgs="scdoc man-db" ;;
 leakcheck) pkgs="valgrind" ;;
-*) pkgs="build-essential pkg-config libgraphviz-dev graphviz libyaml-dev libjansson-dev libmicrohttpd-dev libcmark-dev libcriterion-dev neovim python3-jsonschema python3-yaml chromium mkdocs" ;;
+*) pkgs="build-essential pkg-config libgraphviz-dev graphviz libyaml-dev libjansson-dev libmicrohttpd-dev libcmark-dev libcriterion-dev neovim python3-jsonschema python3-yaml chromium poppler-utils netpbm mkdocs" ;;
 esac
 missing=""
 for p in $pkgs; do

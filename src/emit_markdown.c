@@ -417,13 +417,36 @@ static void write_systems(FILE *out, const pm_model *m)
 	}
 }
 
-void pm_emit_markdown(pm_model *m, FILE *out)
+static void write_figures(FILE *out, const pm_md_figure *figs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const pm_md_figure *f = &figs[i];
+		fprintf(out, "\n%.*s ", (int)(f->depth < 2 ? 2 : f->depth > 6 ? 6 : f->depth), "######");
+		md_str(out, f->heading);
+		fputs("\n\n![", out);
+		md_str(out, f->alt);
+		fprintf(out, "](%s)\n", f->url);
+	}
+}
+
+void pm_emit_markdown_figures(pm_model *m, FILE *out, const pm_md_figure *figs,
+                              size_t nfront, size_t n)
 {
 	write_head(out, m);
 	write_summary(out, m);
+	write_figures(out, figs, nfront);
 	write_findings(out, m);
 	write_suppressed(out, m);
 	write_processes(out, m);
 	write_people(out, m);
 	write_systems(out, m);
+	if (n > nfront) {
+		fputs("\n## Diagrams\n", out);
+		write_figures(out, figs + nfront, n - nfront);
+	}
+}
+
+void pm_emit_markdown(pm_model *m, FILE *out)
+{
+	pm_emit_markdown_figures(m, out, NULL, 0, 0);
 }

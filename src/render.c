@@ -460,8 +460,9 @@ static bool render_workers(pm_rctx *c, const char *dir, unsigned formats, unsign
 	return ok && started == jobs;
 }
 
-static bool write_index(pm_rctx *c, const char *dir)
+static bool write_index(pm_rctx *c, const char *dir, void *arg)
 {
+	(void)arg;
 	pm_model *m = c->m;
 	const char *path = pm_arena_printf(m, "%s/index.html", dir);
 	pm_outfile o;
@@ -541,7 +542,7 @@ static void remove_stale(pm_rctx *c, const char *dir, const pm_map *written)
 	fclose(f);
 }
 
-static bool update_manifest(pm_rctx *c, const char *dir, unsigned formats)
+static bool update_manifest(pm_rctx *c, const char *dir, unsigned formats, bool index)
 {
 	pm_model *m = c->m;
 	const char *path = pm_arena_printf(m, "%s/" PM_MANIFEST, dir);
@@ -557,7 +558,7 @@ static bool update_manifest(pm_rctx *c, const char *dir, unsigned formats)
 					pm_map_put(m, &written, name_hash(name, strlen(name)), 1);
 					fprintf(o.f, "%s\n", name);
 				}
-		if (formats & PM_IMAGE_SVG) {
+		if (index) {
 			pm_map_put(m, &written, name_hash("index.html", 10), 1);
 			fputs("index.html\n", o.f);
 		}
@@ -570,7 +571,8 @@ static bool update_manifest(pm_rctx *c, const char *dir, unsigned formats)
 	return !e;
 }
 
-static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
+static pm_status render_dir(pm_rctx *c, const pm_render_options *o, unsigned what,
+                            pm_render_after after, void *arg)
 {
 	pm_model *m = c->m;
 	int err = pm_make_dirs(o->out_dir);
@@ -599,11 +601,14 @@ static pm_status render_dir(pm_rctx *c, const pm_render_options *o)
 	} else {
 		ok = c->diagrams.n == 0 || render_workers(c, o->out_dir, o->formats, jobs);
 	}
-	if (o->formats & PM_IMAGE_SVG)
-		ok &= write_index(c, o->out_dir);
+	bool index = !after && (o->formats & PM_IMAGE_SVG);
+	if (index)
+		ok &= write_index(c, o->out_dir, NULL);
+	else if (after && ok)
+		ok = after(c, o->out_dir, arg);
 	/* after a failure some files may be missing: keep the old ones */
-	if (ok)
-		ok = update_manifest(c, o->out_dir, o->formats);
+	if (ok && (what & PM_RENDER_MANIFEST))
+		ok = update_manifest(c, o->out_dir, o->formats, index);
 	return ok ? PM_OK : PM_ERR_IO;
 }
 
@@ -630,10 +635,11 @@ static pm_status render_stream(pm_rctx *c, const pm_render_options *o)
 	return e ? PM_ERR_IO : PM_OK;
 }
 
-pm_status pm_model_render(pm_model *m, const pm_render_options *o)
+static pm_status render(pm_model *m, const pm_render_options *o, unsigned what,
+                        pm_render_after after, void *arg)
 {
 	if (!m || !o || !m->resolved || (!o->out_dir == !o->out) || !o->formats
-	    || (!o->levels && !o->only) || (o->only && !o->out))
+	    || (!o->levels && !o->only) || (o->only && !o->out) || (after && !o->out_dir))
 		return PM_ERR_USAGE;
 	if (!m->an.done) {
 		pm_status st = pm_model_analyze(m);
@@ -657,8 +663,19 @@ pm_status pm_model_render(pm_model *m, const pm_render_options *o)
 	m->oom = &jb;
 	pm_rctx_prepare(&c);
 	plan(&c, o->levels);
-	pm_status st = o->out ? render_stream(&c, o) : render_dir(&c, o);
+	pm_status st = o->out ? render_stream(&c, o) : render_dir(&c, o, what, after, arg);
 	pm_rctx_release(&c);
 	m->oom = NULL;
 	return st;
+}
+
+pm_status pm_model_render(pm_model *m, const pm_render_options *o)
+{
+	return render(m, o, PM_RENDER_MANIFEST, NULL, NULL);
+}
+
+pm_status pm_render_folder(pm_model *m, const pm_render_options *o, unsigned what,
+                           pm_render_after after, void *arg)
+{
+	return after ? render(m, o, what, after, arg) : PM_ERR_USAGE;
 }

@@ -116,4 +116,15 @@ void pm_dot_widen_lanes(Agraph_t *g);
 /* Nodes a forest/system diagram would have in full. */
 size_t pm_dot_size(pm_rctx *c, const pm_diagram *d);
 
+/* Draws the diagrams o->levels names into the folder o->out_dir, then
+ * calls `after` with the prepared context (while the diagrams' list and
+ * marks are there) instead of writing index.html: `after` writes what the
+ * caller wants from them (src/audit/report.c) and returns false after
+ * adding a diagnostic.  `what`: PM_RENDER_MANIFEST to keep the folder's
+ * manifest and remove the files it no longer names. */
+enum { PM_RENDER_MANIFEST = 1 << 0 };
+typedef bool (*pm_render_after)(pm_rctx *c, const char *dir, void *arg);
+pm_status pm_render_folder(pm_model *m, const pm_render_options *o, unsigned what,
+                           pm_render_after after, void *arg);
+
 #endif

@@ -17,6 +17,17 @@ void pm_emit_text(pm_model *m, FILE *out, unsigned flags);
 void pm_emit_json(pm_model *m, FILE *out);
 void pm_emit_sarif(pm_model *m, FILE *out);
 void pm_emit_markdown(pm_model *m, FILE *out);
+/* A diagram in the Markdown audit: a heading of `depth` '#'s (2 to 6),
+ * then the image.  `heading` and `alt` are text (escaped here); `url` is
+ * written as it is: the caller makes it safe in a link. */
+typedef struct pm_md_figure {
+	const char *heading, *alt, *url;
+	unsigned depth;
+} pm_md_figure;
+/* The Markdown report with diagrams: figs[0, nfront) after the summary,
+ * figs[nfront, n) in a "Diagrams" section at the end (procmap report). */
+void pm_emit_markdown_figures(pm_model *m, FILE *out, const pm_md_figure *figs,
+                              size_t nfront, size_t n);
 
 /* Diagnostics that count: unsuppressed ones by severity (indexed by
  * pm_severity), and how many an `ignore:` silenced. */

@@ -1,5 +1,6 @@
 /* helpers.c — shared by the Criterion suites. */
 #define _GNU_SOURCE   /* asprintf */
+#include <stdarg.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,4 +187,31 @@ void t_glob(const char *pattern, glob_t *g)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", t_root(), pattern);
 	cr_assert_eq(glob(path, 0, NULL, g), 0, "nothing matches %s", path);
+}
+
+const char *t_fmt(const char *fmt, ...)
+{
+	static char bufs[8][16384];
+	static unsigned next;
+	char *b = bufs[next++ % 8];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(b, sizeof bufs[0], fmt, ap);
+	va_end(ap);
+	cr_assert(n >= 0 && (size_t)n < sizeof bufs[0], "t_fmt: %d bytes", n);
+	return b;
+}
+
+const char *t_chromium(void)
+{
+	static char path[512];
+	if (!path[0]) {
+		int st;
+		char *v = t_run("command -v chromium || command -v chromium-browser", &st);
+		cr_assert_eq(st, 0, "chromium is missing: sh scripts/deps.sh installs it");
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(path, sizeof path, "%s", v);
+		free(v);
+	}
+	return path;
 }

@@ -41,6 +41,11 @@ char *t_sample(const char *name);
 const char *t_write_in(const char *dir, const char *name, const char *text);
 /* Reads a whole file (malloc'd), NULL if missing. */
 char *t_read_file(const char *path, size_t *len);
+/* printf into one of 8 static buffers of 16 KiB, used in turn (for a
+ * command line or an expected text made on the spot). */
+const char *t_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Debian's chromium, for the page tests; the test fails without it. */
+const char *t_chromium(void);
 /* Index of the step / process with this qualified id, PM_NONE if none. */
 pm_ix t_step(pm_model *m, const char *qid);
 pm_ix t_process(pm_model *m, const char *qid);

@@ -67,12 +67,13 @@ static void expect_completion(const char *line, const char *want)
 
 Test(completion, commands_and_options)
 {
-	expect_completion("procmap ", "check\nconvert\ndiff\nfmt\nhelp\nlsp\nmd\nrender\nrules\nserve\n");
+	expect_completion("procmap ", "check\nconvert\ndiff\nfmt\nhelp\nlsp\nmd\nrender\nreport\nrules\nserve\n");
 	expect_completion("procmap md --k", "--keep-source\n");
 	expect_completion("procmap m", "md\n");
 	expect_completion("procmap serve --p", "--port\n");
 	expect_completion("procmap s", "serve\n");
-	expect_completion("procmap r", "render\nrules\n");
+	expect_completion("procmap r", "render\nreport\nrules\n");
+	expect_completion("procmap report --a", "--assets\n");
 	expect_completion("procmap rules --", "--format\n--help\n");
 	expect_completion("procmap render --c", "--config\n");
 	expect_completion("procmap c", "check\nconvert\n");
@@ -95,6 +96,8 @@ Test(completion, option_values)
 	expect_completion("procmap convert --to ", "pmap\nyaml\n");
 	expect_completion("procmap check --input-format y", "yaml\n");
 	expect_completion("procmap render --level p", "process\n");
+	expect_completion("procmap report --format ", "html\nmarkdown\n");
+	expect_completion("procmap report --theme d", "dark\n");
 	expect_completion("procmap render -f svg,p", "svg,pdf\nsvg,png\n");
 	expect_completion("procmap render --format=png,", "png,dot\npng,pdf\npng,svg\n");
 	expect_completion("procmap render -o m", "models\n");

@@ -22,4 +22,11 @@
  * when writing failed. */
 bool pm_audit_page(pm_rctx *c, FILE *out, const char *svg_dir, bool self_contained);
 
+/* The diagrams in the order the page and the Markdown audit show them:
+ * the forest, then each system followed by its processes, then the
+ * processes outside any system (indices into c->diagrams; arena). */
+uint32_t *pm_audit_order(pm_rctx *c, uint32_t *n);
+/* "The whole business", "System Shop", "Process Pack" (arena). */
+const char *pm_audit_diagram_title(pm_rctx *c, const pm_diagram *d);
+
 #endif

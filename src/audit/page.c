@@ -319,7 +319,7 @@ static void put_svg(FILE *f, const char *svg, bool inpage, const char *ext)
 	}
 }
 
-static const char *diagram_title(pm_rctx *c, const pm_diagram *d)
+const char *pm_audit_diagram_title(pm_rctx *c, const pm_diagram *d)
 {
 	pm_model *m = c->m;
 	if (d->kind == PM_DIAGRAM_FOREST)
@@ -332,11 +332,49 @@ static const char *diagram_title(pm_rctx *c, const pm_diagram *d)
 	return pm_arena_printf(m, "Process %s", name_or_id(m, p->label, p->id));
 }
 
-/* The forest, or every other diagram. */
-static bool diagrams(pm_rctx *c, FILE *f, const char *dir, bool inpage, bool forest)
+uint32_t *pm_audit_order(pm_rctx *c, uint32_t *n)
 {
+	pm_model *m = c->m;
+	uint32_t *v = pm_arena_alloc(m, (c->diagrams.n + 1) * sizeof *v);
+	uint32_t *sys = pm_arena_alloc(m, (m->systems.n + 1) * sizeof *sys);
+	uint32_t *proc = pm_arena_alloc(m, (m->processes.n + 1) * sizeof *proc);
+	for (pm_ix i = 0; i < m->systems.n; i++)
+		sys[i] = UINT32_MAX;
+	for (pm_ix i = 0; i < m->processes.n; i++)
+		proc[i] = UINT32_MAX;
+	*n = 0;
 	for (uint32_t i = 0; i < c->diagrams.n; i++) {
 		const pm_diagram *d = &c->diagrams.v[i];
+		if (d->kind == PM_DIAGRAM_FOREST)
+			v[(*n)++] = i;
+		else if (d->kind == PM_DIAGRAM_SYSTEM)
+			sys[d->ix] = i;
+		else
+			proc[d->ix] = i;
+	}
+	for (pm_ix s = 0; s < m->systems.n; s++) {
+		const pm_system *sy = &m->systems.v[s];
+		if (sys[s] != UINT32_MAX)
+			v[(*n)++] = sys[s];
+		for (pm_ix k = 0; k < sy->proc_count; k++)
+			if (proc[sy->proc_first + k] != UINT32_MAX) {
+				v[(*n)++] = proc[sy->proc_first + k];
+				proc[sy->proc_first + k] = UINT32_MAX;
+			}
+	}
+	for (pm_ix i = 0; i < m->processes.n; i++)   /* outside any system */
+		if (proc[i] != UINT32_MAX)
+			v[(*n)++] = proc[i];
+	return v;
+}
+
+/* The forest, or every other diagram: each system, then its processes. */
+static bool diagrams(pm_rctx *c, FILE *f, const char *dir, bool inpage, bool forest)
+{
+	uint32_t n;
+	const uint32_t *order = pm_audit_order(c, &n);
+	for (uint32_t k = 0; k < n; k++) {
+		const pm_diagram *d = &c->diagrams.v[order[k]];
 		if ((d->kind == PM_DIAGRAM_FOREST) != forest)
 			continue;
 		char *svg = read_svg(dir, d->name);
@@ -344,16 +382,25 @@ static bool diagrams(pm_rctx *c, FILE *f, const char *dir, bool inpage, bool for
 			errno = errno ? errno : EIO;
 			return false;
 		}
+		/* printed: a system a page, its processes left to the screen
+		 * (the system's diagram draws their steps) */
+		bool in_system = d->kind == PM_DIAGRAM_PROCESS
+		                 && c->m->processes.v[d->ix].system != PM_NONE;
 		fprintf(f, "<section class=\"diagram %s\" id=\"d-%s\">\n<h2>",
 		        d->kind == PM_DIAGRAM_FOREST ? "forest" : d->kind == PM_DIAGRAM_SYSTEM
-		        ? "system" : "process", d->name);
-		text(f, diagram_title(c, d));
+		        ? "system" : in_system ? "process in-system" : "process", d->name);
+		text(f, pm_audit_diagram_title(c, d));
 		if (!inpage)
 			fprintf(f, " <a class=\"file\" href=\"%s.svg\">%s.svg</a>", d->name, d->name);
 		fputs("</h2>\n<div class=\"vp\" tabindex=\"0\">", f);
 		put_svg(f, svg, inpage, c->link_ext);
 		free(svg);
-		fputs("</div>\n</section>\n", f);
+		fputs("</div>\n", f);
+		if (d->kind == PM_DIAGRAM_SYSTEM && has_kind(c, PM_DIAGRAM_PROCESS)
+		    && c->m->systems.v[d->ix].proc_count)
+			fputs("<p class=\"print-only\">Each of its processes has a diagram of its own "
+			      "in the page on screen.</p>\n", f);
+		fputs("</section>\n", f);
 	}
 	return true;
 }
@@ -534,10 +581,15 @@ static const char style[] =
 	"a{color:#6cc0f0}code{color:#b8b8b8}.warn{color:#ff8c4d}th{background:#2a2a2a}"
 	".vp,td,th{border-color:#5a5a5a}tr.over td{background:#4a2320}tr:target td{background:#4a4210}"
 	".tag.error,td.error{color:#ff7b72}.tag.warning,td.warning{color:#ffa657}.tag.info,td.info{color:#79c0ff}}\n"
-	"@media print{body{margin:0;max-width:none}.pz{display:none}"
-	".vp{overflow:visible;max-height:none;border:none}.vp svg{transform:none!important;max-width:100%;height:auto}"
-	"section.diagram{break-before:page}section.diagram.process{break-before:auto}"
-	"table,tr{break-inside:avoid}}\n";
+	".print-only{display:none}\n"
+	"@media print{@page{size:A4 landscape;margin:10mm}"
+	"body{margin:0;max-width:none;font-size:10pt}.pz,a.file{display:none}.print-only{display:block}"
+	".vp{overflow:visible;max-height:none;border:none}"
+	".vp svg{transform:none!important;max-width:100%;max-height:165mm;width:auto;height:auto}"
+	"section.forest .vp svg{max-height:115mm}"
+	"section.diagram{break-inside:avoid}section.system,section.process{break-before:page}"
+	"section.in-system{display:none}#findings{break-before:page}"
+	"h2{break-after:avoid}tr{break-inside:avoid}}\n";
 
 bool pm_audit_page(pm_rctx *c, FILE *f, const char *svg_dir, bool inpage)
 {

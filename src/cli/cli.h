@@ -30,6 +30,7 @@ int cmd_lsp(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_md(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Prints "procmap CMD: message" and a hint to stderr; returns PM_EXIT_TROUBLE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
@@ -136,5 +137,27 @@ pm_model *cli_analyse_loaded(const cli_setup *s, pm_model *m, const char *first,
  * above), which the caller frees with pm_config_model_files_free(); NULL
  * after printing a usage error (exit 2). */
 char **cli_config_model(const cli_setup *s, int *nfiles);
+
+/*
+ * How diagrams are drawn, the same for render and report: --level, --jobs,
+ * --max-nodes, --direction and --theme into `o`.  -1 when taken, -2 when
+ * `c` is not one of them, or the status of a usage error.
+ */
+#define CLI_DRAW_OPTIONS \
+	{ "level", required_argument, NULL, 'l' }, \
+	{ "jobs", required_argument, NULL, 'j' }, \
+	{ "max-nodes", required_argument, NULL, 'M' }, \
+	{ "direction", required_argument, NULL, 'D' }, \
+	{ "theme", required_argument, NULL, 'T' }
+int cli_draw_option(const char *cmd, int c, const char *arg, pm_render_options *o);
+/* Index of s in names (n of them), or -1. */
+int cli_pick(const char *s, const char *const *names, int n);
+/* A whole number from 1 to 1000000. */
+bool cli_parse_count(const char *s, unsigned *out);
+
+/* The folder of a path ("." for a bare name or "-"), and a folder joined
+ * to a name ("." left out); malloc'd, NULL when out of memory. */
+char *cli_dir_of(const char *path);
+char *cli_join(const char *dir, const char *name);
 
 #endif

@@ -137,27 +137,6 @@ static void report(pm_model *m, void *arg)
 }
 
 /* The folder of a path ("." for a bare name or standard input); malloc'd. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strcmp(path, "-") ? strrchr(path, '/') : NULL;
-	if (!slash)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
-}
-
-static char *join(const char *dir, const char *name)
-{
-	if (!strcmp(dir, "."))
-		return strdup(name);
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
 /* Draws every block; the worst status (after showing each block's errors;
  * trouble, such as an invalid configuration, stops at once). */
 static int draw_all(md_run *r)
@@ -242,7 +221,7 @@ static int write_assets(md_run *r)
 	}
 	int rc = PM_EXIT_OK;
 	for (size_t i = 0; i < r->doc.nblocks && rc == PM_EXIT_OK; i++) {
-		char *path = join(r->assets, r->dr[i].name);
+		char *path = cli_join(r->assets, r->dr[i].name);
 		if (!path) {
 			cli_error("out of memory");
 			return PM_EXIT_TROUBLE;
@@ -313,8 +292,8 @@ static int md(const md_args *a, const char *in)
 		cli_error("cannot read '%s': %s", in, strerror(errno));
 		return PM_EXIT_TROUBLE;
 	}
-	r.out_dir = dir_of(r.target ? r.target : in);
-	r.assets = a->assets ? strdup(a->assets) : r.out_dir ? join(r.out_dir, "assets") : NULL;
+	r.out_dir = cli_dir_of(r.target ? r.target : in);
+	r.assets = a->assets ? strdup(a->assets) : r.out_dir ? cli_join(r.out_dir, "assets") : NULL;
 	int rc = PM_EXIT_TROUBLE;
 	if (!r.out_dir || !r.assets)
 		cli_error("out of memory");

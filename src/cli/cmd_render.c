@@ -37,27 +37,6 @@ typedef struct render_args {
 	bool quiet;
 } render_args;
 
-/* Index of s in names (n of them), or -1. */
-static int pick(const char *s, const char *const *names, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
-static bool parse_level(const char *s, unsigned *out)
-{
-	static const char *const names[] = { "forest", "system", "process", "all" };
-	static const unsigned bits[] = { PM_LEVEL_FOREST, PM_LEVEL_SYSTEM, PM_LEVEL_PROCESS, PM_LEVEL_ALL };
-	for (int i = 0; i < 4; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*out = bits[i];
-			return true;
-		}
-	return false;
-}
-
 static bool parse_formats(const char *s, unsigned *out)
 {
 	static const char *const names[] = { "svg", "png", "pdf", "dot" };
@@ -75,16 +54,6 @@ static bool parse_formats(const char *s, unsigned *out)
 	return *out != 0;
 }
 
-static bool parse_count(const char *s, unsigned *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < 1 || v > 1000000)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
 static int parse_option(int c, const char *arg, void *ctx)
 {
 	render_args *a = ctx;
@@ -92,47 +61,22 @@ static int parse_option(int c, const char *arg, void *ctx)
 	case 'o':
 		a->dir = arg;
 		return -1;
-	case 'l':
-		if (!parse_level(arg, &a->o.levels))
-			return cli_usage("render", "invalid --level '%s' (forest, system, process or all)", arg);
-		return -1;
 	case 'f':
 		if (!parse_formats(arg, &a->o.formats))
 			return cli_usage("render", "invalid --format '%s' (svg, png, pdf, dot, comma-separated)", arg);
 		return -1;
-	case 'j':
-		if (!parse_count(arg, &a->o.jobs))
-			return cli_usage("render", "invalid --jobs '%s' (a number from 1)", arg);
-		return -1;
-	case 'M':
-		if (!parse_count(arg, &a->o.max_nodes))
-			return cli_usage("render", "invalid --max-nodes '%s' (a number from 1)", arg);
-		return -1;
-	case 'D': {
-		static const char *const dirs[] = { "TB", "LR" };
-		int i = pick(arg, dirs, 2);
-		if (i < 0)
-			return cli_usage("render", "invalid --direction '%s' (TB or LR)", arg);
-		a->o.direction = i ? PM_DIRECTION_LR : PM_DIRECTION_TB;
-		return -1;
-	}
-	case 'T': {
-		static const char *const themes[] = { "auto", "light", "dark" };
-		int i = pick(arg, themes, 3);
-		if (i < 0)
-			return cli_usage("render", "invalid --theme '%s' (auto, light or dark)", arg);
-		a->o.theme = (unsigned)i;
-		return -1;
-	}
 	case 'S':
-		if (!parse_count(arg, &a->o.scale) || a->o.scale > 8)
+		if (!cli_parse_count(arg, &a->o.scale) || a->o.scale > 8)
 			return cli_usage("render", "invalid --scale '%s' (a number from 1 to 8)", arg);
 		return -1;
 	case 'q':
 		a->quiet = true;
 		return -1;
 	}
-	int rc = cli_setup_option(&a->setup, c, arg);
+	int rc = cli_draw_option("render", c, arg, &a->o);
+	if (rc != -2)
+		return rc;
+	rc = cli_setup_option(&a->setup, c, arg);
 	return rc == -2 ? PM_EXIT_TROUBLE : rc;
 }
 
@@ -141,12 +85,8 @@ static int parse_args(int argc, char **argv, render_args *a, int *first)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "level", required_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "max-nodes", required_argument, NULL, 'M' },
-		{ "direction", required_argument, NULL, 'D' },
-		{ "theme", required_argument, NULL, 'T' },
+		CLI_DRAW_OPTIONS,
 		{ "scale", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		CLI_SETUP_OPTIONS,

@@ -330,3 +330,87 @@ char **cli_config_model(const cli_setup *s, int *nfiles)
 	free(found);
 	return NULL;
 }
+
+/* --- how diagrams are drawn: render and report ---------------------------- */
+
+int cli_pick(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool cli_parse_count(const char *s, unsigned *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 1 || v > 1000000)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+int cli_draw_option(const char *cmd, int c, const char *arg, pm_render_options *o)
+{
+	switch (c) {
+	case 'l': {
+		static const char *const names[] = { "forest", "system", "process", "all" };
+		static const unsigned bits[] = { PM_LEVEL_FOREST, PM_LEVEL_SYSTEM, PM_LEVEL_PROCESS,
+		                                 PM_LEVEL_ALL };
+		int i = cli_pick(arg, names, 4);
+		if (i < 0)
+			return cli_usage(cmd, "invalid --level '%s' (forest, system, process or all)", arg);
+		o->levels = bits[i];
+		return -1;
+	}
+	case 'j':
+		if (!cli_parse_count(arg, &o->jobs))
+			return cli_usage(cmd, "invalid --jobs '%s' (a number from 1)", arg);
+		return -1;
+	case 'M':
+		if (!cli_parse_count(arg, &o->max_nodes))
+			return cli_usage(cmd, "invalid --max-nodes '%s' (a number from 1)", arg);
+		return -1;
+	case 'D': {
+		static const char *const dirs[] = { "TB", "LR" };
+		int i = cli_pick(arg, dirs, 2);
+		if (i < 0)
+			return cli_usage(cmd, "invalid --direction '%s' (TB or LR)", arg);
+		o->direction = i ? PM_DIRECTION_LR : PM_DIRECTION_TB;
+		return -1;
+	}
+	case 'T': {
+		static const char *const themes[] = { "auto", "light", "dark" };
+		int i = cli_pick(arg, themes, 3);
+		if (i < 0)
+			return cli_usage(cmd, "invalid --theme '%s' (auto, light or dark)", arg);
+		o->theme = (unsigned)i;
+		return -1;
+	}
+	}
+	return -2;
+}
+
+/* --- paths ------------------------------------------------------------------ */
+
+char *cli_dir_of(const char *path)
+{
+	const char *slash = strcmp(path, "-") ? strrchr(path, '/') : NULL;
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+char *cli_join(const char *dir, const char *name)
+{
+	if (!strcmp(dir, "."))
+		return strdup(name);
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}

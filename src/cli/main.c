@@ -11,6 +11,7 @@ static const pm_command commands[] = {
 	{ "check", cmd_check, "check models and report findings" },
 	{ "diff", cmd_diff, "compare two versions of a model: elements, metrics, findings" },
 	{ "render", cmd_render, "draw the diagrams of a model" },
+	{ "report", cmd_report, "write the audit as one file: HTML page or Markdown" },
 	{ "md", cmd_md, "draw the pmap code blocks of a Markdown file as images" },
 	{ "fmt", cmd_fmt, "format .pmap files" },
 	{ "convert", cmd_convert, "convert a model between .pmap and YAML" },
