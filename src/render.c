@@ -632,6 +632,11 @@ static pm_status render_stream(pm_rctx *c, const pm_render_options *o)
 
 pm_status pm_model_render(pm_model *m, const pm_render_options *o)
 {
+	return pm_render_diff(m, o, NULL);
+}
+
+pm_status pm_render_diff(pm_model *m, const pm_render_options *o, const struct pm_rdiff *diff)
+{
 	if (!m || !o || !m->resolved || (!o->out_dir == !o->out) || !o->formats
 	    || (!o->levels && !o->only) || (o->only && !o->out))
 		return PM_ERR_USAGE;
@@ -645,7 +650,7 @@ pm_status pm_model_render(pm_model *m, const pm_render_options *o)
 	               * keep its links to the other diagrams */
 	              .levels = o->out ? PM_LEVEL_ALL : o->levels,
 	              .direction = o->direction, .theme = o->theme, .scale = o->scale,
-	              .only = o->only };
+	              .only = o->only, .diff = diff };
 	c.link_ext = o->formats & PM_IMAGE_SVG ? "svg" : o->formats & PM_IMAGE_PDF ? "pdf"
 	             : o->formats & PM_IMAGE_PNG ? "png" : "dot";
 	jmp_buf jb;
