@@ -58,10 +58,12 @@ Q := @
 endif
 
 LIB_SRC  := $(sort $(wildcard src/*.c)) $(sort $(wildcard src/audit/*.c))
+# render --diff's page section: the library's side of src/diff/.
+LIB_SRC  += src/diff/diff_html.c
 # procmap md's Markdown side (libcmark), which the suite also tests directly.
 MD_SRC   := $(sort $(wildcard src/md/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c)) $(sort $(wildcard src/lsp/*.c)) \
-            $(sort $(wildcard src/diff/*.c)) \
+            $(filter-out src/diff/diff_html.c,$(sort $(wildcard src/diff/*.c))) \
             $(sort $(wildcard src/serve/*.c)) $(MD_SRC)
 TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/helpers.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

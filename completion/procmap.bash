@@ -28,7 +28,7 @@ _procmap_options()
 	diff) echo "-f --format -o --output --rule --config --no-config --input-format
 	            --fail-on-new --color -h --help" ;;
 	render) echo "-o --output -l --level -f --format -j --jobs --max-nodes
-	              --direction --theme --scale -q --quiet --rule --config --no-config --input-format -h --help" ;;
+	              --direction --theme --scale --diff -q --quiet --rule --config --no-config --input-format -h --help" ;;
 	report) echo "-o --output --format --assets -l --level -j --jobs --max-nodes
 	              --direction --theme -q --quiet --rule --config --no-config --input-format -h --help" ;;
 	md) echo "-o --output -w --write --assets --keep-source --check --color --rule
@@ -67,6 +67,7 @@ _procmap_values()
 	*:-t | *:--to) echo "pmap yaml" ;;
 	*:--config) echo CONFIG ;;
 	*:--baseline) echo BASELINE ;;
+	render:--diff) echo FILE ;;
 	*:-o | *:--output) echo FILE ;;
 	esac
 }

@@ -15,6 +15,7 @@
 
 #include "render.h"
 #include "report.h"
+#include "diff/rdiff.h"
 
 static const char *esc(pm_model *m, const char *s)
 {
@@ -49,6 +50,7 @@ static void set(void *obj, const char *name, const char *val)
 {
 	agsafeset(obj, (char *)name, (char *)val, "");
 }
+
 
 static const char *label_or_id(pm_model *m, pm_str label, pm_str id)
 {
@@ -296,6 +298,9 @@ static const struct { unsigned key; const char *text; } legend_lines[] = {
 	{ PM_KEY_ERRORS, "✖ N, vermillion border: N errors" },
 	{ PM_KEY_WARNINGS, "▲ N, orange border: N warnings" },
 	{ PM_KEY_STUB, "folded note: another process (hand-off)" },
+	{ PM_KEY_ADDED, "+ green, thick: added since the old version" },
+	{ PM_KEY_CHANGED, "~ amber: changed (the tooltip says what)" },
+	{ PM_KEY_REMOVED, "− grey, dashed: removed, drawn where it was" },
 };
 
 static Agedge_t *invisible(pm_rctx *c, Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight);
@@ -419,6 +424,157 @@ static const char *add_line(pm_model *m, const char *label, const char *line)
 	return *line ? pm_arena_printf(m, "%s\\n%s", label, line) : label;
 }
 
+/* --- render --diff: marks of what changed ----------------------------------
+ * An added element gets a green thick border (or line), a changed one an
+ * amber border, both a glyph ("+ ", "~ ") before the label so they read in
+ * grey print too, a class (diff-added, diff-changed) and what changed in
+ * the tooltip.  Removed elements are ghosts: grey, dashed, "− " and the
+ * class diff-removed, beside their old neighbours that are still there. */
+
+static void edge_label(pm_rctx *c, Agedge_t *e, const char *label);
+
+static const char *diff_glyph(uint8_t mark)
+{
+	return mark == PM_DM_ADDED ? "+ " : "~ ";
+}
+
+static void add_class(pm_rctx *c, void *obj, const char *cls)
+{
+	const char *old = agget(obj, "class");
+	set(obj, "class", old && *old ? pm_arena_printf(c->m, "%s %s", old, cls) : cls);
+}
+
+static void diff_tip(pm_rctx *c, void *obj, uint8_t mark, const char *tip)
+{
+	const char *old = agget(obj, "tooltip");
+	const char *what = pm_arena_printf(c->m, "%s%s", diff_glyph(mark),
+	                                   tip ? esc(c->m, tip) : "changed");
+	set(obj, "tooltip", old && *old ? pm_arena_printf(c->m, "%s\\n%s", old, what) : what);
+}
+
+/* Marks a node or cluster; `fill` replaces its fill colour. */
+static void diff_box(pm_rctx *c, void *obj, uint8_t mark, const char *tip, bool fill)
+{
+	if (!c->diff || !mark)
+		return;
+	bool cluster = agobjkind(obj) == AGRAPH;
+	bool added = mark == PM_DM_ADDED;
+	const char *label = agget(obj, "label");
+	set(obj, "label", pm_arena_printf(c->m, "%s%s", diff_glyph(mark), label ? label : ""));
+	set_col(c, obj, cluster ? "pencolor" : "color", added ? PM_C_ADDED : PM_C_CHANGED);
+	set(obj, "penwidth", added ? "3.5" : "2.5");
+	if (fill)
+		set_col(c, obj, "fillcolor", added ? PM_C_ADDED_FILL : PM_C_CHANGED_FILL);
+	add_class(c, obj, added ? "diff-added" : "diff-changed");
+	diff_tip(c, obj, mark, tip);
+	c->used |= added ? PM_KEY_ADDED : PM_KEY_CHANGED;
+}
+
+/* Marks an arrow; its label (or a label of its own) gets the glyph. */
+static void diff_edge(pm_rctx *c, Agedge_t *e, uint8_t mark, const char *tip)
+{
+	if (!c->diff || !mark)
+		return;
+	bool added = mark == PM_DM_ADDED;
+	set_col(c, e, "color", added ? PM_C_ADDED : PM_C_CHANGED);
+	set(e, "penwidth", added ? "3.5" : "2.5");
+	add_class(c, e, added ? "diff-added" : "diff-changed");
+	diff_tip(c, e, mark, tip);
+	c->used |= added ? PM_KEY_ADDED : PM_KEY_CHANGED;
+	for (uint32_t i = 0; i < c->elabels.n; i++)
+		if (c->elabels.v[i].e == e) {
+			c->elabels.v[i].label = pm_arena_printf(c->m, "%s%s", diff_glyph(mark),
+			                                        c->elabels.v[i].label);
+			return;
+		}
+	edge_label(c, e, added ? "+" : "~");
+}
+
+static const char *ghost_name(pm_model *m, uint32_t k)
+{
+	return pm_arena_printf(m, "g%u", (unsigned)k);
+}
+
+static const char *ghost_kind(pm_kind k)
+{
+	return k == PM_KIND_SYSTEM ? "system" : k == PM_KIND_PROCESS ? "process" : "step";
+}
+
+static void ghost_style(pm_rctx *c, void *obj, const pm_rghost *gh)
+{
+	pm_model *m = c->m;
+	bool cluster = agobjkind(obj) == AGRAPH;
+	set(obj, "style", cluster ? "rounded,dashed" : "rounded,filled,dashed");
+	set_col(c, obj, cluster ? "pencolor" : "color", PM_C_GHOST);
+	set_col(c, obj, "fontcolor", PM_C_GHOST_TEXT);
+	if (!cluster)
+		set_col(c, obj, "fillcolor", PM_C_BG);
+	set(obj, "penwidth", "1.5");
+	set(obj, "label", pm_arena_printf(m, "− %s%s(%s)%s", esc(m, gh->label),
+	                                  cluster ? "\\l" : "\\n", gh->moved ? "moved" : "removed",
+	                                  cluster ? "\\l" : ""));
+	set(obj, "class", pm_arena_printf(m, "%s diff-removed", ghost_kind(gh->kind)));
+	set(obj, "id", pm_arena_printf(m, "%s-%s-%s", gh->moved ? "moved" : "removed",
+	                               ghost_kind(gh->kind), esc(m, gh->qid)));
+	set(obj, "tooltip", pm_arena_printf(m, "%s\\n− %s", esc(m, gh->qid), esc(m, gh->tip)));
+	c->used |= PM_KEY_REMOVED;
+}
+
+/* A ghost node of kind k whose parent (in NEW) is `parent`, in g. */
+static Agnode_t *ghost_node(pm_rctx *c, Agraph_t *g, uint32_t k)
+{
+	Agnode_t *n = agnode(g, (char *)ghost_name(c->m, k), 1);
+	ghost_style(c, n, &c->diff->ghost[k]);
+	return n;
+}
+
+/* One end of a removed arrow: NEW's node (kind 's' or 'p') or a ghost
+ * drawn in this diagram; NULL when neither is. */
+static Agnode_t *gedge_end(pm_rctx *c, Agraph_t *g, char kind, pm_ix i, uint32_t ghost)
+{
+	if (ghost)
+		return agnode(g, (char *)ghost_name(c->m, ghost - 1), 0);
+	return i == PM_NONE ? NULL : find_node(c->m, g, kind, i);
+}
+
+/* The removed arrows of kind k (flows of process `proc`, any process when
+ * PM_NONE; hand-offs) whose two ends are drawn. */
+static void ghost_edges(pm_rctx *c, Agraph_t *g, pm_kind k, pm_ix proc, pm_ix sys)
+{
+	const pm_rdiff *r = c->diff;
+	if (!r)
+		return;
+	char kind = k == PM_KIND_FLOW ? 's' : 'p';
+	for (uint32_t i = 0; i < r->ngedge; i++) {
+		const pm_rgedge *ge = &r->gedge[i];
+		if (ge->kind != k)
+			continue;
+		if (k == PM_KIND_FLOW && (ge->proc == PM_NONE || (proc != PM_NONE && ge->proc != proc)
+		                          || (sys != PM_NONE && c->m->processes.v[ge->proc].system != sys)))
+			continue;
+		Agnode_t *a = gedge_end(c, g, kind, ge->from, ge->gfrom);
+		Agnode_t *b = gedge_end(c, g, kind, ge->to, ge->gto);
+		if (!a || !b)
+			continue;
+		Agedge_t *e = agedge(g, a, b, (char *)pm_arena_printf(c->m, "ge%u", (unsigned)i), 1);
+		set(e, "style", "dashed");
+		set_col(c, e, "color", PM_C_GHOST);
+		set(e, "class", k == PM_KIND_FLOW ? "flow diff-removed" : "handoff diff-removed");
+		set(e, "tooltip", pm_arena_printf(c->m, "− %s", esc(c->m, ge->tip)));
+		/* between two boxes that are still there it places nothing; to a
+		 * ghost it puts the ghost beside its old neighbour */
+		if (!ge->gfrom && !ge->gto)
+			set(e, "constraint", "false");
+		edge_label(c, e, "−");
+		if (!ge->gfrom && !ge->gto)
+			c->elabels.v[c->elabels.n - 1].pin = a;
+		c->used |= PM_KEY_REMOVED;
+	}
+}
+
+#define DIFF_MARK(c, what, i) ((c)->diff ? (c)->diff->what[i] : 0)
+#define DIFF_TIP(c, what, i) ((c)->diff ? (c)->diff->what##_tip[i] : NULL)
+
 /* A process as one node (forest, collapsed system). */
 static Agnode_t *proc_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 {
@@ -459,6 +615,7 @@ static Agnode_t *proc_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 		p->trigger ? "\\ntrigger: " : "", p->trigger ? escs(m, p->trigger) : "",
 		findings_tip(c, i, PM_NONE)));
 	set_link(c, n, PM_KIND_PROCESS, i);
+	diff_box(c, n, DIFF_MARK(c, proc, i), DIFF_TIP(c, proc, i), true);
 	return n;
 }
 
@@ -538,6 +695,37 @@ static const char *system_label(pm_rctx *c, void *obj, pm_ix s)
 	return *b ? pm_arena_printf(m, "%s%s\\l", label, b) : label;
 }
 
+/* The removed processes of NEW's system `sys` (PM_NONE: of no system, or
+ * with gsys of the removed system gsys - 1) as ghost nodes in g. */
+static void ghost_procs(pm_rctx *c, Agraph_t *g, pm_ix sys, uint32_t gsys)
+{
+	const pm_rdiff *r = c->diff;
+	for (uint32_t k = 0; r && k < r->nghost; k++)
+		if (r->ghost[k].kind == PM_KIND_PROCESS && r->ghost[k].parent == sys
+		    && r->ghost[k].gparent == gsys)
+			ghost_node(c, g, k);
+}
+
+/* The removed systems, each a ghost cluster of its removed processes, and
+ * the removed processes of no system. */
+static void ghost_systems(pm_rctx *c, Agraph_t *g)
+{
+	const pm_rdiff *r = c->diff;
+	for (uint32_t k = 0; r && k < r->nghost; k++) {
+		if (r->ghost[k].kind != PM_KIND_SYSTEM)
+			continue;
+		Agraph_t *sub = agsubg(g, (char *)pm_arena_printf(c->m, "cluster_g%u", (unsigned)k), 1);
+		ghost_style(c, sub, &r->ghost[k]);
+		ghost_procs(c, sub, PM_NONE, k + 1);
+		if (!agfstnode(sub)) {
+			Agnode_t *n = agnode(sub, (char *)pm_arena_printf(c->m, "ge%u", (unsigned)k), 1);
+			set(n, "label", "(no processes)");
+			set(n, "style", "dashed");
+		}
+	}
+	ghost_procs(c, g, PM_NONE, 0);
+}
+
 static void forest_full(pm_rctx *c, Agraph_t *g)
 {
 	pm_model *m = c->m;
@@ -559,9 +747,11 @@ static void forest_full(pm_rctx *c, Agraph_t *g)
 		set(sub, "id", pm_arena_printf(m, "system-%s", esc(m, pm_qualified_id(m, PM_KIND_SYSTEM, s))));
 		set(sub, "tooltip", pm_arena_printf(m, "%s%s", escs(m, sy->id), findings_tip(c, PM_NONE, s)));
 		set_link(c, sub, PM_KIND_SYSTEM, s);
+		diff_box(c, sub, DIFF_MARK(c, sys, s), DIFF_TIP(c, sys, s), false);
 		for (pm_ix i = 0; i < sy->proc_count; i++)
 			row[i] = proc_node(c, sub, sy->proc_first + i);
 		wrap(c, sub, row, row, sy->proc_count);
+		ghost_procs(c, sub, s, 0);
 		if (sy->proc_count) {
 			first[nu] = row[0];
 			last[nu++] = row[sy->proc_count - 1];
@@ -577,12 +767,15 @@ static void forest_full(pm_rctx *c, Agraph_t *g)
 		last[nu++] = row[top - 1];
 	}
 	wrap(c, g, first, last, nu);
+	ghost_systems(c, g);
 	for (pm_ix i = 0; i < m->handoffs.n; i++) {
 		const pm_handoff *h = &m->handoffs.v[i];
 		Agedge_t *e = edge(c, g, find_node(m, g, 'p', h->from_proc),
 		                   find_node(m, g, 'p', h->to_proc), 'h', i, h->label);
 		handoff_style(c, e, h);
+		diff_edge(c, e, DIFF_MARK(c, handoff, i), DIFF_TIP(c, handoff, i));
 	}
+	ghost_edges(c, g, PM_KIND_HANDOFF, PM_NONE, PM_NONE);
 }
 
 /* Too many processes to read: a node per system, counts on it, hand-offs
@@ -732,6 +925,8 @@ static Agnode_t *step_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 	set(n, "class", cls);
 	set(n, "id", pm_arena_printf(m, "step-%s", esc(m, pm_qualified_id(m, PM_KIND_STEP, i))));
 	set(n, "tooltip", step_tooltip(m, i));
+	diff_box(c, n, DIFF_MARK(c, step, i), DIFF_TIP(c, step, i),
+	         !(c->step_mark[i] & PM_RF_BOTTLENECK));
 	return n;
 }
 
@@ -914,6 +1109,7 @@ static void flow_edges(pm_rctx *c, Agraph_t *g, pm_ix proc, const flow_order *o,
 			if (back || up)
 				c->elabels.v[c->elabels.n - 1].pin = lt < lh ? agtail(e) : aghead(e);
 		}
+		diff_edge(c, e, DIFF_MARK(c, flow, fi), DIFF_TIP(c, flow, fi));
 	}
 }
 
@@ -958,6 +1154,7 @@ static void system_handoffs(pm_rctx *c, Agraph_t *g, pm_ix sys, const flow_order
 		}
 		Agedge_t *e = edge(c, g, a, b, 'h', i, h->label);
 		handoff_style(c, e, h);
+		diff_edge(c, e, DIFF_MARK(c, handoff, i), DIFF_TIP(c, handoff, i));
 		if (from_in && to_in)
 			set(e, "minlen", "0");
 		if (orders && from_in && h->from_step == PM_NONE)
@@ -965,6 +1162,22 @@ static void system_handoffs(pm_rctx *c, Agraph_t *g, pm_ix sys, const flow_order
 		if (orders && to_in && h->to_step == PM_NONE)
 			set(e, "lhead", pm_arena_printf(m, "clusterP%u", (unsigned)h->to_proc));
 	}
+}
+
+struct lane_set;
+static Agraph_t *ghost_lane(pm_rctx *c, const struct lane_set *ls, Agraph_t **sub, pm_ix owner);
+
+/* The removed steps of NEW's process pi as ghosts in g, or (ls) each in
+ * the band of its old owner when the process diagram has that band. */
+static void ghost_steps(pm_rctx *c, Agraph_t *g, pm_ix pi, const struct lane_set *ls,
+                        Agraph_t **sub)
+{
+	const pm_rdiff *r = c->diff;
+	for (uint32_t k = 0; r && k < r->nghost; k++)
+		if (r->ghost[k].kind == PM_KIND_STEP && r->ghost[k].parent == pi) {
+			Agraph_t *in = ls ? ghost_lane(c, ls, sub, r->ghost[k].owner) : NULL;
+			ghost_node(c, in ? in : g, k);
+		}
 }
 
 static const char *system_proc_label(pm_rctx *c, Agraph_t *sub, pm_ix pi)
@@ -1005,8 +1218,10 @@ static flow_order *system_full(pm_rctx *c, Agraph_t *g, pm_ix sys)
 		set(sub, "tooltip", pm_arena_printf(m, "%s%s", esc(m, pm_qualified_id(m, PM_KIND_PROCESS, pi)),
 		                                    findings_tip(c, pi, PM_NONE)));
 		set_link(c, sub, PM_KIND_PROCESS, pi);
+		diff_box(c, sub, DIFF_MARK(c, proc, pi), DIFF_TIP(c, proc, pi), false);
 		for (pm_ix s = 0; s < p->step_count; s++)
 			step_node(c, sub, p->step_first + s);
+		ghost_steps(c, sub, pi, NULL, NULL);
 		if (!p->step_count) {
 			Agnode_t *n = agnode(sub, (char *)node_name(m, 'e', pi), 1);
 			set(n, "label", "(no steps)");
@@ -1034,6 +1249,8 @@ static void system_diagram(pm_rctx *c, Agraph_t *g, pm_ix sys, bool collapsed)
 		wrap(c, g, row, row, sy->proc_count);
 	} else {
 		orders = system_full(c, g, sys);
+		ghost_procs(c, g, sys, 0);
+		ghost_edges(c, g, PM_KIND_FLOW, PM_NONE, sys);
 	}
 	system_handoffs(c, g, sys, orders);
 }
@@ -1061,6 +1278,12 @@ static uint64_t owner_key(pm_model *m, pm_ix owner)
 static int owner_group(pm_model *m, pm_ix owner)
 {
 	return owner == PM_NONE ? 2 : m->people.v[owner].actor ? 1 : 0;
+}
+
+static Agraph_t *ghost_lane(pm_rctx *c, const struct lane_set *ls, Agraph_t **sub, pm_ix owner)
+{
+	uint32_t l = pm_map_get(&ls->of, owner == PM_NONE ? c->m->people.n : owner);
+	return l == PM_NONE ? NULL : sub[l];
 }
 
 static lane_set lanes_of(pm_model *m, const pm_process *p, const flow_order *o)
@@ -1200,6 +1423,7 @@ static uint32_t *lanes_build(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order
 		tail_step[l] = si;
 		lane[v] = l;
 	}
+	ghost_steps(c, g, pi, &ls, sub);
 	pm_map_free(&fwd);
 	pm_map_free(&ls.of);
 	return lane;
@@ -1242,6 +1466,7 @@ static void process_handoffs(pm_rctx *c, Agraph_t *g, pm_ix pi, const flow_order
 				edge_label(c, e, escs(m, h->label));
 			handoff_style(c, e, h);
 			set(e, "style", "dashed");
+			diff_edge(c, e, DIFF_MARK(c, handoff, i), DIFF_TIP(c, handoff, i));
 		}
 	}
 }
@@ -1257,6 +1482,7 @@ static void process_diagram(pm_rctx *c, Agraph_t *g, pm_ix pi)
 	up_node(c, g, PM_KIND_SYSTEM, p->system);
 	uint32_t *lane = lanes_build(c, g, pi, &o);
 	flow_edges(c, g, pi, &o, lane);
+	ghost_edges(c, g, PM_KIND_FLOW, pi, PM_NONE);
 	if (p->trigger) {
 		Agnode_t *t = agnode(g, "start", 0);
 		for (pm_ix s = 0; s < p->step_count; s++)

@@ -636,7 +636,7 @@ static pm_status render_stream(pm_rctx *c, const pm_render_options *o)
 }
 
 static pm_status render(pm_model *m, const pm_render_options *o, unsigned what,
-                        pm_render_after after, void *arg)
+                        pm_render_after after, void *arg, const struct pm_rdiff *diff)
 {
 	if (!m || !o || !m->resolved || (!o->out_dir == !o->out) || !o->formats
 	    || (!o->levels && !o->only) || (o->only && !o->out) || (after && !o->out_dir))
@@ -651,7 +651,7 @@ static pm_status render(pm_model *m, const pm_render_options *o, unsigned what,
 	               * keep its links to the other diagrams */
 	              .levels = o->out ? PM_LEVEL_ALL : o->levels,
 	              .direction = o->direction, .theme = o->theme, .scale = o->scale,
-	              .only = o->only };
+	              .only = o->only, .diff = diff };
 	c.link_ext = o->formats & PM_IMAGE_SVG ? "svg" : o->formats & PM_IMAGE_PDF ? "pdf"
 	             : o->formats & PM_IMAGE_PNG ? "png" : "dot";
 	jmp_buf jb;
@@ -671,11 +671,16 @@ static pm_status render(pm_model *m, const pm_render_options *o, unsigned what,
 
 pm_status pm_model_render(pm_model *m, const pm_render_options *o)
 {
-	return render(m, o, PM_RENDER_MANIFEST, NULL, NULL);
+	return render(m, o, PM_RENDER_MANIFEST, NULL, NULL, NULL);
+}
+
+pm_status pm_render_diff(pm_model *m, const pm_render_options *o, const struct pm_rdiff *diff)
+{
+	return render(m, o, PM_RENDER_MANIFEST, NULL, NULL, diff);
 }
 
 pm_status pm_render_folder(pm_model *m, const pm_render_options *o, unsigned what,
                            pm_render_after after, void *arg)
 {
-	return after ? render(m, o, what, after, arg) : PM_ERR_USAGE;
+	return after ? render(m, o, what, after, arg, NULL) : PM_ERR_USAGE;
 }

@@ -16,7 +16,8 @@ typedef enum pm_role {
 	PM_C_LANE, PM_C_LANE_BORDER, PM_C_SYSTEM, PM_C_SYSTEM_BORDER, PM_C_PROCESS,
 	PM_C_STUB, PM_C_CRIT, PM_C_CYCLE, PM_C_WARN, PM_C_WARN_FILL, PM_C_BOTTLENECK,
 	PM_C_TRIGGER, PM_C_TRIGGER_TEXT, PM_C_LINK, PM_C_CYCLE_TEXT, PM_C_WARN_TEXT,
-	PM_C_ERR_TEXT, PM_C_COUNT
+	PM_C_ERR_TEXT, PM_C_ADDED, PM_C_ADDED_FILL, PM_C_CHANGED, PM_C_CHANGED_FILL,
+	PM_C_GHOST, PM_C_GHOST_TEXT, PM_C_COUNT
 } pm_role;
 
 typedef struct pm_role_pair {
@@ -41,7 +42,9 @@ enum {
 	PM_KEY_BOTTLENECK = 1 << 3, PM_KEY_DASHED = 1 << 4, PM_KEY_OVERLOADED = 1 << 5,
 	PM_KEY_NO_OWNER = 1 << 6, PM_KEY_ACTOR = 1 << 7, PM_KEY_TRIGGER = 1 << 8,
 	PM_KEY_ERRORS = 1 << 9, PM_KEY_WARNINGS = 1 << 10, PM_KEY_HANDOFF_CYCLE = 1 << 11,
-	PM_KEY_STUB = 1 << 12, PM_KEY_START = 1 << 13
+	PM_KEY_STUB = 1 << 12, PM_KEY_START = 1 << 13,
+	/* render --diff */
+	PM_KEY_ADDED = 1 << 14, PM_KEY_REMOVED = 1 << 15, PM_KEY_CHANGED = 1 << 16
 };
 
 /* Marks from the findings, one byte per element. */
@@ -98,7 +101,15 @@ typedef struct pm_rctx {
 	uint32_t ndiags;       /* diagnostics when they were placed */
 	PM_VEC(pm_diagram) diagrams;
 	PM_VEC(pm_elabel) elabels;   /* the diagram being built */
+	const struct pm_rdiff *diff;   /* render --diff: what changed since OLD
+	                                  (diff/rdiff.h), or NULL */
 } pm_rctx;
+
+/* pm_model_render() with what changed since an earlier version marked
+ * (diff NULL: pm_model_render() itself). */
+pm_status pm_render_diff(pm_model *m, const pm_render_options *o, const struct pm_rdiff *diff);
+/* Writes s HTML-escaped (& < > " '). */
+void pm_html_text(FILE *f, const char *s);
 
 /* Fills the marks and maps from m->diags and m->an (after analysis). */
 void pm_rctx_prepare(pm_rctx *c);

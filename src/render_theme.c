@@ -25,6 +25,9 @@ const char *const pm_palette[2][PM_C_COUNT] = {
 		[PM_C_TRIGGER] = "#009e73", [PM_C_TRIGGER_TEXT] = "#101010",
 		[PM_C_LINK] = "#0068a3", [PM_C_CYCLE_TEXT] = "#b34700",
 		[PM_C_WARN_TEXT] = "#8a5300", [PM_C_ERR_TEXT] = "#b3261e",
+		[PM_C_ADDED] = "#007a4d", [PM_C_ADDED_FILL] = "#e2f5ea",
+		[PM_C_CHANGED] = "#b37400", [PM_C_CHANGED_FILL] = "#fff3d1",
+		[PM_C_GHOST] = "#a6a6a6", [PM_C_GHOST_TEXT] = "#636363",
 	},
 	[1] = {
 		[PM_C_BG] = "#1e1e1e", [PM_C_TEXT] = "#e8e8e8", [PM_C_MUTED] = "#b8b8b8",
@@ -37,6 +40,9 @@ const char *const pm_palette[2][PM_C_COUNT] = {
 		[PM_C_TRIGGER] = "#00694d", [PM_C_TRIGGER_TEXT] = "#f2f2f2",
 		[PM_C_LINK] = "#6cc0f0", [PM_C_CYCLE_TEXT] = "#ff8c4d",
 		[PM_C_WARN_TEXT] = "#f5b942", [PM_C_ERR_TEXT] = "#ff7b72",
+		[PM_C_ADDED] = "#3ddc97", [PM_C_ADDED_FILL] = "#173a2a",
+		[PM_C_CHANGED] = "#f0b429", [PM_C_CHANGED_FILL] = "#3d3014",
+		[PM_C_GHOST] = "#6e6e6e", [PM_C_GHOST_TEXT] = "#9a9a9a",
 	},
 };
 
@@ -53,6 +59,9 @@ const pm_role_pair pm_text_pairs[] = {
 	{ PM_C_WARN_TEXT, PM_C_WARN_FILL }, { PM_C_WARN_TEXT, PM_C_PROCESS },
 	{ PM_C_WARN_TEXT, PM_C_SYSTEM }, { PM_C_ERR_TEXT, PM_C_PROCESS },
 	{ PM_C_ERR_TEXT, PM_C_SYSTEM }, { PM_C_ERR_TEXT, PM_C_BG },
+	{ PM_C_TEXT, PM_C_ADDED_FILL }, { PM_C_TEXT, PM_C_CHANGED_FILL },
+	{ PM_C_GHOST_TEXT, PM_C_BG }, { PM_C_GHOST_TEXT, PM_C_SYSTEM },
+	{ PM_C_GHOST_TEXT, PM_C_LANE }, { PM_C_GHOST_TEXT, PM_C_PROCESS },
 };
 const size_t pm_text_npairs = sizeof pm_text_pairs / sizeof pm_text_pairs[0];
 

@@ -8,20 +8,12 @@
 #include "analysis.h"
 #include "report.h"
 #include "audit/audit.h"
+#include "diff/rdiff.h"
 #include "panzoom_js.h"
 
 static void text(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
-		}
-	}
+	pm_html_text(f, s);   /* diff/diff_html.c */
 }
 
 static const char *name_or_id(pm_model *m, pm_str label, pm_str id)
@@ -612,6 +604,7 @@ bool pm_audit_page(pm_rctx *c, FILE *f, const char *svg_dir, bool inpage)
 	if (!diagrams(c, f, svg_dir, inpage, true))
 		return false;
 	findings(c, f, v, n);
+	pm_diff_html_section(c, f);
 	process_table(c, f, inpage);
 	people_table(c, f);
 	system_table(c, f, inpage);

@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diff/diff.h"
+#include "diff/rdiff.h"
+#include "diff/source.h"
+#include "render.h"
 
 static const char render_usage[] =
 	"usage: procmap render [options] -o DIR [FILE...]\n\n"
@@ -21,6 +25,8 @@ static const char render_usage[] =
 	"      --theme THEME      auto (default: SVG follows the reader's light or\n"
 	"                         dark setting, PNG/PDF light), light or dark\n"
 	"      --scale N          PNG at N times 96 dpi (1 to 8, default 1)\n"
+	"      --diff OLD         mark what changed since OLD (a file, a folder or a\n"
+	"                         git revision, as 'procmap diff' takes it)\n"
 	"  -q, --quiet            do not say what was written\n"
 	CLI_SETUP_HELP
 	"  -h, --help             show this help\n\n"
@@ -35,6 +41,7 @@ typedef struct render_args {
 	const char *dir;
 	cli_setup setup;      /* --rule, --config, --no-config, --input-format */
 	bool quiet;
+	const char *diff;     /* --diff OLD */
 } render_args;
 
 static bool parse_formats(const char *s, unsigned *out)
@@ -72,6 +79,9 @@ static int parse_option(int c, const char *arg, void *ctx)
 	case 'q':
 		a->quiet = true;
 		return -1;
+	case 'd':
+		a->diff = arg;
+		return -1;
 	}
 	int rc = cli_draw_option("render", c, arg, &a->o);
 	if (rc != -2)
@@ -89,6 +99,7 @@ static int parse_args(int argc, char **argv, render_args *a, int *first)
 		CLI_DRAW_OPTIONS,
 		{ "scale", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "diff", required_argument, NULL, 'd' },
 		CLI_SETUP_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -139,6 +150,40 @@ static void say_written(const char *dir, unsigned formats)
 	putchar('\n');
 }
 
+/* --diff OLD: OLD loaded and analysed like `procmap diff` does it, and
+ * what changed since, marked for the diagrams of m (in m's arena). */
+static bool diff_marks(const render_args *a, pm_model *m, pm_rdiff *r)
+{
+	char err[4096];
+	pm_side side;
+	char *arg = (char *)a->diff;
+	bool ok = false;
+	if (!pm_side_load(&side, &arg, 1, a->setup.input, err, sizeof err)) {
+		cli_error("--diff: %s", err);
+	} else if (side.io_failed) {
+		for (size_t i = 0; i < pm_model_diag_count(side.m); i++) {
+			const pm_diag *d = pm_model_diag(side.m, i);
+			if (strcmp(d->rule, "io") == 0)
+				cli_error("--diff: %s", d->message);
+		}
+	} else {
+		int st;
+		side.m = cli_analyse_loaded(&a->setup, side.m, side.first ? side.first : ".",
+		                            false, &st);
+		pm_diff d;
+		if (side.m) {
+			ok = pm_diff_compute(&d, side.m, m) && pm_rdiff_build(r, &d, side.m, m, a->diff);
+			if (!ok)
+				cli_error("out of memory");
+			pm_diff_release(&d);
+		} else {
+			cli_error("--diff: '%s' does not load (see above)", a->diff);
+		}
+	}
+	pm_side_release(&side);
+	return ok;
+}
+
 static int render(render_args *a, char **files, int nfiles)
 {
 	bool stream = strcmp(a->dir, "-") == 0;
@@ -148,11 +193,16 @@ static int render(render_args *a, char **files, int nfiles)
 	pm_model *m = cli_analyse(&a->setup, files, nfiles, &setup_rc);
 	if (!m)
 		return setup_rc;
+	pm_rdiff rd;
+	if (a->diff && !diff_marks(a, m, &rd)) {
+		pm_model_free(m);
+		return PM_EXIT_TROUBLE;
+	}
 	if (stream)
 		a->o.out = stdout;
 	else
 		a->o.out_dir = a->dir;
-	pm_status st = pm_model_render(m, &a->o);
+	pm_status st = pm_render_diff(m, &a->o, a->diff ? &rd : NULL);
 	print_render_diags(m);
 	if (st == PM_OK && !stream && !a->quiet)
 		say_written(a->dir, a->o.formats);

@@ -690,8 +690,13 @@ static void diff_findings(dctx *c)
 static void ctx_free(dctx *c)
 {
 	for (int k = 0; k < 5; k++) {
-		free(c->omap[k]);
-		free(c->nmap[k]);
+		if (c->d->nomem) {
+			free(c->omap[k]);
+			free(c->nmap[k]);
+		} else {     /* the change set keeps the matching */
+			c->d->omap[k] = c->omap[k];
+			c->d->nmap[k] = c->nmap[k];
+		}
 		free(c->how[k]);
 	}
 	free(c->t.s);
@@ -737,6 +742,10 @@ bool pm_diff_compute(pm_diff *d, pm_model *old, pm_model *new_)
 
 void pm_diff_release(pm_diff *d)
 {
+	for (int k = 0; k < 5; k++) {
+		free(d->omap[k]);
+		free(d->nmap[k]);
+	}
 	free(d->v);
 	*d = (pm_diff){ 0 };
 }

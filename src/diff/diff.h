@@ -52,6 +52,9 @@ typedef struct pm_diff {
 	size_t unchanged_findings;
 	size_t count[PM_CH_FINDING_FIXED + 1];
 	bool nomem;
+	/* The matching, per pm_kind up to PM_KIND_TOOL: old element i is new
+	 * element omap[k][i] (PM_NONE: removed), nmap the other way round. */
+	pm_ix *omap[5], *nmap[5];
 } pm_diff;
 
 /* Compares two analysed models.  Returns false when out of memory. */
@@ -75,5 +78,13 @@ typedef enum pm_diff_format {
 bool pm_diff_write(const pm_diff *d, pm_model *old, pm_model *new_,
                    const char *old_name, const char *new_name,
                    FILE *out, pm_diff_format fmt, bool color);
+
+/* One change as text, malloc'd (NULL when out of memory): the line
+ * `procmap diff` prints ("~ step 'a.b.c': takes 30m -> 25m"), or with
+ * `brief` only what changed ("takes 30m → 25m", "moved from a.b",
+ * "added (2 steps)"). */
+char *pm_diff_change_text(const pm_change *c, bool brief);
+/* The last line of the text report ("6 added, 5 removed, …"), malloc'd. */
+char *pm_diff_summary_text(const pm_diff *d);
 
 #endif

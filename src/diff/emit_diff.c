@@ -125,6 +125,15 @@ static void text_value(FILE *out, const char *attr, const char *v)
 		fputs(v, out);
 }
 
+/* "takes 30m -> 25m": an attribute's change, with `arrow` between. */
+static void text_attr(FILE *out, const pm_change *c, const char *arrow)
+{
+	fprintf(out, "%s ", c->attr);
+	text_value(out, c->attr, c->before);
+	fputs(arrow, out);
+	text_value(out, c->attr, c->after);
+}
+
 static void text_sizes(FILE *out, const pm_change *c)
 {
 	if (c->kind == PM_KIND_SYSTEM)
@@ -155,25 +164,31 @@ static void text_change(FILE *out, const pm_change *c, bool color)
 		        color ? CYAN : "", color ? RESET : "", kind, c->old_id, c->new_id);
 		break;
 	default:
-		fprintf(out, "  %s~%s %s '%s': %s ", color ? YELLOW : "", color ? RESET : "", kind,
-		        id_of(c), c->attr);
-		text_value(out, c->attr, c->before);
-		fputs(" -> ", out);
-		text_value(out, c->attr, c->after);
+		fprintf(out, "  %s~%s %s '%s': ", color ? YELLOW : "", color ? RESET : "", kind,
+		        id_of(c));
+		text_attr(out, c, " -> ");
 		break;
 	}
 	fputc('\n', out);
 }
 
-static void text_metric(FILE *out, const pm_change *c, bool color)
+/* "lead time 3h 30m -> 2h 55m (-35m)", with `arrow` between. */
+static void text_metric_value(FILE *out, const pm_change *c, const char *arrow)
 {
 	char a[96], b[96], dl[96];
 	fmt_metric(a, sizeof a, c->attr, c->vbefore);
 	fmt_metric(b, sizeof b, c->attr, c->vafter);
 	fmt_delta(dl, sizeof dl, c->attr, c->vbefore, c->vafter);
-	fprintf(out, "  %s~%s %s '%s': %s %s -> %s%s%s%s\n", color ? YELLOW : "",
-	        color ? RESET : "", pm_diff_kind_name(c->kind), id_of(c), c->attr, a, b,
-	        dl[0] ? " (" : "", dl, dl[0] ? ")" : "");
+	fprintf(out, "%s %s%s%s%s%s%s", c->attr, a, arrow, b, dl[0] ? " (" : "", dl,
+	        dl[0] ? ")" : "");
+}
+
+static void text_metric(FILE *out, const pm_change *c, bool color)
+{
+	fprintf(out, "  %s~%s %s '%s': ", color ? YELLOW : "", color ? RESET : "",
+	        pm_diff_kind_name(c->kind), id_of(c));
+	text_metric_value(out, c, " -> ");
+	fputc('\n', out);
 }
 
 static void text_finding(FILE *out, const pm_change *c, bool color)
@@ -516,4 +531,59 @@ bool pm_diff_write(const pm_diff *d, pm_model *old, pm_model *new_,
 		write_text(d, old_name, new_name, out, color);
 		return true;
 	}
+}
+
+char *pm_diff_change_text(const pm_change *c, bool brief)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out)
+		return NULL;
+	if (!brief) {
+		if (c->what == PM_CH_METRIC)
+			text_metric(out, c, false);
+		else if (c->what >= PM_CH_FINDING_NEW)
+			text_finding(out, c, false);
+		else
+			text_change(out, c, false);
+	} else if (c->what == PM_CH_ATTR) {
+		text_attr(out, c, " \u2192 ");
+	} else if (c->what == PM_CH_METRIC) {
+		text_metric_value(out, c, " \u2192 ");
+	} else if (c->what == PM_CH_MOVED) {
+		fprintf(out, "moved from %s", c->old_id);
+	} else if (c->what == PM_CH_RENAMED) {
+		fprintf(out, "renamed from %s (likely)", c->old_id);
+	} else {
+		fputs(c->what == PM_CH_ADDED ? "added" : "removed", out);
+		text_sizes(out, c);
+	}
+	if (fclose(out) != 0) {
+		free(buf);
+		return NULL;
+	}
+	/* the line without its indent and newline */
+	if (!brief && len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	size_t lead = strspn(buf, " ");
+	memmove(buf, buf + lead, len - lead + 1);
+	return buf;
+}
+
+char *pm_diff_summary_text(const pm_diff *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out)
+		return NULL;
+	text_summary(out, d);
+	if (fclose(out) != 0) {
+		free(buf);
+		return NULL;
+	}
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return buf;
 }
