@@ -19,18 +19,24 @@ struct pm_arena_block {
 	_Alignas(max_align_t) unsigned char data[];
 };
 
-#define ARENA_BLOCK (256 * 1024)
+/* Blocks double from ARENA_BLOCK up to ARENA_MAX: a small model keeps
+ * small blocks, a big one gets few big ones, which take huge pages
+ * (alloc.c) instead of a page fault every 4 KiB. */
+#define ARENA_BLOCK ((size_t)256 * 1024)
+#define ARENA_MAX ((size_t)16 << 20)
 
 void *pm_arena_alloc(pm_model *m, size_t n)
 {
 	n = (n + 7) & ~(size_t)7;
 	pm_arena_block *b = m->arena;
 	if (!b || b->size - b->used < n) {
-		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		size_t next = b ? b->size * 2 : ARENA_BLOCK;
+		next = next < ARENA_BLOCK ? ARENA_BLOCK : next > ARENA_MAX ? ARENA_MAX : next;
+		size_t size = n > next / 4 ? n : next;
 		b = pm_xmalloc(m, sizeof *b + size);
 		b->used = 0;
 		b->size = size;
-		if (size == ARENA_BLOCK || !m->arena) {
+		if (size == next || !m->arena) {
 			b->next = m->arena;
 			m->arena = b;
 		} else {
