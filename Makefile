@@ -120,9 +120,11 @@ $(TBIN): $(TEST_OBJ) $(MD_OBJ) $(LIB)
 	$(Q)$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(MD_OBJ) $(LIB) $(LDLIBS_ALL) $(CRIT_LIBS) $(CLI_LIBS)
 
 # The suite runs the CLI too; it finds it through PROCMAP_BIN.  Tools the
-# suite alone needs (mkdocs) are not libraries pkg-config can find above.
+# suite alone needs (mkdocs, chromium, pdfinfo, pngtopnm) are not libraries
+# pkg-config can find above.
 test: $(BIN) $(TBIN)
-	@command -v mkdocs >/dev/null 2>&1 || sh scripts/deps.sh >&2 || true
+	@for t in mkdocs chromium pdfinfo pngtopnm; do command -v $$t >/dev/null 2>&1 || \
+	  { sh scripts/deps.sh >&2 || true; break; }; done
 	$(Q)PROCMAP_BIN=$(abspath $(BIN)) PROCMAP_ROOT=$(CURDIR) \
 	  PROCMAP_BUILD=$(abspath $(BUILD)) \
 	  ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(TBIN) --jobs=2
