@@ -215,3 +215,16 @@ const char *t_chromium(void)
 	}
 	return path;
 }
+
+char *t_pm_in(const char *dir, const char *args, int *status)
+{
+	return t_run(t_fmt("cd '%s' && NO_COLOR=1 '%s' %s 2>&1", dir, t_bin(), args), status);
+}
+
+void t_copy_in(const char *dir, const char *from, const char *to)
+{
+	char *text = t_read_file(t_fmt("%s/%s", t_root(), from), NULL);
+	cr_assert_not_null(text, "%s", from);
+	t_write_in(dir, to, text);
+	free(text);
+}

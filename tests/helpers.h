@@ -44,6 +44,11 @@ char *t_read_file(const char *path, size_t *len);
 /* printf into one of 8 static buffers of 16 KiB, used in turn (for a
  * command line or an expected text made on the spot). */
 const char *t_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Runs `procmap ARGS` in folder dir (NO_COLOR=1); returns its stdout and
+ * stderr (malloc'd), *status its exit status. */
+char *t_pm_in(const char *dir, const char *args, int *status);
+/* Copies FROM (relative to the source tree) to DIR/TO. */
+void t_copy_in(const char *dir, const char *from, const char *to);
 /* Debian's chromium, for the page tests; the test fails without it. */
 const char *t_chromium(void);
 /* Index of the step / process with this qualified id, PM_NONE if none. */

@@ -147,9 +147,7 @@ Test(audit, hostile_text_and_policy)
 Test(audit, chromium_loads_the_page, .timeout = 120)
 {
 	int st;
-	char *v = t_run("command -v chromium || command -v chromium-browser", &st);
-	cr_assert_eq(st, 0, "chromium is missing: sh scripts/deps.sh installs it");
-	v[strcspn(v, "\n")] = '\0';
+	const char *v = t_chromium();
 	char *d, *h = page(tiny, &d);
 	size_t vps = count(h, "<div class=\"vp\"");
 	char cmd[4096];
@@ -169,6 +167,5 @@ Test(audit, chromium_loads_the_page, .timeout = 120)
 	free(px);
 	free(dom);
 	free(h);
-	free(v);
 	t_rmtree(d);
 }

@@ -17,13 +17,6 @@
 #define PYTHON "/usr/bin/python3"
 
 /* Runs `procmap ARGS` in `dir` (stderr joined to stdout unless `err2null`). */
-static char *pm_in(const char *dir, const char *args, int *status)
-{
-	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "cd '%s' && NO_COLOR=1 '%s' %s 2>&1", dir, t_bin(), args);
-	return t_run(cmd, status);
-}
-
 static char *golden_dir(void)
 {
 	char *d = NULL;
@@ -35,7 +28,7 @@ static void expect_golden_run(const char *args, const char *golden, int want_sta
 {
 	char *dir = golden_dir(), path[4096];
 	int st;
-	char *got = pm_in(dir, args, &st);
+	char *got = t_pm_in(dir, args, &st);
 	snprintf(path, sizeof path, "%s/%s", dir, golden);
 	free(t_expect_golden(got, path, golden));
 	cr_expect_eq(st, want_status, "%s: exit %d, want %d\n%s", args, st, want_status, got);
@@ -43,25 +36,9 @@ static void expect_golden_run(const char *args, const char *golden, int want_sta
 	free(dir);
 }
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	cr_assert_not_null(f, "%s", path);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void copy_golden(const char *dir, const char *from, const char *to)
 {
-	char *g = golden_dir(), path[4096];
-	snprintf(path, sizeof path, "%s/%s", g, from);
-	char *text = t_read_file(path, NULL);
-	cr_assert_not_null(text, "%s", path);
-	put(dir, to, text);
-	free(text);
-	free(g);
+	t_copy_in(dir, t_fmt("tests/golden_diff/%s", from), to);
 }
 
 /* --- goldens ------------------------------------------------------------------------ */
@@ -167,11 +144,11 @@ Test(diff, metric_deltas_match_hand_computed_values)
 static char *two_versions(const char *old, const char *new_, int *st, const char *opts)
 {
 	char *dir = t_tmpdir("diff");
-	put(dir, "old.pmap", old);
-	put(dir, "new.pmap", new_);
+	t_write_in(dir, "old.pmap", old);
+	t_write_in(dir, "new.pmap", new_);
 	char args[512];
 	snprintf(args, sizeof args, "diff --color=never %s old.pmap new.pmap", opts);
-	char *out = pm_in(dir, args, st);
+	char *out = t_pm_in(dir, args, st);
 	t_rmtree(dir);
 	return out;
 }
@@ -226,13 +203,13 @@ Test(diff, fail_on_new_counts_only_new_findings_at_the_level)
 {
 	char *dir = golden_dir();
 	int st;
-	free(pm_in(dir, "diff --fail-on-new warning v1.pmap v2.pmap", &st));
+	free(t_pm_in(dir, "diff --fail-on-new warning v1.pmap v2.pmap", &st));
 	cr_expect_eq(st, 0, "only a new info: not at warning");
-	free(pm_in(dir, "diff --fail-on-new info v1.pmap v2.pmap", &st));
+	free(t_pm_in(dir, "diff --fail-on-new info v1.pmap v2.pmap", &st));
 	cr_expect_eq(st, 1, "a new info");
-	free(pm_in(dir, "diff --fail-on-new info v2.pmap v1.pmap", &st));
+	free(t_pm_in(dir, "diff --fail-on-new info v2.pmap v1.pmap", &st));
 	cr_expect_eq(st, 1, "the way back has a new unused-actor too");
-	free(pm_in(dir, "diff --fail-on-new info v2.pmap v2.pmap", &st));
+	free(t_pm_in(dir, "diff --fail-on-new info v2.pmap v2.pmap", &st));
 	cr_expect_eq(st, 0);
 	free(dir);
 }
@@ -241,24 +218,24 @@ Test(diff, usage_errors_and_trouble_exit_2)
 {
 	char *dir = golden_dir();
 	int st;
-	char *out = pm_in(dir, "diff v1.pmap", &st);
+	char *out = t_pm_in(dir, "diff v1.pmap", &st);
 	cr_expect_eq(st, 2);
 	cr_expect(strstr(out, "needs OLD and NEW") != NULL, "%s", out);
 	free(out);
-	out = pm_in(dir, "diff --format jsn v1.pmap v2.pmap", &st);
+	out = t_pm_in(dir, "diff --format jsn v1.pmap v2.pmap", &st);
 	cr_expect_eq(st, 2);
 	cr_expect(strstr(out, "did you mean 'json'?") != NULL, "%s", out);
 	free(out);
-	out = pm_in(dir, "diff --fail-on-neww info v1.pmap v2.pmap", &st);
+	out = t_pm_in(dir, "diff --fail-on-neww info v1.pmap v2.pmap", &st);
 	cr_expect_eq(st, 2);
 	cr_expect(strstr(out, "did you mean '--fail-on-new'?") != NULL, "%s", out);
 	free(out);
-	out = pm_in(dir, "diff v1.pmap no-such-file", &st);
+	out = t_pm_in(dir, "diff v1.pmap no-such-file", &st);
 	cr_expect_eq(st, 2);
 	cr_expect(strstr(out, "'no-such-file' is neither a file, a folder nor a git revision")
 	          != NULL, "%s", out);
 	free(out);
-	out = pm_in(dir, "diff v1.pmap v2.pmap v2.yaml", &st);
+	out = t_pm_in(dir, "diff v1.pmap v2.pmap v2.yaml", &st);
 	cr_expect_eq(st, 2);
 	cr_expect(strstr(out, "separate OLD... and NEW... with '--'") != NULL, "%s", out);
 	free(out);
@@ -269,9 +246,9 @@ Test(diff, bad_input_is_one_clear_error)
 {
 	char *dir = t_tmpdir("diff");
 	copy_golden(dir, "v1.pmap", "old.pmap");
-	put(dir, "new.pmap", "person a\nsystem s { owner: nobody }\n");
+	t_write_in(dir, "new.pmap", "person a\nsystem s { owner: nobody }\n");
 	int st;
-	char *out = pm_in(dir, "diff old.pmap new.pmap", &st);
+	char *out = t_pm_in(dir, "diff old.pmap new.pmap", &st);
 	cr_expect_eq(st, 2);
 	cr_expect(strstr(out, "new.pmap:2:19: error: unknown person 'nobody'") != NULL, "%s", out);
 	free(out);
@@ -286,18 +263,18 @@ Test(diff, lists_of_files_and_folders)
 	cr_assert_eq(system(cmd), 0);
 	copy_golden(dir, "v1.pmap", "a/model.pmap");
 	copy_golden(dir, "v2.pmap", "b/model.pmap");
-	put(dir, "a/.procmap.yaml", "rules:\n  unused-actor: off\n");
+	t_write_in(dir, "a/.procmap.yaml", "rules:\n  unused-actor: off\n");
 	int st;
-	char *out = pm_in(dir, "diff a b", &st);
+	char *out = t_pm_in(dir, "diff a b", &st);
 	cr_expect_eq(st, 1);
 	/* each side has its own configuration: a/ switches unused-actor off */
 	cr_expect(strstr(out, "findings: 1 new, 0 fixed, 1 unchanged") != NULL, "%s", out);
 	free(out);
-	out = pm_in(dir, "diff --no-config a/model.pmap -- b/model.pmap", &st);
+	out = t_pm_in(dir, "diff --no-config a/model.pmap -- b/model.pmap", &st);
 	cr_expect_eq(st, 1);
 	cr_expect(strstr(out, "findings: 1 new, 1 fixed, 1 unchanged") != NULL, "%s", out);
 	free(out);
-	out = pm_in(dir, "diff b b/model.pmap", &st);
+	out = t_pm_in(dir, "diff b b/model.pmap", &st);
 	cr_expect_eq(st, 0, "%s", out);
 	free(out);
 	t_rmtree(dir);
@@ -309,7 +286,7 @@ Test(diff, output_file_is_written_whole)
 	copy_golden(dir, "v1.pmap", "v1.pmap");
 	copy_golden(dir, "v2.pmap", "v2.pmap");
 	int st;
-	free(pm_in(dir, "diff -f markdown -o out.md v1.pmap v2.pmap", &st));
+	free(t_pm_in(dir, "diff -f markdown -o out.md v1.pmap v2.pmap", &st));
 	cr_expect_eq(st, 1);
 	char path[4096];
 	snprintf(path, sizeof path, "%s/out.md", dir);
@@ -337,7 +314,7 @@ Test(diff, git_revisions_in_a_temporary_repository)
 	snprintf(cmd, sizeof cmd, "cd '%s' && git commit -qam v2", dir);
 	cr_assert_eq(system(cmd), 0);
 	int st;
-	char *out = pm_in(dir, "diff HEAD~1 HEAD", &st);
+	char *out = t_pm_in(dir, "diff HEAD~1 HEAD", &st);
 	cr_expect_eq(st, 1, "%s", out);
 	cr_expect(strncmp(out, "--- HEAD~1\n+++ HEAD\n", 20) == 0, "%s", out);
 	cr_expect(strstr(out, "> step 'bake.bread.fire' renamed to 'bake.bread.bake'") != NULL,
@@ -345,16 +322,16 @@ Test(diff, git_revisions_in_a_temporary_repository)
 	cr_expect(strstr(out, "+ new info: HEAD:model/bakery.pmap:8:1: actor 'supplier'") != NULL,
 	          "%s", out);
 	free(out);
-	out = pm_in(dir, "diff v1:model/ model", &st);
+	out = t_pm_in(dir, "diff v1:model/ model", &st);
 	cr_expect_eq(st, 1, "%s", out);
 	cr_expect(strstr(out, "6 added, 5 removed, 2 moved, 2 renamed") != NULL, "%s", out);
 	free(out);
 	char sub[4096];
 	snprintf(sub, sizeof sub, "%s/model", dir);
-	out = pm_in(sub, "diff HEAD bakery.pmap", &st);
+	out = t_pm_in(sub, "diff HEAD bakery.pmap", &st);
 	cr_expect_eq(st, 0, "from a subfolder, HEAD is the files under it:\n%s", out);
 	free(out);
-	out = pm_in(dir, "diff no-such-rev:model/ model", &st);
+	out = t_pm_in(dir, "diff no-such-rev:model/ model", &st);
 	cr_expect_eq(st, 2, "%s", out);
 	free(out);
 	t_rmtree(dir);
@@ -370,7 +347,7 @@ static char *baseline_dir(const char *format)
 	char args[256];
 	snprintf(args, sizeof args, "check --format %s -o base.%s v1.pmap", format, format);
 	int st;
-	free(pm_in(dir, args, &st));
+	free(t_pm_in(dir, args, &st));
 	cr_assert_eq(st, 0);
 	return dir;
 }
@@ -379,17 +356,17 @@ Test(baseline, json_report_makes_old_findings_unchanged)
 {
 	char *dir = baseline_dir("json");
 	int st;
-	char *out = pm_in(dir, "check --color=never --fail-on info --baseline base.json v1.pmap", &st);
+	char *out = t_pm_in(dir, "check --color=never --fail-on info --baseline base.json v1.pmap", &st);
 	cr_expect_eq(st, 0, "every finding is in the baseline:\n%s", out);
 	cr_expect(strstr(out, "0 errors, 0 warnings, 0 infos (2 suppressed)") != NULL, "%s", out);
 	free(out);
-	out = pm_in(dir, "check --color=never --fail-on info --baseline base.json v2.pmap", &st);
+	out = t_pm_in(dir, "check --color=never --fail-on info --baseline base.json v2.pmap", &st);
 	cr_expect_eq(st, 1, "a new finding fails:\n%s", out);
 	cr_expect(strstr(out, "actor 'supplier' is never referenced") != NULL, "%s", out);
 	cr_expect(strstr(out, "long-wait") == NULL, "unchanged findings are not listed:\n%s", out);
 	cr_expect(strstr(out, "0 errors, 0 warnings, 1 info (1 suppressed)") != NULL, "%s", out);
 	free(out);
-	out = pm_in(dir, "check -f json --fail-on info --baseline base.json v2.pmap", &st);
+	out = t_pm_in(dir, "check -f json --fail-on info --baseline base.json v2.pmap", &st);
 	cr_expect(strstr(out, "\"reason\": \"unchanged since the baseline\"") != NULL, "%s", out);
 	free(out);
 	t_rmtree(dir);
@@ -416,7 +393,7 @@ static void expect_sarif_states(const char *base)
 	char args[256];
 	snprintf(args, sizeof args, "check -f sarif --fail-on info --baseline base.%s v2.pmap", base);
 	int st;
-	char *out = pm_in(dir, args, &st);
+	char *out = t_pm_in(dir, args, &st);
 	cr_expect_eq(st, 1, "%s", out);
 	json_error_t e;
 	json_t *doc = json_loads(out, 0, &e);
@@ -457,19 +434,19 @@ Test(baseline, sarif_output_carries_baseline_state_from_a_json_baseline)
 Test(baseline, bad_baselines_exit_2_with_one_error)
 {
 	char *dir = baseline_dir("json");
-	put(dir, "bad.json", "{\"findings\": [\n  {\"rule\": }\n");
-	put(dir, "other.json", "{\"name\": 1}\n");
+	t_write_in(dir, "bad.json", "{\"findings\": [\n  {\"rule\": }\n");
+	t_write_in(dir, "other.json", "{\"name\": 1}\n");
 	int st;
-	char *out = pm_in(dir, "check --baseline bad.json v1.pmap", &st);
+	char *out = t_pm_in(dir, "check --baseline bad.json v1.pmap", &st);
 	cr_expect_eq(st, 2);
 	cr_expect(strncmp(out, "bad.json:2:", 11) == 0 && strstr(out, "error: invalid baseline"),
 	          "%s", out);
 	free(out);
-	out = pm_in(dir, "check --baseline other.json v1.pmap", &st);
+	out = t_pm_in(dir, "check --baseline other.json v1.pmap", &st);
 	cr_expect_eq(st, 2);
 	cr_expect(strstr(out, "'other.json' is not a report of procmap check") != NULL, "%s", out);
 	free(out);
-	out = pm_in(dir, "check --baseline missing.json v1.pmap", &st);
+	out = t_pm_in(dir, "check --baseline missing.json v1.pmap", &st);
 	cr_expect_eq(st, 2);
 	cr_expect(strstr(out, "cannot read baseline 'missing.json'") != NULL, "%s", out);
 	free(out);

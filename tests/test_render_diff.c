@@ -17,21 +17,9 @@
 
 #include "helpers.h"
 
-static char *run_in(const char *dir, const char *args, int *status)
-{
-	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "cd '%s' && NO_COLOR=1 '%s' %s 2>&1", dir, t_bin(), args);
-	return t_run(cmd, status);
-}
-
 static void copy_golden(const char *dir, const char *from, const char *to)
 {
-	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/golden_diff/%s", t_root(), from);
-	char *text = t_read_file(path, NULL);
-	cr_assert_not_null(text, "%s", path);
-	t_write_in(dir, to, text);
-	free(text);
+	t_copy_in(dir, t_fmt("tests/golden_diff/%s", from), to);
 }
 
 /* The SVG's text with the entities Graphviz writes decoded. */
@@ -116,10 +104,10 @@ Test(render_diff, every_change_has_its_mark_and_nothing_else_has_one)
 	copy_golden(dir, "v1.pmap", "v1.pmap");
 	copy_golden(dir, "v2.pmap", "v2.pmap");
 	int st;
-	char *out = run_in(dir, "render -q -j 1 --diff v1.pmap -o out v2.pmap", &st);
+	char *out = t_pm_in(dir, "render -q -j 1 --diff v1.pmap -o out v2.pmap", &st);
 	cr_assert_eq(st, 0, "%s", out);
 	free(out);
-	char *json = run_in(dir, "diff --format json v1.pmap v2.pmap", &st);
+	char *json = t_pm_in(dir, "diff --format json v1.pmap v2.pmap", &st);
 	cr_assert_eq(st, 1, "%s", json);
 	json_error_t err;
 	json_t *root = json_loads(json, 0, &err);
@@ -238,7 +226,7 @@ Test(render_diff, git_revision_as_old_in_a_temporary_repository)
 	cr_assert_eq(system(cmd), 0);
 	copy_golden(dir, "v2.pmap", "model/bakery.pmap");
 	int st;
-	char *out = run_in(dir, "render -q -j 1 --diff HEAD:model/ -o out model/bakery.pmap", &st);
+	char *out = t_pm_in(dir, "render -q -j 1 --diff HEAD:model/ -o out model/bakery.pmap", &st);
 	cr_assert_eq(st, 0, "%s", out);
 	free(out);
 	char path[4096];
@@ -278,7 +266,7 @@ Test(render_diff, hostile_labels_are_escaped_in_tooltips_and_on_the_page)
 	           "person ann\nprocess p { owner: ann\n"
 	           "  step a \"</title><script>alert(3)</script> &amp;\" { takes: 2h }\n}\n");
 	int st;
-	char *out = run_in(dir, "render -q -j 1 --diff old.pmap -o out new.pmap", &st);
+	char *out = t_pm_in(dir, "render -q -j 1 --diff old.pmap -o out new.pmap", &st);
 	cr_assert_eq(st, 0, "%s", out);
 	free(out);
 	char path[4096];
@@ -309,12 +297,12 @@ Test(render_diff, an_old_that_does_not_read_is_one_error_and_writes_nothing)
 	copy_golden(dir, "v2.pmap", "v2.pmap");
 	t_write_in(dir, "broken.pmap", "person a\nsystem s { owner: nobody }\n");
 	int st;
-	char *out = run_in(dir, "render -j 1 --diff no-such-file -o out v2.pmap", &st);
+	char *out = t_pm_in(dir, "render -j 1 --diff no-such-file -o out v2.pmap", &st);
 	cr_expect_eq(st, 2, "%s", out);
 	cr_expect_str_eq(out, "procmap: error: --diff: 'no-such-file' is neither a file, a folder "
 	                      "nor a git revision\n");
 	free(out);
-	out = run_in(dir, "render -j 1 --diff broken.pmap -o out v2.pmap", &st);
+	out = t_pm_in(dir, "render -j 1 --diff broken.pmap -o out v2.pmap", &st);
 	cr_expect_eq(st, 2, "%s", out);
 	cr_expect(strstr(out, "broken.pmap:2:19: error: unknown person 'nobody'") != NULL, "%s", out);
 	free(out);

@@ -353,9 +353,7 @@ Test(serve, sigint_exits_0)
 Test(serve, chromium_overlay, .timeout = 120)
 {
 	int st;
-	char *v = t_run("command -v chromium || command -v chromium-browser", &st);
-	cr_assert_eq(st, 0, "chromium is missing: sh scripts/deps.sh installs it");
-	v[strcspn(v, "\n")] = '\0';
+	const char *v = t_chromium();
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "timeout 60 %s --headless=new --no-sandbox --disable-gpu "
 	         "--dump-dom http://127.0.0.1:%d/ 2>/dev/null", v, srv.port);
@@ -377,7 +375,6 @@ Test(serve, chromium_overlay, .timeout = 120)
 	cr_expect(strstr(dom, want), "want %s", want);
 	cr_expect(strstr(dom, "<title>\xe2\x9c\x96 Fern &amp; Fig"), "tab title not marked");
 	free(dom);
-	free(v);
 }
 
 /* Without FILE, the model is the files the configuration's model: names,

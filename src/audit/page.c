@@ -360,11 +360,11 @@ uint32_t *pm_audit_order(pm_rctx *c, uint32_t *n)
 	return v;
 }
 
-/* The forest, or every other diagram: each system, then its processes. */
-static bool diagrams(pm_rctx *c, FILE *f, const char *dir, bool inpage, bool forest)
+/* The forest, or every other diagram, in `order` (pm_audit_order()). */
+static bool diagrams(pm_rctx *c, FILE *f, const char *dir, bool inpage, bool forest,
+                     const uint32_t *order, uint32_t n)
 {
-	uint32_t n;
-	const uint32_t *order = pm_audit_order(c, &n);
+	bool procs = has_kind(c, PM_DIAGRAM_PROCESS);
 	for (uint32_t k = 0; k < n; k++) {
 		const pm_diagram *d = &c->diagrams.v[order[k]];
 		if ((d->kind == PM_DIAGRAM_FOREST) != forest)
@@ -388,8 +388,7 @@ static bool diagrams(pm_rctx *c, FILE *f, const char *dir, bool inpage, bool for
 		put_svg(f, svg, inpage, c->link_ext);
 		free(svg);
 		fputs("</div>\n", f);
-		if (d->kind == PM_DIAGRAM_SYSTEM && has_kind(c, PM_DIAGRAM_PROCESS)
-		    && c->m->systems.v[d->ix].proc_count)
+		if (d->kind == PM_DIAGRAM_SYSTEM && procs && c->m->systems.v[d->ix].proc_count)
 			fputs("<p class=\"print-only\">Each of its processes has a diagram of its own "
 			      "in the page on screen.</p>\n", f);
 		fputs("</section>\n", f);
@@ -601,14 +600,16 @@ bool pm_audit_page(pm_rctx *c, FILE *f, const char *svg_dir, bool inpage)
 	fputs("</h1>\n", f);
 	counts(f, at);
 	risks(c, f, v, n);
-	if (!diagrams(c, f, svg_dir, inpage, true))
+	uint32_t nd;
+	const uint32_t *order = pm_audit_order(c, &nd);
+	if (!diagrams(c, f, svg_dir, inpage, true, order, nd))
 		return false;
 	findings(c, f, v, n);
 	pm_diff_html_section(c, f);
 	process_table(c, f, inpage);
 	people_table(c, f);
 	system_table(c, f, inpage);
-	if (!diagrams(c, f, svg_dir, inpage, false))
+	if (!diagrams(c, f, svg_dir, inpage, false, order, nd))
 		return false;
 	fputs("<script>" PM_PANZOOM_JS "</script>\n</body>\n</html>\n", f);
 	return !ferror(f);

@@ -12,10 +12,6 @@
 #include "report.h"
 #include "audit/audit.h"
 
-typedef struct audit_run {
-	const pm_audit_options *o;
-} audit_run;
-
 /* Opens the target, lets `write` fill it, commits; a diagnostic on failure. */
 static bool write_target(pm_rctx *c, const pm_audit_options *o,
                          bool (*write)(pm_rctx *c, FILE *f, const char *dir,
@@ -57,7 +53,7 @@ static bool html(pm_rctx *c, FILE *f, const char *dir, const pm_audit_options *o
 
 static bool after_html(pm_rctx *c, const char *dir, void *arg)
 {
-	return write_target(c, ((audit_run *)arg)->o, html, dir);
+	return write_target(c, arg, html, dir);
 }
 
 /* Removes the scratch folder mkdtemp() made and the files drawn in it. */
@@ -103,8 +99,7 @@ static pm_status write_html(pm_model *m, const pm_audit_options *o)
 	ro.out = NULL;
 	ro.only = NULL;
 	ro.formats = PM_IMAGE_SVG;
-	audit_run run = { o };
-	pm_status st = pm_render_folder(m, &ro, 0, after_html, &run);
+	pm_status st = pm_render_folder(m, &ro, 0, after_html, (void *)o);
 	remove_scratch(dir);
 	free(dir);
 	return st;
@@ -163,7 +158,7 @@ static bool markdown(pm_rctx *c, FILE *f, const char *dir, const pm_audit_option
 
 static bool after_markdown(pm_rctx *c, const char *dir, void *arg)
 {
-	return write_target(c, ((audit_run *)arg)->o, markdown, dir);
+	return write_target(c, arg, markdown, dir);
 }
 
 static pm_status write_markdown(pm_model *m, const pm_audit_options *o)
@@ -173,8 +168,7 @@ static pm_status write_markdown(pm_model *m, const pm_audit_options *o)
 	ro.out = NULL;
 	ro.only = NULL;
 	ro.formats = PM_IMAGE_SVG;
-	audit_run run = { o };
-	return pm_render_folder(m, &ro, PM_RENDER_MANIFEST, after_markdown, &run);
+	return pm_render_folder(m, &ro, PM_RENDER_MANIFEST, after_markdown, (void *)o);
 }
 
 pm_status pm_model_write_audit(pm_model *m, const pm_audit_options *o)
@@ -182,12 +176,7 @@ pm_status pm_model_write_audit(pm_model *m, const pm_audit_options *o)
 	if (!m || !o || !m->resolved || (!o->path == !o->out)
 	    || (o->markdown && (!o->path || !o->assets_dir)))
 		return PM_ERR_USAGE;
-	if (!m->an.done) {
-		pm_status st = pm_model_analyze(m);
-		if (st != PM_OK)
-			return st;
-	}
-	pm_audit_options opts = *o;
+	pm_audit_options opts = *o;   /* pm_render_folder() analyses, if not done */
 	if (!opts.render.levels)
 		opts.render.levels = PM_LEVEL_ALL;
 	return opts.markdown ? write_markdown(m, &opts) : write_html(m, &opts);

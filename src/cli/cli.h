@@ -150,6 +150,10 @@ char **cli_config_model(const cli_setup *s, int *nfiles);
 	{ "direction", required_argument, NULL, 'D' }, \
 	{ "theme", required_argument, NULL, 'T' }
 int cli_draw_option(const char *cmd, int c, const char *arg, pm_render_options *o);
+/* Drawing's own problems to stderr, "procmap: error: ...": every "io"
+ * diagnostic and the "render" ones at render_min or above (the findings
+ * are for the report or for check). */
+void cli_print_draw_problems(pm_model *m, pm_severity render_min);
 /* Index of s in names (n of them), or -1. */
 int cli_pick(const char *s, const char *const *names, int n);
 /* A whole number from 1 to 1000000. */

@@ -115,16 +115,6 @@ static int parse_args(int argc, char **argv, render_args *a, int *first)
 	return -1;
 }
 
-/* Render's own problems (io, render); the findings are for `check`. */
-static void print_render_diags(pm_model *m)
-{
-	for (size_t i = 0; i < pm_model_diag_count(m); i++) {
-		const pm_diag *d = pm_model_diag(m, i);
-		if (strcmp(d->rule, "io") == 0 || strcmp(d->rule, "render") == 0)
-			fprintf(stderr, "procmap: %s: %s\n", pm_severity_str(d->severity), d->message);
-	}
-}
-
 /* "wrote 31 files to out/; open out/index.html", counted from the
  * manifest the library leaves in the folder. */
 static void say_written(const char *dir, unsigned formats)
@@ -203,7 +193,7 @@ static int render(render_args *a, char **files, int nfiles)
 	else
 		a->o.out_dir = a->dir;
 	pm_status st = pm_render_diff(m, &a->o, a->diff ? &rd : NULL);
-	print_render_diags(m);
+	cli_print_draw_problems(m, PM_SEV_INFO);
 	if (st == PM_OK && !stream && !a->quiet)
 		say_written(a->dir, a->o.formats);
 	if (st == PM_ERR_NOMEM)

@@ -116,17 +116,6 @@ static int parse_args(int argc, char **argv, report_args *a)
 	return -1;
 }
 
-/* Render's own problems (io, render); the findings are in the report. */
-static void print_problems(pm_model *m)
-{
-	for (size_t i = 0; i < pm_model_diag_count(m); i++) {
-		const pm_diag *d = pm_model_diag(m, i);
-		if (strcmp(d->rule, "io") == 0
-		    || (strcmp(d->rule, "render") == 0 && d->severity == PM_SEV_ERROR))
-			fprintf(stderr, "procmap: %s: %s\n", pm_severity_str(d->severity), d->message);
-	}
-}
-
 /* OUT's assets folder: OUT without its extension, "-assets" added. */
 static char *default_assets(const char *out)
 {
@@ -168,7 +157,7 @@ static int report(report_args *a, char **files, int nfiles)
 	a->o.assets_dir = assets;
 	a->o.assets_url = url;
 	pm_status st = pm_model_write_audit(m, &a->o);
-	print_problems(m);
+	cli_print_draw_problems(m, PM_SEV_ERROR);   /* the findings are in the report */
 	if (st == PM_OK && !stream && !a->quiet) {
 		if (md)
 			printf("wrote %s; its diagrams are in %s/\n", a->out, assets);

@@ -333,6 +333,16 @@ char **cli_config_model(const cli_setup *s, int *nfiles)
 
 /* --- how diagrams are drawn: render and report ---------------------------- */
 
+void cli_print_draw_problems(pm_model *m, pm_severity render_min)
+{
+	for (size_t i = 0; i < pm_model_diag_count(m); i++) {
+		const pm_diag *d = pm_model_diag(m, i);
+		if (strcmp(d->rule, "io") == 0
+		    || (strcmp(d->rule, "render") == 0 && d->severity >= render_min))
+			fprintf(stderr, "procmap: %s: %s\n", pm_severity_str(d->severity), d->message);
+	}
+}
+
 int cli_pick(const char *s, const char *const *names, int n)
 {
 	for (int i = 0; i < n; i++)
