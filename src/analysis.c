@@ -49,34 +49,113 @@ pm_status pm_model_set_rule(pm_model *m, const char *assignment)
 
 /* --- scratch memory ----------------------------------------------------------- */
 
+/* Scratch memory is a stack: a pass or a helper takes the mark, allocates,
+ * and gives back what it took since, so its temporaries do not add up to
+ * the peak of the passes after it.  The stack lives in a few big chunks
+ * (one, when the estimate from the counts holds): memory given back is
+ * reused by the next allocation, pages already touched, where a free and a
+ * malloc of a big block would fault in fresh ones.  Under AddressSanitizer
+ * the free part of a chunk is poisoned, so an overrun is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PM_ASAN 1
+#endif
+#endif
+#ifdef PM_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+#define SCRATCH_ALIGN 16
+#define SCRATCH_MIN ((size_t)64 << 10)
+
+/* A chunk with room for n bytes: the current one, an empty one after it
+ * (the stack was popped below it), or a new one. */
+static pm_scratch_chunk *scratch_chunk(pm_model *m, size_t n)
+{
+	pm_analysis *an = &m->an;
+	for (uint32_t j = an->scratch_cur; j < an->scratch.n; j++)
+		if (an->scratch.v[j].cap - an->scratch.v[j].used >= n) {
+			an->scratch_cur = j;
+			return &an->scratch.v[j];
+		}
+	size_t cap = an->scratch_hint > n ? an->scratch_hint : n;
+	cap = cap > SCRATCH_MIN ? cap : SCRATCH_MIN;
+	pm_scratch_chunk *ch = pm_vec_push(m, an->scratch);
+	*ch = (pm_scratch_chunk){ NULL, 0, 0 };   /* nothing to free if it fails */
+	ch->base = pm_xmalloc(m, cap);
+	ch->cap = cap;
+	POISON(ch->base, cap);
+	an->scratch_cur = an->scratch.n - 1;
+	return ch;
+}
+
 void *pm_scratch(pm_model *m, size_t n)
 {
-	void **slot = pm_vec_push(m, m->an.scratch);
-	*slot = NULL;   /* so a failed allocation leaves nothing to free */
-	void *p = pm_xmalloc(m, n);
-	m->an.scratch.v[m->an.scratch.n - 1] = p;
+	pm_analysis *an = &m->an;
+	size_t want = n ? n : 1;
+	size_t size = (want + SCRATCH_ALIGN - 1) & ~(size_t)(SCRATCH_ALIGN - 1);
+	if (size < want)
+		pm_oom(m);
+	pm_scratch_rec *rec = pm_vec_push(m, an->scratch_recs);
+	pm_scratch_chunk *ch = scratch_chunk(m, size);
+	rec->chunk = an->scratch_cur;
+	rec->used = ch->used;
+	void *p = ch->base + ch->used;
+	ch->used += size;
+	UNPOISON(p, want);
 	return p;
 }
 
-/* Scratch memory is a stack: a pass or a helper takes the mark, allocates,
- * and gives back what it took since, so its temporaries do not add up to
- * the peak of the passes after it. */
 uint32_t pm_scratch_mark(const pm_model *m)
 {
-	return m->an.scratch.n;
+	return m->an.scratch_recs.n;
 }
 
 void pm_scratch_pop(pm_model *m, uint32_t mark)
 {
-	while (m->an.scratch.n > mark)
-		pm_xfree(m->an.scratch.v[--m->an.scratch.n]);
+	pm_analysis *an = &m->an;
+	if (mark >= an->scratch_recs.n)
+		return;
+	const pm_scratch_rec *rec = &an->scratch_recs.v[mark];
+	for (uint32_t j = rec->chunk + 1; j <= an->scratch_cur; j++) {
+		POISON(an->scratch.v[j].base, an->scratch.v[j].cap);
+		an->scratch.v[j].used = 0;
+	}
+	pm_scratch_chunk *ch = &an->scratch.v[rec->chunk];
+	POISON(ch->base + rec->used, ch->cap - rec->used);
+	ch->used = rec->used;
+	an->scratch_cur = rec->chunk;
+	an->scratch_recs.n = mark;
 }
 
 void pm_scratch_release(pm_model *m)
 {
-	for (uint32_t i = 0; i < m->an.scratch.n; i++)
-		pm_xfree(m->an.scratch.v[i]);
-	pm_vec_free(m->an.scratch);
+	pm_analysis *an = &m->an;
+	for (uint32_t i = 0; i < an->scratch.n; i++) {
+		if (an->scratch.v[i].base)
+			UNPOISON(an->scratch.v[i].base, an->scratch.v[i].cap);
+		pm_xfree(an->scratch.v[i].base);
+	}
+	pm_vec_free(an->scratch);
+	pm_vec_free(an->scratch_recs);
+	an->scratch_cur = 0;
+}
+
+/* What the passes hold at most, from the counts (bytes): the graphs, the
+ * per-step tables of the cycles pass and the largest pass's temporaries.
+ * Too little only costs another chunk. */
+static size_t scratch_estimate(const pm_model *m)
+{
+	size_t ns = m->steps.n, nf = m->flows.n, np = m->processes.n, nh = m->handoffs.n;
+	return 64 * ns + 16 * nf + 40 * np + 16 * nh + 8 * (size_t)m->ignores.n +
+	       SCRATCH_MIN;
 }
 
 /* --- findings ----------------------------------------------------------------- */
@@ -383,6 +462,7 @@ pm_status pm_model_analyze(pm_model *m)
 	}
 	m->oom = &jb;
 	pm_analysis_init(m);
+	m->an.scratch_hint = scratch_estimate(m);
 	pm_actx *cx = pm_scratch(m, sizeof *cx);
 	memset(cx, 0, sizeof *cx);
 	m->an.cx = cx;

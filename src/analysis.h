@@ -23,10 +23,10 @@ typedef struct pm_actx {
 	uint32_t ncomp;
 	bool *comp_loop;        /* per component: a loop (two steps or more, or
 	                           an arrow back to itself) */
-	double *comp_rounds;    /* per component: expected rounds of a rework
-	                           loop, 1 for a loop without chances or a step */
 	double *step_visits;    /* per step: its visits each time work enters
-	                           its component (1 outside rework loops) */
+	                           its component (1 outside rework loops); the
+	                           memory of m->an.visits, which the lead-time
+	                           pass writes over it process by process */
 	bool *proc_trapped;     /* per process: it holds a trap (step-cycle) */
 	pm_ix *ig_head[5];      /* per element kind: first ignore of an element */
 	pm_ix *ig_next;         /* next ignore of the same element */

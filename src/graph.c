@@ -68,20 +68,28 @@ void pm_graph_procs(pm_model *m, pm_graph *g)
 
 /* --- strongly connected components ------------------------------------------ */
 
+/* Tarjan's algorithm in Pearce's compact form: one word a node, low[],
+ * which is the caller's comp[] -- PM_NONE before the node is reached, its
+ * lowest reachable DFS index (< n) while it is on the stack, n + c once it
+ * is in component c, so a finished node never lowers another -- and a root
+ * flag a node instead of a second index.  The stack of open nodes grows
+ * down from the end of order[], which fills from the front as components
+ * complete: together they never hold more than n nodes. */
 typedef struct tarjan {
 	const pm_graph *g;
-	pm_ix *index, *low, *pos, *calls, *stack;
-	uint32_t ncalls, nstack, counter;
-	pm_ix *comp, *order;
+	pm_ix *low, *pos, *calls, *order;
+	uint8_t *root;
+	uint32_t ncalls, sp, counter;   /* the open stack is order[sp .. n) */
 	uint32_t norder, ncomp;
 	bool *cyclic;
 } tarjan;
 
 static void tarjan_enter(tarjan *t, pm_ix v)
 {
-	t->index[v] = t->low[v] = t->counter++;
+	t->low[v] = t->counter++;
+	t->root[v] = 1;
 	t->pos[v] = t->g->out_off[v];
-	t->stack[t->nstack++] = v;
+	t->order[--t->sp] = v;
 	t->calls[t->ncalls++] = v;
 }
 
@@ -91,16 +99,18 @@ static void tarjan_leave(tarjan *t, pm_ix v)
 	t->ncalls--;
 	if (t->ncalls) {
 		pm_ix parent = t->calls[t->ncalls - 1];
-		if (t->low[v] < t->low[parent])
+		if (t->low[v] < t->low[parent]) {
 			t->low[parent] = t->low[v];
+			t->root[parent] = 0;
+		}
 	}
-	if (t->low[v] != t->index[v])
+	if (!t->root[v])
 		return;
 	uint32_t first = t->norder;
 	pm_ix w;
 	do {
-		w = t->stack[--t->nstack];
-		t->comp[w] = t->ncomp;
+		w = t->order[t->sp++];
+		t->low[w] = t->g->n + t->ncomp;
 		t->order[t->norder++] = w;
 	} while (w != v);
 	if (t->cyclic)
@@ -119,28 +129,29 @@ static void tarjan_from(tarjan *t, pm_ix root)
 			continue;
 		}
 		pm_ix w = g->to[g->out[t->pos[v]++]];
-		if (t->index[w] == PM_NONE)
+		if (t->low[w] == PM_NONE) {
 			tarjan_enter(t, w);
-		else if (t->comp[w] == PM_NONE && t->index[w] < t->low[v])
-			t->low[v] = t->index[w];   /* w is on the stack */
+		} else if (t->low[w] < t->low[v]) {
+			t->low[v] = t->low[w];   /* w is on the stack */
+			t->root[v] = 0;
+		}
 	}
 }
 
 uint32_t pm_graph_scc(pm_model *m, const pm_graph *g, pm_ix *comp,
                       pm_ix *order, bool *cyclic)
 {
-	tarjan t = { .g = g, .comp = comp, .order = order, .cyclic = cyclic };
+	tarjan t = { .g = g, .low = comp, .order = order, .sp = g->n, .cyclic = cyclic };
 	uint32_t mark = pm_scratch_mark(m);
-	t.index = ix_array(m, g->n);
-	t.low = ix_array(m, g->n);
 	t.pos = ix_array(m, g->n);
 	t.calls = ix_array(m, g->n);
-	t.stack = ix_array(m, g->n);
-	memset(t.index, 0xff, (size_t)g->n * sizeof *t.index);
+	t.root = pm_scratch(m, g->n ? g->n : 1);
 	memset(comp, 0xff, (size_t)g->n * sizeof *comp);
 	for (pm_ix v = 0; v < g->n; v++)
-		if (t.index[v] == PM_NONE)
+		if (comp[v] == PM_NONE)
 			tarjan_from(&t, v);
+	for (pm_ix v = 0; v < g->n; v++)
+		comp[v] -= g->n;
 	if (cyclic)
 		for (uint32_t e = 0; e < g->ne; e++)
 			if (g->from[e] == g->to[e])

@@ -39,7 +39,8 @@ static inline uint32_t pm_graph_indeg(const pm_graph *g, pm_ix v)
  * complete, so every edge leads to an earlier component or stays inside its
  * own: a reverse topological order.  cyclic[c] (optional, ncomp entries,
  * sized n by the caller) says whether component c has a cycle (two or more
- * nodes, or a self-loop).  Returns the number of components. */
+ * nodes, or a self-loop).  comp[] and order[] (n entries each) are the
+ * algorithm's workspace too.  Returns the number of components. */
 uint32_t pm_graph_scc(pm_model *m, const pm_graph *g, pm_ix *comp,
                       pm_ix *order, bool *cyclic);
 

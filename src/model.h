@@ -225,6 +225,16 @@ typedef struct pm_thresholds {
 	double utilisation;         /* default 1.0: load above capacity */
 } pm_thresholds;
 
+/* Scratch memory of the analysis (analysis.c). */
+typedef struct pm_scratch_chunk {
+	char *base;
+	size_t cap, used;
+} pm_scratch_chunk;
+typedef struct pm_scratch_rec {
+	uint32_t chunk;
+	size_t used;
+} pm_scratch_rec;
+
 typedef struct pm_analysis {
 	bool done;
 	pm_severity sev[64];        /* per pm_rules[] row, from defaults/config */
@@ -239,7 +249,13 @@ typedef struct pm_analysis {
 	bool has_config_file;       /* a config file with errors was added to */
 	uint32_t config_file;       /* m->files (for carets): its index */
 	uint32_t config_errors;     /* error diagnostics about config files */
-	PM_VEC(void *) scratch;     /* temporaries, freed before analyze returns */
+	/* temporaries, freed before analyze returns: a stack of allocations
+	 * in a few big chunks, so what one pass gives back the next reuses
+	 * (pages already touched) instead of faulting in fresh ones */
+	PM_VEC(pm_scratch_chunk) scratch;
+	PM_VEC(pm_scratch_rec) scratch_recs;    /* per allocation: where it began */
+	uint32_t scratch_cur;       /* the chunk allocations come from */
+	size_t scratch_hint;        /* size of a new chunk, from the counts */
 	struct pm_actx *cx;         /* pass context while analysing, else NULL */
 	/* called after each phase of pm_model_analyze() when set: bench/bench.c
 	 * times the passes one by one with it */

@@ -250,13 +250,22 @@ typedef struct loops {
 	const pm_ix *cstart;    /* each component's steps in cx->step_order */
 	const bool *handoff_out;    /* per component: a hand-off leaves it */
 	const bool *handoff_in;     /* per step: a hand-off leads to it */
-	pm_ix *local;           /* per step: its index in the loop being solved */
 	bool trap_on, rework_on;
 } loops;
 
 /* The biggest loop whose visits are solved exactly; a bigger one counts
  * each of its steps as often as it is started (docs/rules.md). */
 #define LOOP_SOLVE 128
+
+/* Where step t is in members[] (it is there: the loop has at most
+ * LOOP_SOLVE steps, so a scan is cheaper than a table a step). */
+static pm_ix member_index(const pm_ix *members, pm_ix n, pm_ix t)
+{
+	pm_ix i = 0;
+	while (i + 1 < n && members[i] != t)
+		i++;
+	return i;
+}
 
 /* Visits of each step of a rework loop per time work enters it: f = e +
  * Pᵀf over its n steps, e where work enters (the steps an arrow or a
@@ -273,11 +282,9 @@ static bool loop_visits(pm_model *m, const loops *L, const pm_ix *members, pm_ix
 	double *a = pm_scratch(m, (size_t)n * w * sizeof *a);
 	memset(a, 0, (size_t)n * w * sizeof *a);
 	pm_ix first = 0, entries = 0;
-	for (pm_ix i = 0; i < n; i++) {
-		L->local[members[i]] = i;
+	for (pm_ix i = 0; i < n; i++)
 		if (members[i] < members[first])
 			first = i;
-	}
 	for (pm_ix i = 0; i < n; i++) {
 		pm_ix v = members[i];
 		a[i * w + i] = 1;
@@ -293,7 +300,7 @@ static bool loop_visits(pm_model *m, const loops *L, const pm_ix *members, pm_ix
 			if (comp[t] != c)
 				continue;
 			double p = m->flows.v[e].chance;
-			a[L->local[t] * w + i] -= p >= 0 ? p : 1;
+			a[(size_t)member_index(members, n, t) * w + i] -= p >= 0 ? p : 1;
 		}
 	}
 	if (entries == 0) {
@@ -380,11 +387,11 @@ static void one_loop(pm_model *m, pm_ix v, const pm_cycle *cy, void *arg)
 			report_trap(m, cy);
 		return;
 	}
-	double q = round_chance(m, g, cy);
+	double q = round_chance(m, g, cy), rounds = 1;
 	if (q >= 0 && q < 1)
-		cx->comp_rounds[c] = loop_rounds(m, L, c, q);
+		rounds = loop_rounds(m, L, c, q);
 	if (L->rework_on)
-		report_rework(m, cy, exit, from, q, cx->comp_rounds[c]);
+		report_rework(m, cy, exit, from, q, rounds);
 }
 
 static void step_cycles(pm_model *m, pm_actx *cx)
@@ -396,13 +403,14 @@ static void step_cycles(pm_model *m, pm_actx *cx)
 	cx->step_order = pm_scratch(m, n1 * sizeof *cx->step_order);
 	cx->step_comp = comp;
 	cx->comp_loop = cyclic;
-	cx->comp_rounds = pm_scratch(m, n1 * sizeof *cx->comp_rounds);
 	cx->proc_trapped = pm_scratch(m, (size_t)m->processes.n + 1);
 	memset(cx->proc_trapped, 0, (size_t)m->processes.n + 1);
 	uint32_t ncomp = pm_graph_scc(m, g, comp, cx->step_order, cyclic);
-	for (uint32_t c = 0; c < ncomp; c++)
-		cx->comp_rounds[c] = 1;
-	cx->step_visits = pm_scratch(m, n1 * sizeof *cx->step_visits);
+	/* the lead-time pass turns these into the model's visits in place */
+	m->an.visits.v = pm_xmalloc(m, n1 * sizeof *m->an.visits.v);
+	m->an.visits.cap = (uint32_t)n1;
+	m->an.visits.n = m->steps.n;
+	cx->step_visits = m->an.visits.v;
 	for (size_t s = 0; s < n1; s++)
 		cx->step_visits[s] = 1;
 	/* components with a hand-off out of them, steps with one into them,
@@ -424,8 +432,7 @@ static void step_cycles(pm_model *m, pm_actx *cx)
 	cstart[ncomp] = g->n;
 	cx->comp_start = cstart;
 	cx->ncomp = ncomp;
-	loops L = { cx, cstart, handoff_out, handoff_in,
-	            pm_scratch(m, n1 * sizeof(pm_ix)), pm_rule_on(m, "step-cycle"),
+	loops L = { cx, cstart, handoff_out, handoff_in, pm_rule_on(m, "step-cycle"),
 	            pm_rule_on(m, "rework-loop") };
 	each_cycle(m, g, comp, cyclic, ncomp, one_loop, &L);
 }

@@ -375,9 +375,6 @@ static void alloc_metrics(pm_model *m)
 	m->an.crit_steps.v = pm_xmalloc(m, ns * sizeof *m->an.crit_steps.v);
 	m->an.crit_steps.cap = (uint32_t)ns;
 	m->an.crit_steps.n = 0;
-	m->an.visits.v = pm_xmalloc(m, ns * sizeof *m->an.visits.v);
-	m->an.visits.cap = (uint32_t)ns;
-	m->an.visits.n = m->steps.n;
 }
 
 /* The components of each process and the most any process has. */
@@ -419,6 +416,7 @@ static void one_process(pm_model *m, pm_actx *cx, sweep *sw, pm_ix p, bool wait_
 		visits(m, cx, sw);
 		remaining(m, cx, sw);
 	}
+	/* over cx->step_visits, which only this process's sweeps read */
 	for (pm_ix s = first; s < end; s++)
 		m->an.visits.v[s] = cx->proc_trapped[p]
 			? 1 : sw->vis[cx->step_comp[s] - sw->lo] * cx->step_visits[s];
