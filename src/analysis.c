@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "report.h"
 
 /* --- configuration ------------------------------------------------------------ */
 
@@ -251,6 +252,70 @@ void pm_finding_related(pm_model *m, pm_diag_rec *r, const char *const *ids, siz
 	memcpy(copy, ids, n * sizeof *copy);
 	r->d.related = copy;
 	r->d.nrelated = n;
+}
+
+/* --- messages ------------------------------------------------------------------ */
+
+void pm_msg_start(pm_model *m, pm_msg *b)
+{
+	b->m = m;
+	b->mark = pm_scratch_mark(m);
+	b->cap = 256;
+	b->buf = pm_scratch(m, b->cap);
+	b->len = 0;
+}
+
+static void msg_put(pm_msg *b, const char *s, size_t n)
+{
+	if (b->cap - b->len < n) {
+		size_t cap = b->cap;
+		while (cap - b->len < n)
+			cap *= 2;
+		char *buf = pm_scratch(b->m, cap);   /* popped by pm_msg_end() */
+		memcpy(buf, b->buf, b->len);
+		b->buf = buf;
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+}
+
+void pm_msg_str(pm_msg *b, const char *s)
+{
+	msg_put(b, s, strlen(s));
+}
+
+void pm_msg_int(pm_msg *b, int v)
+{
+	char tmp[24], *o = tmp;
+	if (v < 0)
+		*o++ = '-';
+	o = pm_put_decimal(o, v < 0 ? 0 - (uint64_t)(int64_t)v : (uint64_t)v);
+	msg_put(b, tmp, (size_t)(o - tmp));
+}
+
+void pm_msg_qid(pm_msg *b, pm_kind kind, pm_ix idx)
+{
+	pm_str parts[3];
+	unsigned n = pm_qid_parts(b->m, kind, idx, parts);
+	for (unsigned k = 0; k < n; k++) {
+		if (k)
+			msg_put(b, ".", 1);
+		msg_put(b, pm_str_get(b->m, parts[k]), pm_str_len(b->m, parts[k]));
+	}
+}
+
+void pm_msg_duration(pm_msg *b, int64_t secs)
+{
+	char buf[PM_DURATION_BUF];
+	msg_put(b, buf, pm_duration_fmt(buf, secs));
+}
+
+const char *pm_msg_end(pm_msg *b)
+{
+	const char *s = pm_arena_strdup(b->m, b->buf, b->len);
+	pm_scratch_pop(b->m, b->mark);
+	return s;
 }
 
 /* --- helpers for the passes ----------------------------------------------------- */

@@ -53,6 +53,25 @@ pm_diag_rec *pm_finding_at(pm_model *m, const char *rule, pm_kind kind,
  * arena) and are not copied. */
 pm_diag_rec *pm_finding_msg(pm_model *m, const char *rule, pm_kind kind,
                             pm_ix idx, const char *subject, const char *msg);
+/* A finding's message written piece by piece, for the rules that report
+ * by the ten thousand (long-wait): no printf, and none of the pieces (ids,
+ * durations) left behind in the arena.  The text grows in scratch memory;
+ * pm_msg_end() copies it to the arena and gives the scratch back. */
+typedef struct pm_msg {
+	pm_model *m;
+	char *buf;
+	size_t len, cap;
+	uint32_t mark;
+} pm_msg;
+void pm_msg_start(pm_model *m, pm_msg *b);
+void pm_msg_str(pm_msg *b, const char *s);
+void pm_msg_int(pm_msg *b, int v);
+/* The element's qualified id, as pm_qualified_id() writes it. */
+void pm_msg_qid(pm_msg *b, pm_kind kind, pm_ix idx);
+/* As pm_duration_str() writes it. */
+void pm_msg_duration(pm_msg *b, int64_t secs);
+const char *pm_msg_end(pm_msg *b);
+
 /* Sets the related ids of a finding (copied into the arena). */
 void pm_finding_related(pm_model *m, pm_diag_rec *r, const char *const *ids, size_t n);
 /* The `ignore: RULE` on an element, or NULL. */

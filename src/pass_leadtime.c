@@ -338,16 +338,26 @@ static void long_wait(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
 			longest = s;
 	if (longest == PM_NONE)
 		return;
-	pm_finding(m, "long-wait", PM_KIND_STEP, longest,
-	           "process '%s' spends %d%% of its expected lead time (%s) waiting in "
-	           "its own steps (flow efficiency %d%%: %s of work); its longest wait "
-	           "is step '%s' (waits %s)",
-	           pm_qualified_id(m, PM_KIND_PROCESS, proc),
-	           percent((double)waits, (double)pm->lead_s), pm_duration_str(m, pm->lead_s),
-	           percent((double)pm->work_s, (double)pm->lead_s),
-	           pm_duration_str(m, pm->work_s),
-	           pm_qualified_id(m, PM_KIND_STEP, longest),
-	           pm_duration_str(m, m->steps.v[longest].waits_s));
+	/* a model can have one a process: written without printf */
+	const char *subject = pm_qualified_id(m, PM_KIND_STEP, longest);
+	pm_msg b;
+	pm_msg_start(m, &b);
+	pm_msg_str(&b, "process '");
+	pm_msg_qid(&b, PM_KIND_PROCESS, proc);
+	pm_msg_str(&b, "' spends ");
+	pm_msg_int(&b, percent((double)waits, (double)pm->lead_s));
+	pm_msg_str(&b, "% of its expected lead time (");
+	pm_msg_duration(&b, pm->lead_s);
+	pm_msg_str(&b, ") waiting in its own steps (flow efficiency ");
+	pm_msg_int(&b, percent((double)pm->work_s, (double)pm->lead_s));
+	pm_msg_str(&b, "%: ");
+	pm_msg_duration(&b, pm->work_s);
+	pm_msg_str(&b, " of work); its longest wait is step '");
+	pm_msg_str(&b, subject);
+	pm_msg_str(&b, "' (waits ");
+	pm_msg_duration(&b, m->steps.v[longest].waits_s);
+	pm_msg_str(&b, ")");
+	pm_finding_msg(m, "long-wait", PM_KIND_STEP, longest, subject, pm_msg_end(&b));
 }
 
 static void missing_durations(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)

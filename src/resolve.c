@@ -687,6 +687,29 @@ static void resolve_owners(pm_model *m, cands *c)
 	}
 }
 
+/* Room for every flow and hand-off before the arrows resolve, so that the
+ * vectors are not grown by doubling (a copy into fresh pages each time):
+ * an arrow is one flow or one hand-off, and group_flows() adds at most a
+ * written-order flow a step.  Only a bound: pages beyond what is written
+ * are never touched. */
+static void reserve_arrows(pm_model *m)
+{
+	uint64_t flows = m->arrows.n;
+	for (pm_ix p = 0; p < m->processes.n; p++)
+		flows += m->processes.v[p].step_count;
+	if (m->flows.n || m->handoffs.n || flows >= UINT32_MAX / 2)
+		return;
+	size_t nf = flows ? (size_t)flows : 1, nh = m->arrows.n ? m->arrows.n : 1;
+	/* empty: a fresh block (pm_xmalloc advises huge pages, realloc of
+	 * NULL would not) */
+	pm_vec_free(m->flows);
+	m->flows.v = pm_xmalloc(m, nf * sizeof *m->flows.v);
+	m->flows.cap = (uint32_t)nf;
+	pm_vec_free(m->handoffs);
+	m->handoffs.v = pm_xmalloc(m, nh * sizeof *m->handoffs.v);
+	m->handoffs.cap = (uint32_t)nh;
+}
+
 pm_status pm_resolve(pm_model *m)
 {
 	if (m->resolved)
@@ -700,6 +723,7 @@ pm_status pm_resolve(pm_model *m)
 	uint32_t nchance = m->chances.n;
 	if (nchance)
 		u.v = pm_arena_alloc(m, nchance * sizeof *u.v);
+	reserve_arrows(m);
 	for (pm_ix i = 0; i < m->arrows.n; i++)
 		resolve_arrow(m, i, c, &u);
 	if (nchance)
