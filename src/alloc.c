@@ -33,6 +33,11 @@ static bool injected_failure(void)
 	return --fail_countdown == 0;
 }
 
+bool pm_alloc_injected(void)
+{
+	return injected_failure();
+}
+
 /* A big block (the source text, the step array, a pass's table per step)
  * is written page by page.  Where transparent huge pages are on `madvise`
  * (Debian's default) each 4 KiB page is a fault of its own: a million-step

@@ -102,7 +102,7 @@ void *pm_scratch(pm_model *m, size_t n)
 	pm_analysis *an = &m->an;
 	size_t want = n ? n : 1;
 	size_t size = (want + SCRATCH_ALIGN - 1) & ~(size_t)(SCRATCH_ALIGN - 1);
-	if (size < want)
+	if (size < want || pm_alloc_injected())
 		pm_oom(m);
 	pm_scratch_rec *rec = pm_vec_push(m, an->scratch_recs);
 	pm_scratch_chunk *ch = scratch_chunk(m, size);
@@ -490,22 +490,45 @@ static void prepare(pm_model *m, pm_actx *cx)
 static const struct {
 	const char *name;
 	void (*run)(pm_model *m, pm_actx *cx);
+	bool shares;            /* leaves tables in cx for the passes after it */
 } passes[] = {
-	{ "cycles", pm_pass_cycles },
-	{ "orphan", pm_pass_orphan },
-	{ "reach", pm_pass_reach },
-	{ "steps", pm_pass_steps },
-	{ "leadtime", pm_pass_leadtime },
-	{ "load", pm_pass_load },
-	{ "owner", pm_pass_owner },
-	{ "empty", pm_pass_empty },
-	{ "unused", pm_pass_unused },
+	{ "cycles", pm_pass_cycles, true },
+	{ "orphan", pm_pass_orphan, false },
+	{ "reach", pm_pass_reach, false },
+	{ "steps", pm_pass_steps, false },
+	{ "leadtime", pm_pass_leadtime, false },
+	{ "load", pm_pass_load, false },
+	{ "owner", pm_pass_owner, false },
+	{ "empty", pm_pass_empty, false },
+	{ "unused", pm_pass_unused, false },
 };
 
+/* Room for one finding a process and a person more: the rules that report
+ * by the ten thousand report at most that (long-wait, bottleneck-step,
+ * missing-rate, overloaded-person), and the findings vector is then not
+ * grown by doubling, a copy into fresh pages each time, while they come.
+ * Pages that no finding is written to are never touched. */
+static void reserve_findings(pm_model *m)
+{
+	uint64_t want = (uint64_t)m->diags.n + m->processes.n + m->people.n + 16;
+	if (want <= m->diags.cap || want >= UINT32_MAX / 2)
+		return;
+	size_t n = (size_t)want * sizeof *m->diags.v;
+	/* pm_xmalloc advises huge pages for a big block, realloc of NULL not */
+	m->diags.v = m->diags.v ? pm_xrealloc(m, m->diags.v, n) : pm_xmalloc(m, n);
+	m->diags.cap = (uint32_t)want;
+}
+
+/* What a pass takes from the scratch stack the next one reuses, but for
+ * the tables a pass shares (the cycles pass's components). */
 static void run_passes(pm_model *m, pm_actx *cx)
 {
+	reserve_findings(m);
 	for (size_t i = 0; i < sizeof passes / sizeof *passes; i++) {
+		uint32_t mark = pm_scratch_mark(m);
 		passes[i].run(m, cx);
+		if (!passes[i].shares)
+			pm_scratch_pop(m, mark);
 		phase_done(m, passes[i].name);
 	}
 }

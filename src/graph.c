@@ -10,20 +10,23 @@ static pm_ix *ix_array(pm_model *m, size_t n)
 	return pm_scratch(m, (n ? n : 1) * sizeof(pm_ix));
 }
 
-/* Groups edge ids by key[e] (from or to), keeping edge order within a
- * node: a stable counting sort. */
-static void csr(pm_model *m, uint32_t n, uint32_t ne, const pm_ix *key,
-                pm_ix **offp, pm_ix **adjp)
+/* Groups edge ids by an end of each edge (its source, or its target when
+ * by_to), keeping edge order within a node: a stable counting sort. */
+static void csr(pm_model *m, const pm_graph *g, bool by_to, pm_ix **offp, pm_ix **adjp)
 {
+	uint32_t n = g->n, ne = g->ne;
+	const char *key = by_to ? g->to : g->from;
 	pm_ix *off = ix_array(m, (size_t)n + 1);
 	pm_ix *adj = ix_array(m, ne);
 	memset(off, 0, ((size_t)n + 1) * sizeof *off);
+#define KEY(e) (*(const pm_ix *)(const void *)(key + (size_t)(e) * g->stride))
 	for (uint32_t e = 0; e < ne; e++)
-		off[key[e] + 1]++;
+		off[KEY(e) + 1]++;
 	for (uint32_t v = 0; v < n; v++)
 		off[v + 1] += off[v];
 	for (uint32_t e = 0; e < ne; e++)
-		adj[off[key[e]]++] = e;
+		adj[off[KEY(e)]++] = e;
+#undef KEY
 	/* each off[v] now holds the end of v's run: shift back to starts */
 	for (uint32_t v = n; v > 0; v--)
 		off[v] = off[v - 1];
@@ -32,37 +35,29 @@ static void csr(pm_model *m, uint32_t n, uint32_t ne, const pm_ix *key,
 	*adjp = adj;
 }
 
-static void graph_alloc(pm_model *m, pm_graph *g, uint32_t n, uint32_t ne)
-{
-	g->n = n;
-	g->ne = ne;
-	g->from = ix_array(m, ne);
-	g->to = ix_array(m, ne);
-}
-
 static void graph_index(pm_model *m, pm_graph *g)
 {
-	csr(m, g->n, g->ne, g->from, &g->out_off, &g->out);
-	csr(m, g->n, g->ne, g->to, &g->in_off, &g->in);
+	csr(m, g, false, &g->out_off, &g->out);
+	csr(m, g, true, &g->in_off, &g->in);
 }
 
 void pm_graph_steps(pm_model *m, pm_graph *g)
 {
-	graph_alloc(m, g, m->steps.n, m->flows.n);
-	for (uint32_t e = 0; e < m->flows.n; e++) {
-		g->from[e] = m->flows.v[e].from;
-		g->to[e] = m->flows.v[e].to;
-	}
+	g->n = m->steps.n;
+	g->ne = m->flows.n;
+	g->from = m->flows.n ? (const char *)&m->flows.v[0].from : NULL;
+	g->to = m->flows.n ? (const char *)&m->flows.v[0].to : NULL;
+	g->stride = sizeof *m->flows.v;
 	graph_index(m, g);
 }
 
 void pm_graph_procs(pm_model *m, pm_graph *g)
 {
-	graph_alloc(m, g, m->processes.n, m->handoffs.n);
-	for (uint32_t e = 0; e < m->handoffs.n; e++) {
-		g->from[e] = m->handoffs.v[e].from_proc;
-		g->to[e] = m->handoffs.v[e].to_proc;
-	}
+	g->n = m->processes.n;
+	g->ne = m->handoffs.n;
+	g->from = m->handoffs.n ? (const char *)&m->handoffs.v[0].from_proc : NULL;
+	g->to = m->handoffs.n ? (const char *)&m->handoffs.v[0].to_proc : NULL;
+	g->stride = sizeof *m->handoffs.v;
 	graph_index(m, g);
 }
 
@@ -128,7 +123,7 @@ static void tarjan_from(tarjan *t, pm_ix root)
 			tarjan_leave(t, v);
 			continue;
 		}
-		pm_ix w = g->to[g->out[t->pos[v]++]];
+		pm_ix w = pm_graph_to(g, g->out[t->pos[v]++]);
 		if (t->low[w] == PM_NONE) {
 			tarjan_enter(t, w);
 		} else if (t->low[w] < t->low[v]) {
@@ -154,8 +149,8 @@ uint32_t pm_graph_scc(pm_model *m, const pm_graph *g, pm_ix *comp,
 		comp[v] -= g->n;
 	if (cyclic)
 		for (uint32_t e = 0; e < g->ne; e++)
-			if (g->from[e] == g->to[e])
-				cyclic[comp[g->from[e]]] = true;
+			if (pm_graph_from(g, e) == pm_graph_to(g, e))
+				cyclic[comp[pm_graph_from(g, e)]] = true;
 	pm_scratch_pop(m, mark);
 	return t.ncomp;
 }
@@ -205,7 +200,7 @@ void pm_graph_cycle(const pm_graph *g, const pm_ix *comp, pm_ix start,
 			continue;
 		}
 		pm_ix e = g->out[ws->pos[v]++];
-		pm_ix w = g->to[e];
+		pm_ix w = pm_graph_to(g, e);
 		if (comp[w] != c)
 			continue;
 		if (ws->state[w] == GREY) {
@@ -236,7 +231,7 @@ uint32_t pm_graph_bfs(const pm_graph *g, const pm_ix *starts, uint32_t nstarts,
 	while (head < tail) {
 		pm_ix v = queue[head++];
 		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++) {
-			pm_ix w = g->to[g->out[k]];
+			pm_ix w = pm_graph_to(g, g->out[k]);
 			if (!seen[w]) {
 				seen[w] = 1;
 				queue[tail++] = w;

@@ -14,10 +14,22 @@
 
 typedef struct pm_graph {
 	uint32_t n, ne;         /* nodes, edges */
-	pm_ix *from, *to;       /* per edge */
+	/* edge e's ends are read where the model keeps them (m->flows,
+	 * m->handoffs), not copied: pm_graph_from() and pm_graph_to() */
+	const char *from, *to;
+	size_t stride;
 	pm_ix *out_off, *out;   /* edges leaving v: out[out_off[v] .. out_off[v+1]) */
 	pm_ix *in_off, *in;     /* edges entering v, likewise */
 } pm_graph;
+
+static inline pm_ix pm_graph_from(const pm_graph *g, pm_ix e)
+{
+	return *(const pm_ix *)(const void *)(g->from + (size_t)e * g->stride);
+}
+static inline pm_ix pm_graph_to(const pm_graph *g, pm_ix e)
+{
+	return *(const pm_ix *)(const void *)(g->to + (size_t)e * g->stride);
+}
 
 /* Steps as nodes, m->flows as edges (edge i is flow i). */
 void pm_graph_steps(pm_model *m, pm_graph *g);

@@ -195,9 +195,12 @@ typedef enum pm_lead_status {
 	PM_LEAD_EMPTY               /* the process has no steps */
 } pm_lead_status;
 
-/* Per process, filled by the lead-time pass. */
+/* Per process, filled by the lead-time pass (the 32-bit fields together:
+ * 56 bytes, not 64). */
 typedef struct pm_proc_metrics {
 	pm_lead_status lead_status;
+	pm_ix crit_first, crit_count;   /* worst pass: into an.crit_steps */
+	pm_ix bottleneck;           /* the bottleneck-step, PM_NONE */
 	int64_t lead_s;             /* expected lead time: takes + waits weighted
 	                               by visits, alternatives by their chance,
 	                               parallel branches the longest; -1 when it
@@ -208,8 +211,6 @@ typedef struct pm_proc_metrics {
 	                               outside the business's hands; -1 with lead_s */
 	int64_t worst_s;            /* the single worst pass: loops once, every
 	                               branch possible, the longest; -1 with lead_s */
-	pm_ix crit_first, crit_count;   /* worst pass: into an.crit_steps */
-	pm_ix bottleneck;           /* the bottleneck-step, PM_NONE */
 	double bottleneck_share;    /* its share of its owner's load, 0..1 */
 } pm_proc_metrics;
 
@@ -316,6 +317,10 @@ void pm_free(void *p);
 /* Test hook: fail the n-th allocation from now (0 = never). */
 PM_EXPORT void pm_alloc_fail_after(unsigned long n);
 PM_EXPORT unsigned long pm_alloc_count(void);
+/* Whether the test hook fails this allocation, for one served from memory
+ * already held (the analysis's scratch stack), which then fails as a real
+ * one would. */
+bool pm_alloc_injected(void);
 _Noreturn void pm_oom(pm_model *m);
 
 /* --- arena and vectors (model.c) ------------------------------------------ */

@@ -150,7 +150,8 @@ static const char *loop_exit(pm_model *m, const pm_graph *g, const pm_ix *comp,
 	for (uint32_t i = 0; i < n; i++) {
 		pm_ix v = members[i];
 		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++)
-			if (comp[g->to[g->out[k]]] != c && (best == PM_NONE || g->out[k] < best))
+			if (comp[pm_graph_to(g, g->out[k])] != c &&
+			    (best == PM_NONE || g->out[k] < best))
 				best = g->out[k];
 	}
 	if (best != PM_NONE) {
@@ -164,7 +165,7 @@ static const char *loop_exit(pm_model *m, const pm_graph *g, const pm_ix *comp,
 static pm_ix flow_between(const pm_graph *g, pm_ix a, pm_ix b)
 {
 	for (pm_ix k = g->out_off[a]; k < g->out_off[a + 1]; k++)
-		if (g->to[g->out[k]] == b)
+		if (pm_graph_to(g, g->out[k]) == b)
 			return g->out[k];
 	return PM_NONE;
 }
@@ -290,13 +291,13 @@ static bool loop_visits(pm_model *m, const loops *L, const pm_ix *members, pm_ix
 		a[i * w + i] = 1;
 		bool in = L->handoff_in[v];
 		for (pm_ix k = g->in_off[v]; k < g->in_off[v + 1]; k++)
-			in = in || comp[g->from[g->in[k]]] != c;
+			in = in || comp[pm_graph_from(g, g->in[k])] != c;
 		if (in) {
 			a[i * w + n] = 1;
 			entries++;
 		}
 		for (pm_ix k = g->out_off[v]; k < g->out_off[v + 1]; k++) {
-			pm_ix e = g->out[k], t = g->to[e];
+			pm_ix e = g->out[k], t = pm_graph_to(g, e);
 			if (comp[t] != c)
 				continue;
 			double p = m->flows.v[e].chance;
@@ -413,8 +414,16 @@ static void step_cycles(pm_model *m, pm_actx *cx)
 	cx->step_visits = m->an.visits.v;
 	for (size_t s = 0; s < n1; s++)
 		cx->step_visits[s] = 1;
+	/* where each component's steps start in order[] (they are together) */
+	pm_ix *cstart = pm_scratch(m, ((size_t)ncomp + 1) * sizeof *cstart);
+	for (uint32_t i = g->n; i-- > 0;)
+		cstart[comp[cx->step_order[i]]] = i;
+	cstart[ncomp] = g->n;
+	cx->comp_start = cstart;
+	cx->ncomp = ncomp;
 	/* components with a hand-off out of them, steps with one into them,
-	 * without a quadratic search */
+	 * without a quadratic search (given back: only loops need them) */
+	uint32_t mark = pm_scratch_mark(m);
 	bool *handoff_out = pm_scratch(m, (size_t)ncomp + 1);
 	bool *handoff_in = pm_scratch(m, n1);
 	memset(handoff_out, 0, (size_t)ncomp + 1);
@@ -425,16 +434,10 @@ static void step_cycles(pm_model *m, pm_actx *cx)
 		if (m->handoffs.v[e].to_step != PM_NONE)
 			handoff_in[m->handoffs.v[e].to_step] = true;
 	}
-	/* where each component's steps start in order[] (they are together) */
-	pm_ix *cstart = pm_scratch(m, ((size_t)ncomp + 1) * sizeof *cstart);
-	for (uint32_t i = g->n; i-- > 0;)
-		cstart[comp[cx->step_order[i]]] = i;
-	cstart[ncomp] = g->n;
-	cx->comp_start = cstart;
-	cx->ncomp = ncomp;
 	loops L = { cx, cstart, handoff_out, handoff_in, pm_rule_on(m, "step-cycle"),
 	            pm_rule_on(m, "rework-loop") };
 	each_cycle(m, g, comp, cyclic, ncomp, one_loop, &L);
+	pm_scratch_pop(m, mark);
 }
 
 /* --- handoff-cycle ------------------------------------------------------------ */

@@ -109,10 +109,10 @@ static void visits(pm_model *m, const pm_actx *cx, sweep *sw)
 		for (pm_ix i = sw->cstart[gc]; i < sw->cstart[gc + 1]; i++) {
 			pm_ix v = order[i];
 			for (pm_ix j = g->in_off[v]; j < g->in_off[v + 1]; j++) {
-				pm_ix e = g->in[j], u = comp[g->from[e]] - sw->lo;
+				pm_ix e = g->in[j], u = comp[pm_graph_from(g, e)] - sw->lo;
 				if (u == c)
 					continue;
-				in += sw->vis[u] * cx->step_visits[g->from[e]] * chance_of(m, e);
+				in += sw->vis[u] * cx->step_visits[pm_graph_from(g, e)] * chance_of(m, e);
 				dom = dom == PM_NONE ? u : intersect(sw, dom, u);
 			}
 		}
@@ -149,7 +149,7 @@ static void remaining(pm_model *m, const pm_actx *cx, sweep *sw)
 			wt += (double)takes(&m->steps.v[v]) * f;
 			wo += (double)outside_wait(m, v) * f;
 			for (pm_ix j = g->out_off[v]; j < g->out_off[v + 1]; j++) {
-				pm_ix e = g->out[j], t = comp[g->to[e]] - sw->lo;
+				pm_ix e = g->out[j], t = comp[pm_graph_to(g, e)] - sw->lo;
 				if (t == c)
 					continue;
 				if (dnext == PM_NONE || sw->worst[t] > dmax) {
@@ -268,7 +268,7 @@ static uint32_t predecessors(const pm_actx *cx, sweep *sw, pm_ix s)
 	const pm_graph *g = &cx->steps;
 	uint32_t n = 0;
 	for (pm_ix k = g->in_off[s]; k < g->in_off[s + 1]; k++) {
-		pm_ix from = g->from[g->in[k]];
+		pm_ix from = pm_graph_from(g, g->in[k]);
 		if (sw->mark[from - sw->first] != s) {
 			sw->mark[from - sw->first] = s;
 			sw->preds[n++] = from;

@@ -13,7 +13,7 @@
 static bool handed_work(const pm_graph *g, pm_ix p)
 {
 	for (pm_ix k = g->in_off[p]; k < g->in_off[p + 1]; k++)
-		if (g->from[g->in[k]] != p)
+		if (pm_graph_from(g, g->in[k]) != p)
 			return true;
 	return false;
 }
