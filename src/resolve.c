@@ -667,15 +667,41 @@ static void check_chances(pm_model *m, const unchecked *u)
 		alt_check(m, &pg[i], "process", m->processes.v[i].id);
 }
 
+/* The owners of a process's steps are a few people over and over: the
+ * last ones found, by name, spare a map lookup (a cache miss in a big
+ * model) per step. */
+#define OWNER_CACHE 8
+
+typedef struct owner_cache {
+	pm_str name[OWNER_CACHE];
+	pm_ix target[OWNER_CACHE];
+} owner_cache;
+
+static void resolve_owner(pm_model *m, owner_cache *oc, pm_ref *r, cands *c)
+{
+	unsigned k = r->name % OWNER_CACHE;
+	if (r->name && oc->name[k] == r->name) {
+		r->target = oc->target[k];
+		return;
+	}
+	resolve_person(m, r, c);
+	if (r->target != PM_NONE) {
+		oc->name[k] = r->name;
+		oc->target[k] = r->target;
+	}
+}
+
 static void resolve_owners(pm_model *m, cands *c)
 {
+	owner_cache oc;
+	memset(&oc, 0, sizeof oc);   /* name 0 is no name */
 	for (pm_ix i = 0; i < m->systems.n; i++)
 		resolve_person(m, &m->systems.v[i].owner, c);
 	for (pm_ix i = 0; i < m->processes.n; i++)
 		resolve_person(m, &m->processes.v[i].owner, c);
 	for (pm_ix i = 0; i < m->steps.n; i++) {
 		pm_step *s = &m->steps.v[i];
-		resolve_person(m, &s->owner, c);
+		resolve_owner(m, &oc, &s->owner, c);
 		for (pm_ix u = s->uses_first; u < s->uses_first + s->uses_count; u++)
 			resolve_tool(m, &m->uses.v[u], c);
 		const pm_process *p = &m->processes.v[s->process];
