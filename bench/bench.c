@@ -14,6 +14,10 @@
  *   api      the same through the public API only (what the CLI does)
  *   libyaml  libyaml's raw event parse of the file, nothing built
  *
+ * --report text|json|sarif|markdown picks the report that load and api
+ * write (json by default), to a file of --out; its phase is named after it
+ * ("text report") and its size is printed, so a rate can be made of it.
+ *
  * Every run happens in a child process, so its peak RSS (wait4) is the
  * run's own; with --repeat N the run with the shortest total is shown.
  * --record appends one tab-separated line per phase (label, mode, phase,
@@ -51,6 +55,7 @@ typedef struct result {
 	char err[200];
 	size_t bytes;
 	uint64_t steps, lines, diags;
+	uint64_t report_bytes;  /* size of the report written */
 	int nphases;
 	phase ph[MAX_PHASES];
 	long maxrss_kb;         /* filled by the parent */
@@ -59,6 +64,8 @@ typedef struct result {
 typedef struct opts {
 	int repeat;
 	const char *out_dir, *record, *label, *mode, *file;
+	const char *report;     /* its name: "json", "text", ... */
+	pm_report_format fmt;
 } opts;
 
 static double clock_s(clockid_t id)
@@ -216,15 +223,16 @@ static void run_libyaml(const opts *o, result *r)
 	lap(r, "libyaml raw event parse", t);
 }
 
-/* The JSON report into a file of the output folder (temp file + rename).
- * A report left by the last run is removed first: renaming over a file
- * makes ext4 write the new one out at once (auto_da_alloc), and that would
- * be timed for every run but the first. */
-static double write_json(const opts *o, pm_model *m, result *r, double t)
+/* The report into a file of the output folder (temp file + rename), as
+ * `procmap check -o FILE` writes it.  A report left by the last run is
+ * removed first: renaming over a file makes ext4 write the new one out at
+ * once (auto_da_alloc), and that would be timed for every run but the
+ * first. */
+static double write_report(const opts *o, pm_model *m, result *r, double t)
 {
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s.%s.json", o->out_dir,
-	         o->label ? o->label : "bench", o->mode);
+	char path[4096], name[40];
+	snprintf(path, sizeof path, "%s/%s.%s.%s", o->out_dir,
+	         o->label ? o->label : "bench", o->mode, o->report);
 	unlink(path);
 	t = now();
 	pm_outfile out;
@@ -233,13 +241,18 @@ static double write_json(const opts *o, pm_model *m, result *r, double t)
 		fail(r, path, e);
 		return t;
 	}
-	pm_status st = pm_model_write_report(m, out.f, PM_REPORT_JSON, 0);
+	pm_status st = pm_model_write_report(m, out.f, o->fmt, 0);
 	e = st == PM_OK ? pm_outfile_commit(&out, false) : EIO;
 	if (st != PM_OK)
 		pm_outfile_abort(&out);
 	if (e)
 		fail(r, path, e);
-	return lap(r, "json report", t);
+	snprintf(name, sizeof name, "%s report", o->report);
+	t = lap(r, name, t);
+	struct stat sb;
+	if (!e && stat(path, &sb) == 0)
+		r->report_bytes = (uint64_t)sb.st_size;
+	return t;
 }
 
 /* The clock of the analysis phases, which analysis.c reports through
@@ -311,7 +324,7 @@ static void run_load(const opts *o, result *r, bool api)
 	pm_model_resolve(m);
 	t = lap(r, "resolve", t);
 	t = analyse(m, r, t);
-	t = write_json(o, m, r, t);
+	t = write_report(o, m, r, t);
 	r->steps = pm_model_count(m, PM_KIND_STEP);
 	r->diags = pm_model_diag_count(m);
 	pm_model_free(m);
@@ -410,6 +423,8 @@ static void print_result(const opts *o, const result *r)
 		printf(", %llu lines", (unsigned long long)r->lines);
 	if (strcmp(o->mode, "libyaml") == 0)
 		printf(", %llu events", (unsigned long long)r->lines);
+	if (r->report_bytes)
+		printf(", %s report %.1f MB", o->report, (double)r->report_bytes / 1e6);
 	printf("), best of %d\n", o->repeat);
 	printf("  %-40s %10s %10s %10s %17s %13s\n", "phase", "wall", "cpu", "RSS after",
 	       "steps/s", "input/s");
@@ -417,6 +432,11 @@ static void print_result(const opts *o, const result *r)
 		print_row(r->ph[i].name, r->ph[i].s, r->ph[i].cpu, r->ph[i].rss_mb, r);
 	if (r->nphases > 1)
 		print_row("total", total(r), total_cpu(r), 0, r);
+	for (int i = 0; r->report_bytes && i < r->nphases; i++)
+		if (strstr(r->ph[i].name, " report") && r->ph[i].s >= 0.001)
+			printf("  %-40s %8.1f MB/s (%.1f MB in %.3f s)\n", "report written at",
+			       (double)r->report_bytes / 1e6 / r->ph[i].s,
+			       (double)r->report_bytes / 1e6, r->ph[i].s);
 	printf("  %-40s %8.1f MB\n", "peak RSS", (double)r->maxrss_kb / 1024.0);
 	if (!r->ok)
 		printf("  (incomplete: %s)\n", r->err[0] ? r->err : "failed");
@@ -435,12 +455,20 @@ static void record(const opts *o, const result *r)
 		        r->ph[i].s, r->maxrss_kb, r->ph[i].cpu);
 	fprintf(f, "%s\t%s\ttotal\t%.6f\t%ld\t%.6f\n", l, o->mode, total(r),
 	        r->maxrss_kb, total_cpu(r));
+	/* sizes in the wall-time column: input, and the report if one */
+	fprintf(f, "%s\t%s\tinput bytes\t%zu\t0\t0\n", l, o->mode, r->bytes);
+	fprintf(f, "%s\t%s\tdiagnostics\t%llu\t0\t0\n", l, o->mode,
+	        (unsigned long long)r->diags);
+	if (r->report_bytes)
+		fprintf(f, "%s\t%s\t%s report bytes\t%llu\t0\t0\n", l, o->mode,
+		        o->report, (unsigned long long)r->report_bytes);
 	fclose(f);
 }
 
 static int usage(void)
 {
 	fputs("usage: pm-bench [--repeat N] [--out DIR] [--record FILE] [--label L]\n"
+	      "                [--report text|json|sarif|markdown]\n"
 	      "                floor|load|api|libyaml FILE\n", stderr);
 	return 2;
 }
@@ -452,9 +480,14 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "report", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	opts o = { 1, ".", NULL, NULL, NULL, NULL };
+	static const struct { const char *name; pm_report_format fmt; } reports[] = {
+		{ "text", PM_REPORT_TEXT }, { "json", PM_REPORT_JSON },
+		{ "sarif", PM_REPORT_SARIF }, { "markdown", PM_REPORT_MARKDOWN },
+	};
+	opts o = { 1, ".", NULL, NULL, NULL, NULL, "json", PM_REPORT_JSON };
 	int c;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
@@ -462,6 +495,16 @@ int main(int argc, char **argv)
 		case 'o': o.out_dir = optarg; break;
 		case 'r': o.record = optarg; break;
 		case 'l': o.label = optarg; break;
+		case 'f':
+			o.report = NULL;
+			for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
+				if (strcmp(optarg, reports[i].name) == 0) {
+					o.report = reports[i].name;
+					o.fmt = reports[i].fmt;
+				}
+			if (!o.report)
+				return usage();
+			break;
 		default: return usage();
 		}
 	}

@@ -6,33 +6,19 @@
 #include "lexer.h"
 #include "report.h"
 
-/* A report is written a few bytes at a time, millions of times over: the
- * bytes gather in j->buf and go to the FILE a buffer at a time. */
 static void flush(pm_json *j)
 {
-	if (j->nbuf)
-		fwrite(j->buf, 1, j->nbuf, j->out);
-	j->nbuf = 0;
+	pm_wr_flush(&j->w);
 }
 
 static void put_n(pm_json *j, const char *s, size_t n)
 {
-	if (n > sizeof j->buf - j->nbuf) {
-		flush(j);
-		if (n > sizeof j->buf) {
-			fwrite(s, 1, n, j->out);
-			return;
-		}
-	}
-	memcpy(j->buf + j->nbuf, s, n);
-	j->nbuf += n;
+	pm_wr_put(&j->w, s, n);
 }
 
 static void put_c(pm_json *j, char c)
 {
-	if (j->nbuf == sizeof j->buf)
-		flush(j);
-	j->buf[j->nbuf++] = c;
+	pm_wr_putc(&j->w, c);
 }
 
 static void put_s(pm_json *j, const char *s)
@@ -44,10 +30,9 @@ static void escape(pm_json *j, const char *s, size_t len);
 
 void pm_json_init(pm_json *j, FILE *out)
 {
-	j->out = out;
+	pm_wr_init(&j->w, out);
 	j->depth = 0;
 	j->key_pending = false;
-	j->nbuf = 0;
 	memset(j->has_items, 0, sizeof j->has_items);
 }
 
@@ -58,14 +43,14 @@ static void line_break(pm_json *j, bool comma)
 	static const char spaces[2 * PM_JSON_MAX_DEPTH + 1] =
 		"                                ";
 	size_t n = 2 * (size_t)j->depth;
-	if (n + 2 > sizeof j->buf - j->nbuf)
+	if (n + 2 > PM_WR_SIZE - j->w.n)
 		flush(j);
-	char *o = j->buf + j->nbuf;
+	char *o = j->w.buf + j->w.n;
 	if (comma)
 		*o++ = ',';
 	*o++ = '\n';
 	memcpy(o, spaces, n);
-	j->nbuf = (size_t)(o + n - j->buf);
+	j->w.n = (size_t)(o + n - j->w.buf);
 }
 
 static void indent(pm_json *j)
@@ -223,14 +208,14 @@ static bool word_plain(uint64_t w)
  * rest to escape_rest. */
 static void escape(pm_json *j, const char *s, size_t len)
 {
-	if (len > sizeof j->buf / 2) {
+	if (len > PM_WR_SIZE / 2) {
 		escape_rest(j, s, len);
 		return;
 	}
-	if (len > sizeof j->buf - j->nbuf)
+	if (len > PM_WR_SIZE - j->w.n)
 		flush(j);
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned char *o = (unsigned char *)j->buf + j->nbuf;
+	unsigned char *o = (unsigned char *)j->w.buf + j->w.n;
 	size_t i = 0;
 	for (uint64_t w; i + 8 <= len; i += 8) {
 		memcpy(&w, p + i, 8);
@@ -242,7 +227,7 @@ static void escape(pm_json *j, const char *s, size_t len)
 		o[i] = p[i];
 		i++;
 	}
-	j->nbuf += i;
+	j->w.n += i;
 	if (i < len)
 		escape_rest(j, s + i, len - i);
 }
@@ -301,14 +286,14 @@ void pm_json_qid(pm_json *j, const pm_model *m, pm_kind kind, pm_ix i)
 	size_t len = n + 1;   /* the quotes and the dots */
 	for (unsigned k = 0; k < n; k++)
 		len += pm_str_len(m, parts[k]);
-	if (len <= sizeof j->buf / 2) {
-		if (len > sizeof j->buf - j->nbuf)
+	if (len <= PM_WR_SIZE / 2) {
+		if (len > PM_WR_SIZE - j->w.n)
 			flush(j);
-		char *o = j->buf + j->nbuf;
+		char *o = j->w.buf + j->w.n;
 		*o = '"';
 		if (copy_plain_parts(m, parts, n, o + 1)) {
 			o[len - 1] = '"';
-			j->nbuf += len;
+			j->w.n += len;
 			return;
 		}
 	}

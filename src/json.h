@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "report.h"
 
 /* Deeper than any report nests. */
 #define PM_JSON_MAX_DEPTH 16
@@ -25,10 +26,7 @@ typedef struct pm_json {
 	unsigned depth;
 	bool key_pending;                   /* a key was written, value next */
 	bool has_items[PM_JSON_MAX_DEPTH];  /* per open container */
-	size_t nbuf;                        /* bytes waiting in buf */
-	/* reaches out at pm_json_end(); 64 KiB a write(2) took a fifth off
-	 * writing a 120 MB report, against 8 KiB */
-	char buf[65536];
+	pm_wr w;                            /* reaches out at pm_json_end() */
 } pm_json;
 
 void pm_json_init(pm_json *j, FILE *out);

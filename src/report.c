@@ -28,6 +28,30 @@ pm_status pm_model_write_report(pm_model *m, FILE *out, pm_report_format fmt,
 	return ferror(out) ? PM_ERR_IO : PM_OK;
 }
 
+void pm_wr_flush(pm_wr *w)
+{
+	if (w->n)
+		fwrite(w->buf, 1, w->n, w->out);
+	w->n = 0;
+}
+
+void pm_wr_put_long(pm_wr *w, const char *s, size_t n)
+{
+	pm_wr_flush(w);
+	if (n > PM_WR_SIZE) {
+		fwrite(s, 1, n, w->out);
+		return;
+	}
+	memcpy(w->buf, s, n);
+	w->n = n;
+}
+
+void pm_wr_uint(pm_wr *w, uint64_t v)
+{
+	char *o = pm_wr_room(w, 20);
+	w->n += (size_t)(pm_put_decimal(o, v) - o);
+}
+
 void pm_report_count(const pm_model *m, pm_report_counts *c)
 {
 	memset(c, 0, sizeof *c);
