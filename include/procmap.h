@@ -168,6 +168,16 @@ enum {
 PM_EXPORT pm_status pm_model_write_diagnostics(pm_model *m, FILE *out,
                                                unsigned flags);
 
+/**
+ * Lets go of the text of the files loaded so far.  Only the text report
+ * needs it, to show each finding's source line; a JSON, SARIF or Markdown
+ * report does not, and a million-step model's text is 87 MB of memory.
+ * Files loaded afterwards (a configuration) keep theirs.  Reports written
+ * afterwards show no source lines; do not call it before pm_model_fmt()
+ * or a conversion, which rewrite the text.
+ */
+PM_EXPORT void pm_model_drop_sources(pm_model *m);
+
 /* --- analysis ------------------------------------------------------------- */
 
 /**

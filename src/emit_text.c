@@ -9,6 +9,8 @@
 const char *pm_file_line(pm_model *m, uint32_t file, uint32_t line, size_t *len)
 {
 	pm_file *f = &m->files.v[file];
+	if (!f->data)
+		return NULL;   /* let go of (pm_model_drop_sources) */
 	if (!f->lines) {
 		/* line breaks as the lexer sees them: \n, \r\n, or a lone \r */
 		uint32_t n = 1;
@@ -79,6 +81,8 @@ static const char *source_line(pm_model *m, src_cursor *cur, uint32_t file,
                                uint32_t line, size_t *len)
 {
 	const pm_file *f = &m->files.v[file];
+	if (!f->data)
+		return NULL;   /* let go of (pm_model_drop_sources) */
 	if (cur->file != file) {
 		cur->file = file;
 		cur->has_cr = memchr(f->data, '\r', f->len) != NULL;

@@ -700,6 +700,19 @@ void pm_model_free(pm_model *m)
 	pm_xfree(m);
 }
 
+void pm_model_drop_sources(pm_model *m)
+{
+	for (uint32_t i = 0; i < m->files.n; i++) {
+		pm_file *f = &m->files.v[i];
+		pm_xfree(f->data);
+		pm_xfree(f->lines);
+		f->data = NULL;
+		f->len = 0;
+		f->lines = NULL;
+		f->nlines = 0;
+	}
+}
+
 uint32_t pm_model_add_file(pm_model *m, const char *name, char *data,
                            size_t len, pm_input_format fmt)
 {

@@ -38,7 +38,8 @@ typedef enum pm_scope_kind {
 
 typedef struct pm_file {
 	char *name;
-	char *data;           /* the whole text, NUL-terminated, kept for carets */
+	char *data;           /* the whole text, NUL-terminated, kept for carets;
+	                         NULL after pm_model_drop_sources() */
 	size_t len;
 	pm_input_format format;
 	uint32_t *lines;      /* offsets of line starts, built on demand */

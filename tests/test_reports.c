@@ -7,6 +7,7 @@
  * then review the diff. */
 #include <criterion/criterion.h>
 #include <glob.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -973,4 +974,47 @@ Test(reports, docs_examples_are_what_procmap_prints, .timeout = 120)
 	}
 	globfree(&g);
 	cr_expect_eq(pages, 1, "docs/rules.md is not among the pages checked");
+}
+
+/* check lets the input's text go before analysing when the report is not
+ * text: the JSON is the same without it, a text report written afterwards
+ * shows no source lines, and a configuration loaded afterwards keeps its
+ * own for its carets. */
+Test(reports, dropped_sources)
+{
+	const char *src = "process refunds {\n  step a\n}\n";
+	pm_model *keep = t_load(src), *drop = t_load(src);
+	pm_model_drop_sources(drop);
+	cr_assert_null(drop->files.v[0].data);
+	cr_assert_eq(pm_model_analyze(keep), PM_OK);
+	cr_assert_eq(pm_model_analyze(drop), PM_OK);
+	char *a = report(keep, PM_REPORT_JSON, 0), *b = report(drop, PM_REPORT_JSON, 0);
+	cr_expect_str_eq(b, a);
+	free(a);
+	free(b);
+	a = report(drop, PM_REPORT_TEXT, 0);
+	cr_expect_str_eq(a,
+		"t.pmap:1:1: warning: process 'refunds' is not inside any system [orphan-process]\n"
+		"t.pmap:1:1: warning: process 'refunds' has no trigger and no other process hands off "
+		"to it: nothing ever starts it [unreachable-process]\n"
+		"t.pmap:2:3: warning: step 'refunds.a' has no owner: neither the step nor process "
+		"'refunds' names one [missing-owner]\n"
+		"0 errors, 3 warnings, 0 infos\n");
+	free(a);
+	a = report(keep, PM_REPORT_TEXT, 0);
+	cr_expect(strstr(a, "[orphan-process]\n process refunds {\n ^\n"), "%s", a);
+	free(a);
+	pm_model_free(keep);
+	pm_model_free(drop);
+
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/tests/golden_config/unknown_rule.yaml", t_root());
+	drop = t_load(src);
+	pm_model_drop_sources(drop);
+	cr_assert_eq(pm_model_load_config(drop, path), PM_ERR_INPUT);
+	a = report(drop, PM_REPORT_TEXT, 0);
+	cr_expect(strstr(a, "unknown_rule.yaml:2:3: error: unknown rule 'step-cycles'; "
+	                    "did you mean 'step-cycle'? [config]\n   step-cycles: warning\n   ^\n"), "%s", a);
+	free(a);
+	pm_model_free(drop);
 }

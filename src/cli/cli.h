@@ -85,6 +85,8 @@ typedef struct cli_setup {
 	pm_input_format input;     /* --input-format */
 	int color;                 /* how the configuration's errors are coloured */
 	bool stop_on_errors;       /* input errors: print them, analyse nothing */
+	bool drop_sources;         /* no source line will be shown: let the
+	                              input's text go before analysing */
 } cli_setup;
 
 /* The long options of cli_setup, for a command's option table. */

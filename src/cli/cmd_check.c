@@ -248,6 +248,8 @@ int cmd_check(int argc, char **argv)
 	if (!cli_setup_init(&o.setup, "check", argc))
 		return PM_EXIT_TROUBLE;
 	int rc = parse_args(argc, argv, &o);
+	/* only the text report shows source lines */
+	o.setup.drop_sources = o.format != PM_REPORT_TEXT;
 	if (rc < 0)
 		rc = run(&o);
 	pm_config_model_files_free(o.owned, (size_t)o.nfiles);

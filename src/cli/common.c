@@ -279,6 +279,8 @@ pm_model *cli_analyse_loaded(const cli_setup *s, pm_model *m, const char *first,
 		pm_model_write_diagnostics(m, stderr, 0);
 		goto fail;
 	}
+	if (s->drop_sources)
+		pm_model_drop_sources(m);
 	if (path)
 		st = pm_model_load_config(m, path);
 	for (int i = 0; st == PM_OK && i < s->nrules; i++)
