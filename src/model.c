@@ -240,6 +240,17 @@ void pm_vec_grow_(pm_model *m, void **v, uint32_t *cap, size_t elem)
 	*cap = ncap;
 }
 
+void pm_vec_reserve_(pm_model *m, void **v, uint32_t *cap, size_t elem, uint32_t n)
+{
+	if (n <= *cap)
+		return;
+	if (n >= UINT32_MAX / 2)
+		pm_oom(m); /* beyond 32-bit indices: treat as out of memory */
+	/* a fresh block through malloc, which advises huge pages (alloc.c) */
+	*v = *v ? pm_xrealloc(m, *v, (size_t)n * elem) : pm_xmalloc(m, (size_t)n * elem);
+	*cap = n;
+}
+
 /* --- interned strings --------------------------------------------------------- */
 
 /* The first 8 bytes of a string, zero-padded (the same way for every
