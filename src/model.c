@@ -254,32 +254,43 @@ void pm_vec_reserve_(pm_model *m, void **v, uint32_t *cap, size_t elem, uint32_t
 /* --- interned strings --------------------------------------------------------- */
 
 /* The first 8 bytes of a string, zero-padded (the same way for every
- * string of a given length, which is all a comparison needs). */
-static uint64_t str_head(const char *s, size_t len)
+ * string of a given length, which is all a comparison needs): at most
+ * three loads, each inside the string, none a byte at a time. */
+static inline uint64_t str_head(const char *s, size_t len)
 {
 	uint64_t w = 0;
 	if (len >= 8) {
 		memcpy(&w, s, 8);
-		return w;
+	} else if (len >= 4) {
+		uint32_t lo, hi;   /* overlapping: the same bytes or-ed twice */
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + len - 4, 4);
+		w = lo | (uint64_t)hi << (8 * (len - 4));
+	} else if (len > 0) {
+		const unsigned char *u = (const unsigned char *)s;
+		w = u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) |
+		    (uint64_t)u[len - 1] << (8 * (len - 1));
 	}
-	for (size_t i = 0; i < len; i++)
-		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
 	return w;
 }
 
-static uint64_t str_hash(const char *s, size_t len, uint64_t head)
+/* The bytes after the head go in 8 at a time, the last 8 overlapping
+ * the ones before when the length is not a multiple of 8. */
+static inline uint64_t str_hash(const char *s, size_t len, uint64_t head)
 {
 	uint64_t h = (head ^ (0x9e3779b97f4a7c15u * (len + 1))) * 0xff51afd7ed558ccdu;
 	h ^= h >> 32;
-	size_t i = 8;
-	for (; i + 8 <= len; i += 8) {
+	if (len > 8) {
 		uint64_t w;
-		memcpy(&w, s + i, 8);
+		for (size_t i = 8; i + 8 < len; i += 8) {
+			memcpy(&w, s + i, 8);
+			h = (h ^ w) * 0xff51afd7ed558ccdu;
+			h ^= h >> 32;
+		}
+		memcpy(&w, s + len - 8, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdu;
 		h ^= h >> 32;
 	}
-	for (; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
 	h ^= h >> 29;
 	h *= 0xc4ceb9fe1a85ec53u;
 	h ^= h >> 32;
@@ -288,7 +299,7 @@ static uint64_t str_hash(const char *s, size_t len, uint64_t head)
 
 /* The hash's low 24 bits (its home slot in any table of up to 2^24 slots,
  * so growing the table needs no string) and the length up to 255. */
-static uint32_t str_tag(uint64_t h, size_t len)
+static inline uint32_t str_tag(uint64_t h, size_t len)
 {
 	return (uint32_t)h << 8 | (uint32_t)(len < 255 ? len : 255);
 }
@@ -328,7 +339,7 @@ static inline bool same_string(const pm_strtab *t, const pm_strslot *sl,
 /* The slot holding the string, or the empty slot where it would go.  Hits
  * are the common case (ids repeat), so a string of up to 8 bytes is
  * matched from the slot alone. */
-static pm_strslot *strtab_slot(const pm_strtab *t, const char *s, size_t len,
+static inline pm_strslot *strtab_slot(const pm_strtab *t, const char *s, size_t len,
                                const pm_strslot *key, uint64_t hash)
 {
 	uint32_t i = (uint32_t)hash & (t->nslots - 1);
@@ -343,7 +354,7 @@ static pm_strslot *strtab_slot(const pm_strtab *t, const char *s, size_t len,
 }
 
 /* The slot contents of a string (without its id) and its hash. */
-static uint64_t str_key(const char *s, size_t len, pm_strslot *key)
+static inline uint64_t str_key(const char *s, size_t len, pm_strslot *key)
 {
 	key->head = str_head(s, len);
 	uint64_t hash = str_hash(s, len, key->head);
