@@ -557,11 +557,6 @@ pm_token pm_lex(pm_lexer *lx)
 	return t;
 }
 
-pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t)
-{
-	return pm_intern(lx->m, lx->src + t->start, t->len);
-}
-
 pm_str pm_string_intern(pm_model *m, const char *tok, size_t len, bool escaped)
 {
 	const char *s = tok + 1;

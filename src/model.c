@@ -304,10 +304,9 @@ static inline uint32_t str_tag(uint64_t h, size_t len)
 	return (uint32_t)h << 8 | (uint32_t)(len < 255 ? len : 255);
 }
 
-static void strtab_rehash(pm_model *m)
+static void strtab_resize(pm_model *m, uint32_t nslots)
 {
 	pm_strtab *t = &m->strs;
-	uint32_t nslots = t->nslots ? t->nslots * 2 : 1024;
 	pm_strslot *slots = pm_xmalloc(m, (size_t)nslots * sizeof *slots);
 	memset(slots, 0, (size_t)nslots * sizeof *slots);
 	for (uint32_t s = 0; s < t->nslots; s++) {
@@ -325,6 +324,33 @@ static void strtab_rehash(pm_model *m)
 	pm_xfree(t->slots);
 	t->slots = slots;
 	t->nslots = nslots;
+}
+
+static void strtab_rehash(pm_model *m)
+{
+	strtab_resize(m, m->strs.nslots ? m->strs.nslots * 2 : 1024);
+}
+
+/* The slots an open-addressing table of `cap` slots (`least` when none)
+ * needs for n keys at most 3/4 full: cap doubled as often as it takes. */
+static uint32_t table_cap(pm_model *m, uint32_t cap, uint32_t least, uint32_t n)
+{
+	uint64_t ncap = cap ? cap : least;
+	while ((uint64_t)n * 4 >= ncap * 3)
+		ncap *= 2;
+	if (ncap > 0x40000000u)
+		pm_oom(m);
+	return (uint32_t)ncap;
+}
+
+void pm_intern_reserve(pm_model *m, uint32_t n)
+{
+	pm_strtab *t = &m->strs;
+	uint32_t nslots = table_cap(m, t->nslots, 1024, n);
+	if (nslots > t->nslots)
+		strtab_resize(m, nslots);
+	pm_vec_reserve(m, t->str, n);
+	pm_vec_reserve(m, t->len, n);
 }
 
 /* Whether a filled slot holds the string: up to 8 bytes, the slot tells. */
@@ -372,19 +398,15 @@ pm_str pm_str_find(const pm_model *m, const char *s, size_t len)
 	return strtab_slot(&m->strs, s, len, &key, hash)->id;
 }
 
-pm_str pm_intern(pm_model *m, const char *s, size_t len)
+/* A string not in `recent`: found in the table, or added to it. */
+static __attribute__((noinline)) pm_str intern_slow(pm_model *m, const char *s,
+                                                    size_t len, pm_strslot *key,
+                                                    uint64_t hash, pm_strslot *recent)
 {
 	pm_strtab *t = &m->strs;
-	if (len == 0)
-		return 0;
 	if ((uint64_t)(t->str.n + 1) * 4 >= (uint64_t)t->nslots * 3)
 		strtab_rehash(m);
-	pm_strslot key;
-	uint64_t hash = str_key(s, len, &key);
-	pm_strslot *recent = &t->recent[(hash >> 20) & (PM_STR_RECENT - 1)];
-	if (recent->id && same_string(t, recent, &key, s, len))
-		return recent->id;
-	pm_strslot *slot = strtab_slot(t, s, len, &key, hash);
+	pm_strslot *slot = strtab_slot(t, s, len, key, hash);
 	if (slot->id) {
 		*recent = *slot;
 		return slot->id;
@@ -393,10 +415,25 @@ pm_str pm_intern(pm_model *m, const char *s, size_t len)
 		pm_oom(m);
 	*pm_vec_push(m, t->len) = (uint32_t)len;
 	*pm_vec_push(m, t->str) = pm_arena_strdup(m, s, len);
-	key.id = t->str.n - 1;
-	*slot = key;
-	*recent = key;
-	return key.id;
+	key->id = t->str.n - 1;
+	*slot = *key;
+	*recent = *key;
+	return key->id;
+}
+
+/* The hit in `recent` in few registers: most strings of a big model are
+ * ids, durations and labels seen a moment ago.  (An empty slot of
+ * `recent` matches nothing: its tag holds no length.) */
+pm_str pm_intern(pm_model *m, const char *s, size_t len)
+{
+	if (len == 0)
+		return 0;
+	pm_strslot key;
+	uint64_t hash = str_key(s, len, &key);
+	pm_strslot *recent = &m->strs.recent[(hash >> 20) & (PM_STR_RECENT - 1)];
+	if (same_string(&m->strs, recent, &key, s, len))
+		return recent->id;
+	return intern_slow(m, s, len, &key, hash, recent);
 }
 
 /* --- maps ------------------------------------------------------------------- */
@@ -434,13 +471,9 @@ static void map_resize(pm_model *m, pm_map *map, uint32_t ncap)
 
 void pm_map_reserve(pm_model *m, pm_map *map, uint32_t n)
 {
-	uint64_t ncap = map->cap ? map->cap : 64;
-	while ((uint64_t)n * 4 >= ncap * 3)
-		ncap *= 2;
-	if (ncap > 0x40000000u)
-		pm_oom(m);
+	uint32_t ncap = table_cap(m, map->cap, 64, n);
 	if (ncap > map->cap)
-		map_resize(m, map, (uint32_t)ncap);
+		map_resize(m, map, ncap);
 }
 
 uint32_t pm_map_put(pm_model *m, pm_map *map, uint64_t key, uint32_t val)

@@ -342,6 +342,8 @@ static inline uint64_t pm_key(uint32_t scope, pm_str name)
 
 /* --- strings -------------------------------------------------------------- */
 pm_str pm_intern(pm_model *m, const char *s, size_t len);
+/* Makes room for n strings in all, so that interning them never rehashes. */
+void pm_intern_reserve(pm_model *m, uint32_t n);
 /* Returns the id of an already interned string, 0 when not interned. */
 pm_str pm_str_find(const pm_model *m, const char *s, size_t len);
 static inline const char *pm_str_get(const pm_model *m, pm_str s)

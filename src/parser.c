@@ -1031,11 +1031,15 @@ static bool parse_body(parser *p, scope *sc, block *open, const char *what)
  * model, with descriptions, has far more bytes a step).  A file of more
  * than PRESIZE_MIN bytes gets its vectors sized once from these: room it
  * does not use costs address space, not pages, and a short estimate
- * grows by doubling as usual.  Small files keep small vectors. */
+ * grows by doubling as usual.  Small files keep small vectors.  The
+ * string table is written all over, so its estimate is a middling one
+ * (the generator's: a new string per 427 bytes): at worst it doubles
+ * once more, or a tenth of the file's size is a table half empty. */
 #define PRESIZE_MIN ((size_t)1 << 20)
 #define BYTES_PER_STEP 64
 #define BYTES_PER_ARROW 96
 #define BYTES_PER_USE 100
+#define BYTES_PER_STRING 384
 
 static void presize(pm_model *m, size_t len)
 {
@@ -1044,6 +1048,7 @@ static void presize(pm_model *m, size_t len)
 	pm_vec_reserve(m, m->steps, m->steps.n + (uint32_t)(len / BYTES_PER_STEP));
 	pm_vec_reserve(m, m->arrows, m->arrows.n + (uint32_t)(len / BYTES_PER_ARROW));
 	pm_vec_reserve(m, m->uses, m->uses.n + (uint32_t)(len / BYTES_PER_USE));
+	pm_intern_reserve(m, m->strs.str.n + (uint32_t)(len / BYTES_PER_STRING));
 }
 
 pm_status pm_parse_pmap(pm_model *m, uint32_t file)
