@@ -353,12 +353,14 @@ void pm_intern_reserve(pm_model *m, uint32_t n)
 	pm_vec_reserve(m, t->len, n);
 }
 
-/* Whether a filled slot holds the string: up to 8 bytes, the slot tells. */
+/* Whether a filled slot holds the string: up to 8 bytes, the slot tells.
+ * Equal tags are equal lengths below 255, so only a longer string loads
+ * its length (a cache miss of its own in a big model's table). */
 static inline bool same_string(const pm_strtab *t, const pm_strslot *sl,
                                const pm_strslot *key, const char *s, size_t len)
 {
 	return sl->head == key->head && sl->tag == key->tag &&
-	       (len <= 8 || (t->len.v[sl->id] == len &&
+	       (len <= 8 || ((len < 255 || t->len.v[sl->id] == len) &&
 	                     memcmp(t->str.v[sl->id] + 8, s + 8, len - 8) == 0));
 }
 
