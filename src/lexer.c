@@ -112,17 +112,20 @@ enum {
 	C_WORD = 4,     /* id bytes, '.', '/' and '%': continue a value such as
 	                   1.5h or 40% */
 	C_BLANK = 8,    /* space, tab, form feed, vertical tab */
-	C_PLAIN = 16    /* ASCII that a string or comment takes as it is */
+	C_PLAIN = 16,   /* ASCII that a string or comment takes as it is */
+	C_ALNUM = 32    /* [A-Za-z0-9_]: continues an id, '-' aside (which may
+	                   start an arrow) */
 };
 #define P_ C_PLAIN
 #define B_ (C_BLANK | C_PLAIN)
 #define W_ (C_WORD | C_PLAIN)
-#define D_ (C_ID | C_WORD | C_PLAIN)
-#define L_ (C_ID | C_START | C_WORD | C_PLAIN)
+#define H_ (C_ID | C_WORD | C_PLAIN)
+#define D_ (C_ID | C_ALNUM | C_WORD | C_PLAIN)
+#define L_ (C_ID | C_ALNUM | C_START | C_WORD | C_PLAIN)
 static const unsigned char cls[256] = {
 	0,  P_, P_, P_, P_, P_, P_, P_, P_, B_, 0,  B_, B_, 0,  P_, P_, /* 0x00 */
 	P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, /* 0x10 */
-	B_, P_, 0,  P_, P_, W_, P_, P_, P_, P_, P_, P_, P_, D_, W_, W_, /*  !"#$%&'()*+,-./ */
+	B_, P_, 0,  P_, P_, W_, P_, P_, P_, P_, P_, P_, P_, H_, W_, W_, /*  !"#$%&'()*+,-./ */
 	D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, P_, P_, P_, P_, P_, P_, /* 0123456789:;<=>? */
 	P_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* @ABCDEFGHIJKLMNO */
 	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, P_, 0,  P_, P_, L_, /* PQRSTUVWXYZ[\]^_ */
@@ -132,6 +135,7 @@ static const unsigned char cls[256] = {
 #undef P_
 #undef B_
 #undef W_
+#undef H_
 #undef D_
 #undef L_
 
@@ -153,23 +157,24 @@ static bool is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-static void lex_ident(pm_lexer *lx)
+/* The end of the id or dotted path that starts at pos. */
+static inline size_t ident_end(const unsigned char *s, size_t pos)
 {
-	const unsigned char *s = (const unsigned char *)lx->src;
-	size_t pos = lx->pos;
 	for (;;) {
-		while (cls[s[pos]] & C_ID) {
-			if (s[pos] == '-' && s[pos + 1] == '>')
-				goto done;
+		while (cls[s[pos]] & C_ALNUM)
 			pos++;
-		}
-		if (s[pos] == '.' && (cls[s[pos + 1]] & C_START))
+		if (s[pos] == '-' && s[pos + 1] != '>')
+			pos++;
+		else if (s[pos] == '.' && (cls[s[pos + 1]] & C_START))
 			pos++;
 		else
-			break;
+			return pos;
 	}
-done:
-	lx->pos = pos;
+}
+
+static void lex_ident(pm_lexer *lx)
+{
+	lx->pos = ident_end((const unsigned char *)lx->src, lx->pos);
 }
 
 static void lex_string(pm_lexer *lx, pm_token *t)
@@ -380,9 +385,10 @@ static bool is_habit(const char *s, unsigned char c)
 	       (c == '=' && s[1] != '=') || is_unicode_arrow(s);
 }
 
-/* Writes each field of *t in place: building a token on the stack and
- * copying it out stalled on store forwarding, a fifth of the lexer's time. */
-void pm_lex_next(pm_lexer *lx, pm_token *t)
+/* Every token, from lx->pos on (pm_lex_next() takes the common ones
+ * itself).  Writes each field of *t in place: building a token on the
+ * stack and copying it out stalled on store forwarding. */
+static __attribute__((noinline)) void lex_next_slow(pm_lexer *lx, pm_token *t)
 {
 	const char *s = lx->src;
 	for (;;) {
@@ -463,16 +469,92 @@ void pm_lex_next(pm_lexer *lx, pm_token *t)
 	}
 }
 
+/* What the byte that starts a token makes of it on the common path: a
+ * token kind, or one of these. */
+enum {
+	F_SLOW = 0,     /* the rest: lex_next_slow() */
+	F_IDENT = 32, F_WORD, F_STRING, F_NEWLINE, F_DASH
+};
+static const unsigned char first[256] = {
+	['\n'] = F_NEWLINE, [';'] = PM_T_SEMI + 64, ['{'] = PM_T_LBRACE + 64,
+	['}'] = PM_T_RBRACE + 64, [':'] = PM_T_COLON + 64, [','] = PM_T_COMMA + 64,
+	['"'] = F_STRING, ['-'] = F_DASH, ['%'] = F_WORD,
+	['0'] = F_WORD, ['1'] = F_WORD, ['2'] = F_WORD, ['3'] = F_WORD, ['4'] = F_WORD,
+	['5'] = F_WORD, ['6'] = F_WORD, ['7'] = F_WORD, ['8'] = F_WORD, ['9'] = F_WORD,
+	['_'] = F_IDENT,
+#define R4(c) [c] = F_IDENT, [c + 1] = F_IDENT, [c + 2] = F_IDENT, [c + 3] = F_IDENT
+	R4('A'), R4('E'), R4('I'), R4('M'), R4('Q'), R4('U'), ['Y'] = F_IDENT, ['Z'] = F_IDENT,
+	R4('a'), R4('e'), R4('i'), R4('m'), R4('q'), R4('u'), ['y'] = F_IDENT, ['z'] = F_IDENT,
+#undef R4
+};
+
+/* Ids, values, plain strings, punctuation and line feeds, which are nearly
+ * every token of a big file, in a loop of a few registers; anything else
+ * (and a string that needs more than a scan to its quote) is lexed again
+ * from its first byte by lex_next_slow(), which reports what is wrong. */
+void pm_lex_next(pm_lexer *lx, pm_token *t)
+{
+	const unsigned char *s = (const unsigned char *)lx->src;
+	size_t pos = lx->pos;
+	while (cls[s[pos]] & C_BLANK)
+		pos++;
+	size_t start = pos;
+	unsigned f = first[s[pos]];
+	switch (f) {
+	case F_IDENT:
+		t->kind = PM_T_IDENT;
+		pos = ident_end(s, pos);
+		break;
+	case F_WORD:
+		t->kind = PM_T_WORD;
+		pos = skip_class((const char *)s, pos, C_WORD);
+		break;
+	case F_STRING:
+		pos = skip_class((const char *)s, pos + 1, C_PLAIN);
+		if (s[pos] != '"')
+			goto slow;
+		pos++;
+		t->kind = PM_T_STRING;
+		break;
+	case F_DASH:
+		if (s[pos + 1] != '>')
+			goto slow;
+		pos += 2;
+		t->kind = PM_T_ARROW;
+		break;
+	case F_NEWLINE:
+		t->kind = PM_T_NEWLINE;
+		t->start = (uint32_t)pos;
+		t->len = 1;
+		t->loc = loc_at(lx, pos);
+		t->has_escape = false;
+		t->bad = false;
+		lx->pos = pos + 1;
+		newline(lx);
+		return;
+	case F_SLOW:
+	slow:
+		lx->pos = start;
+		lex_next_slow(lx, t);
+		return;
+	default:
+		t->kind = (pm_tok)(f - 64);
+		pos++;
+		break;
+	}
+	t->start = (uint32_t)start;
+	t->len = (uint32_t)(pos - start);
+	t->loc = loc_at(lx, start);
+	t->has_escape = false;
+	t->bad = false;
+	lx->pos = pos;
+}
+
 pm_token pm_lex(pm_lexer *lx)
 {
 	pm_token t;
 	pm_lex_next(lx, &t);
 	return t;
-}
-
-pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t)
-{
-	return pm_intern(lx->m, lx->src + t->start, t->len);
 }
 
 pm_str pm_string_intern(pm_model *m, const char *tok, size_t len, bool escaped)

@@ -53,7 +53,10 @@ pm_str pm_lex_string(pm_lexer *lx, const pm_token *t);
  * \X is X when `escaped` says there are backslashes. */
 pm_str pm_string_intern(pm_model *m, const char *tok, size_t len, bool escaped);
 /* The token's bytes interned (IDENT, WORD). */
-pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t);
+static inline pm_str pm_lex_intern(pm_lexer *lx, const pm_token *t)
+{
+	return pm_intern(lx->m, lx->src + t->start, t->len);
+}
 const char *pm_tok_name(pm_tok kind);
 /* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
 size_t pm_utf8_len(const unsigned char *s, size_t n);

@@ -240,35 +240,57 @@ void pm_vec_grow_(pm_model *m, void **v, uint32_t *cap, size_t elem)
 	*cap = ncap;
 }
 
+void pm_vec_reserve_(pm_model *m, void **v, uint32_t *cap, size_t elem, uint32_t n)
+{
+	if (n <= *cap)
+		return;
+	if (n >= UINT32_MAX / 2)
+		pm_oom(m); /* beyond 32-bit indices: treat as out of memory */
+	/* a fresh block through malloc, which advises huge pages (alloc.c) */
+	*v = *v ? pm_xrealloc(m, *v, (size_t)n * elem) : pm_xmalloc(m, (size_t)n * elem);
+	*cap = n;
+}
+
 /* --- interned strings --------------------------------------------------------- */
 
 /* The first 8 bytes of a string, zero-padded (the same way for every
- * string of a given length, which is all a comparison needs). */
-static uint64_t str_head(const char *s, size_t len)
+ * string of a given length, which is all a comparison needs): at most
+ * three loads, each inside the string, none a byte at a time. */
+static inline uint64_t str_head(const char *s, size_t len)
 {
 	uint64_t w = 0;
 	if (len >= 8) {
 		memcpy(&w, s, 8);
-		return w;
+	} else if (len >= 4) {
+		uint32_t lo, hi;   /* overlapping: the same bytes or-ed twice */
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + len - 4, 4);
+		w = lo | (uint64_t)hi << (8 * (len - 4));
+	} else if (len > 0) {
+		const unsigned char *u = (const unsigned char *)s;
+		w = u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) |
+		    (uint64_t)u[len - 1] << (8 * (len - 1));
 	}
-	for (size_t i = 0; i < len; i++)
-		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
 	return w;
 }
 
-static uint64_t str_hash(const char *s, size_t len, uint64_t head)
+/* The bytes after the head go in 8 at a time, the last 8 overlapping
+ * the ones before when the length is not a multiple of 8. */
+static inline uint64_t str_hash(const char *s, size_t len, uint64_t head)
 {
 	uint64_t h = (head ^ (0x9e3779b97f4a7c15u * (len + 1))) * 0xff51afd7ed558ccdu;
 	h ^= h >> 32;
-	size_t i = 8;
-	for (; i + 8 <= len; i += 8) {
+	if (len > 8) {
 		uint64_t w;
-		memcpy(&w, s + i, 8);
+		for (size_t i = 8; i + 8 < len; i += 8) {
+			memcpy(&w, s + i, 8);
+			h = (h ^ w) * 0xff51afd7ed558ccdu;
+			h ^= h >> 32;
+		}
+		memcpy(&w, s + len - 8, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdu;
 		h ^= h >> 32;
 	}
-	for (; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
 	h ^= h >> 29;
 	h *= 0xc4ceb9fe1a85ec53u;
 	h ^= h >> 32;
@@ -277,15 +299,14 @@ static uint64_t str_hash(const char *s, size_t len, uint64_t head)
 
 /* The hash's low 24 bits (its home slot in any table of up to 2^24 slots,
  * so growing the table needs no string) and the length up to 255. */
-static uint32_t str_tag(uint64_t h, size_t len)
+static inline uint32_t str_tag(uint64_t h, size_t len)
 {
 	return (uint32_t)h << 8 | (uint32_t)(len < 255 ? len : 255);
 }
 
-static void strtab_rehash(pm_model *m)
+static void strtab_resize(pm_model *m, uint32_t nslots)
 {
 	pm_strtab *t = &m->strs;
-	uint32_t nslots = t->nslots ? t->nslots * 2 : 1024;
 	pm_strslot *slots = pm_xmalloc(m, (size_t)nslots * sizeof *slots);
 	memset(slots, 0, (size_t)nslots * sizeof *slots);
 	for (uint32_t s = 0; s < t->nslots; s++) {
@@ -305,19 +326,48 @@ static void strtab_rehash(pm_model *m)
 	t->nslots = nslots;
 }
 
-/* Whether a filled slot holds the string: up to 8 bytes, the slot tells. */
+static void strtab_rehash(pm_model *m)
+{
+	strtab_resize(m, m->strs.nslots ? m->strs.nslots * 2 : 1024);
+}
+
+/* The slots an open-addressing table of `cap` slots (`least` when none)
+ * needs for n keys at most 3/4 full: cap doubled as often as it takes. */
+static uint32_t table_cap(pm_model *m, uint32_t cap, uint32_t least, uint32_t n)
+{
+	uint64_t ncap = cap ? cap : least;
+	while ((uint64_t)n * 4 >= ncap * 3)
+		ncap *= 2;
+	if (ncap > 0x40000000u)
+		pm_oom(m);
+	return (uint32_t)ncap;
+}
+
+void pm_intern_reserve(pm_model *m, uint32_t n)
+{
+	pm_strtab *t = &m->strs;
+	uint32_t nslots = table_cap(m, t->nslots, 1024, n);
+	if (nslots > t->nslots)
+		strtab_resize(m, nslots);
+	pm_vec_reserve(m, t->str, n);
+	pm_vec_reserve(m, t->len, n);
+}
+
+/* Whether a filled slot holds the string: up to 8 bytes, the slot tells.
+ * Equal tags are equal lengths below 255, so only a longer string loads
+ * its length (a cache miss of its own in a big model's table). */
 static inline bool same_string(const pm_strtab *t, const pm_strslot *sl,
                                const pm_strslot *key, const char *s, size_t len)
 {
 	return sl->head == key->head && sl->tag == key->tag &&
-	       (len <= 8 || (t->len.v[sl->id] == len &&
+	       (len <= 8 || ((len < 255 || t->len.v[sl->id] == len) &&
 	                     memcmp(t->str.v[sl->id] + 8, s + 8, len - 8) == 0));
 }
 
 /* The slot holding the string, or the empty slot where it would go.  Hits
  * are the common case (ids repeat), so a string of up to 8 bytes is
  * matched from the slot alone. */
-static pm_strslot *strtab_slot(const pm_strtab *t, const char *s, size_t len,
+static inline pm_strslot *strtab_slot(const pm_strtab *t, const char *s, size_t len,
                                const pm_strslot *key, uint64_t hash)
 {
 	uint32_t i = (uint32_t)hash & (t->nslots - 1);
@@ -332,7 +382,7 @@ static pm_strslot *strtab_slot(const pm_strtab *t, const char *s, size_t len,
 }
 
 /* The slot contents of a string (without its id) and its hash. */
-static uint64_t str_key(const char *s, size_t len, pm_strslot *key)
+static inline uint64_t str_key(const char *s, size_t len, pm_strslot *key)
 {
 	key->head = str_head(s, len);
 	uint64_t hash = str_hash(s, len, key->head);
@@ -350,19 +400,15 @@ pm_str pm_str_find(const pm_model *m, const char *s, size_t len)
 	return strtab_slot(&m->strs, s, len, &key, hash)->id;
 }
 
-pm_str pm_intern(pm_model *m, const char *s, size_t len)
+/* A string not in `recent`: found in the table, or added to it. */
+static __attribute__((noinline)) pm_str intern_slow(pm_model *m, const char *s,
+                                                    size_t len, pm_strslot *key,
+                                                    uint64_t hash, pm_strslot *recent)
 {
 	pm_strtab *t = &m->strs;
-	if (len == 0)
-		return 0;
 	if ((uint64_t)(t->str.n + 1) * 4 >= (uint64_t)t->nslots * 3)
 		strtab_rehash(m);
-	pm_strslot key;
-	uint64_t hash = str_key(s, len, &key);
-	pm_strslot *recent = &t->recent[(hash >> 20) & (PM_STR_RECENT - 1)];
-	if (recent->id && same_string(t, recent, &key, s, len))
-		return recent->id;
-	pm_strslot *slot = strtab_slot(t, s, len, &key, hash);
+	pm_strslot *slot = strtab_slot(t, s, len, key, hash);
 	if (slot->id) {
 		*recent = *slot;
 		return slot->id;
@@ -371,10 +417,25 @@ pm_str pm_intern(pm_model *m, const char *s, size_t len)
 		pm_oom(m);
 	*pm_vec_push(m, t->len) = (uint32_t)len;
 	*pm_vec_push(m, t->str) = pm_arena_strdup(m, s, len);
-	key.id = t->str.n - 1;
-	*slot = key;
-	*recent = key;
-	return key.id;
+	key->id = t->str.n - 1;
+	*slot = *key;
+	*recent = *key;
+	return key->id;
+}
+
+/* The hit in `recent` in few registers: most strings of a big model are
+ * ids, durations and labels seen a moment ago.  (An empty slot of
+ * `recent` matches nothing: its tag holds no length.) */
+pm_str pm_intern(pm_model *m, const char *s, size_t len)
+{
+	if (len == 0)
+		return 0;
+	pm_strslot key;
+	uint64_t hash = str_key(s, len, &key);
+	pm_strslot *recent = &m->strs.recent[(hash >> 20) & (PM_STR_RECENT - 1)];
+	if (same_string(&m->strs, recent, &key, s, len))
+		return recent->id;
+	return intern_slow(m, s, len, &key, hash, recent);
 }
 
 /* --- maps ------------------------------------------------------------------- */
@@ -412,13 +473,9 @@ static void map_resize(pm_model *m, pm_map *map, uint32_t ncap)
 
 void pm_map_reserve(pm_model *m, pm_map *map, uint32_t n)
 {
-	uint64_t ncap = map->cap ? map->cap : 64;
-	while ((uint64_t)n * 4 >= ncap * 3)
-		ncap *= 2;
-	if (ncap > 0x40000000u)
-		pm_oom(m);
+	uint32_t ncap = table_cap(m, map->cap, 64, n);
 	if (ncap > map->cap)
-		map_resize(m, map, (uint32_t)ncap);
+		map_resize(m, map, ncap);
 }
 
 uint32_t pm_map_put(pm_model *m, pm_map *map, uint64_t key, uint32_t val)

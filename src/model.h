@@ -339,6 +339,12 @@ void pm_vec_grow_(pm_model *m, void **v, uint32_t *cap, size_t elem);
 	  ? pm_vec_grow_((m), (void **)&(vec).v, &(vec).cap, sizeof *(vec).v) \
 	  : (void)0), \
 	 &(vec).v[(vec).n++])
+/* Makes room for n elements in all (never shrinks): a vector sized once from
+ * an estimate is written where it lies, not copied at every doubling, and the
+ * pages of the room it does not use are never touched. */
+void pm_vec_reserve_(pm_model *m, void **v, uint32_t *cap, size_t elem, uint32_t n);
+#define pm_vec_reserve(m, vec, n) \
+	pm_vec_reserve_((m), (void **)&(vec).v, &(vec).cap, sizeof *(vec).v, (n))
 #define pm_vec_free(vec) (pm_xfree((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
 
 /* --- maps --------------------------------------------------------------- */
@@ -358,6 +364,8 @@ static inline uint64_t pm_key(uint32_t scope, pm_str name)
 
 /* --- strings -------------------------------------------------------------- */
 pm_str pm_intern(pm_model *m, const char *s, size_t len);
+/* Makes room for n strings in all, so that interning them never rehashes. */
+void pm_intern_reserve(pm_model *m, uint32_t n);
 /* Returns the id of an already interned string, 0 when not interned. */
 pm_str pm_str_find(const pm_model *m, const char *s, size_t len);
 static inline const char *pm_str_get(const pm_model *m, pm_str s)

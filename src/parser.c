@@ -48,6 +48,7 @@ static const char *const key_names[K_COUNT] = {
 	"title", "owner", "description", "runs", "trigger", "uses", "takes",
 	"waits", "capacity", "ignore",
 };
+static const uint8_t key_lens[K_COUNT] = { 5, 5, 11, 4, 7, 4, 5, 5, 8, 6 };
 
 #define B(k) (1u << (k))
 static const unsigned keys_allowed[] = {
@@ -64,6 +65,7 @@ static const unsigned keys_allowed[] = {
 static const char *const kind_words[] = {
 	"system", "process", "step", "person", "tool", "actor",
 };
+static const uint8_t kind_lens[] = { 6, 7, 4, 6, 4, 5 };
 #define NKINDS (sizeof kind_words / sizeof *kind_words)
 static const scope_kind kind_scopes[] = {
 	S_SYSTEM, S_PROCESS, S_STEP, S_PERSON, S_TOOL, S_ACTOR,
@@ -101,18 +103,36 @@ static const pm_token *peek(parser *p)
 	return &p->ahead;
 }
 
-/* Compares as it goes rather than with strlen + memcmp: keywords are
- * matched against every statement's first word. */
-static bool tok_is(const parser *p, const pm_token *t, const char *word)
+/* Whether token t is the keyword `word` of n bytes (4 to 16, as every
+ * keyword is): two overlapping loads a side, all inside the token once its
+ * length matches.  Keywords are matched against every statement's first
+ * word. */
+/* w (4 or 8) bytes at s, for a comparison. */
+static inline uint64_t load_w(const char *s, uint32_t w)
 {
-	if (t->kind != PM_T_IDENT)
+	uint64_t v = 0;
+	if (w == 8) {
+		memcpy(&v, s, 8);
+	} else {
+		uint32_t h;
+		memcpy(&h, s, 4);
+		v = h;
+	}
+	return v;
+}
+
+static inline bool tok_is_n(const parser *p, const pm_token *t, const char *word,
+                            uint32_t n)
+{
+	if (t->kind != PM_T_IDENT || t->len != n)
 		return false;
 	const char *s = p->lx.src + t->start;
-	for (uint32_t i = 0; i < t->len; i++)
-		if (word[i] != s[i])  /* also stops at word's end: ids hold no NUL */
-			return false;
-	return word[t->len] == '\0';
+	uint32_t w = n >= 8 ? 8 : 4;
+	return load_w(s, w) == load_w(word, w) &&
+	       load_w(s + n - w, w) == load_w(word + n - w, w);
 }
+
+#define tok_is(p, t, word) tok_is_n((p), (t), (word), sizeof word - 1)
 
 /* A printable description of a token for "unexpected …" messages. */
 static const char *tok_desc(parser *p, const pm_token *t)
@@ -434,7 +454,7 @@ static int key_index(const parser *p, const pm_token *t)
 	case 'i': k = K_IGNORE; break;
 	default: return -1;
 	}
-	return tok_is(p, t, key_names[k]) ? k : -1;
+	return tok_is_n(p, t, key_names[k], key_lens[k]) ? k : -1;
 }
 
 /* attribute -> KEY ':' value { ',' value }   (title also without ':') */
@@ -728,6 +748,15 @@ static pm_str bare_label(parser *p)
 	return pm_intern(p->m, s, (size_t)n);
 }
 
+/* Whether an id (a few bytes) holds a '.': faster than a call of memchr. */
+static bool has_dot(const char *s, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (s[i] == '.')
+			return true;
+	return false;
+}
+
 /* decl -> KIND ID [STRING] ['{' body '}'] */
 static void parse_decl(parser *p, scope *parent, int kind_index)
 {
@@ -741,7 +770,7 @@ static void parse_decl(parser *p, scope *parent, int kind_index)
 	if (!placed)
 		error_at(p, "misplaced-declaration", &kw, "'%s' declarations belong %s",
 		         kind_words[kind_index], placement(k));
-	else if (memchr(p->lx.src + idt.start, '.', idt.len)) {
+	else if (has_dot(p->lx.src + idt.start, idt.len)) {
 		error_at(p, "syntax", &idt, "invalid id %s: ids cannot contain '.'%s",
 		         tok_desc(p, &idt), "");
 		placed = false;
@@ -811,7 +840,7 @@ static int kind_keyword(parser *p, const pm_token *t)
 	case 'a': k = 5; break;
 	default: return -1;
 	}
-	return tok_is(p, t, kind_words[k]) ? k : -1;
+	return tok_is_n(p, t, kind_words[k], kind_lens[k]) ? k : -1;
 }
 
 static void parse_statement(parser *p, scope *sc)
@@ -1026,6 +1055,31 @@ static bool parse_body(parser *p, scope *sc, block *open, const char *what)
 	}
 }
 
+/* Bytes of .pmap text per step, arrow and tool use, at the dense end of
+ * what big models hold (the generator's: 87, 115 and 132; a hand-written
+ * model, with descriptions, has far more bytes a step).  A file of more
+ * than PRESIZE_MIN bytes gets its vectors sized once from these: room it
+ * does not use costs address space, not pages, and a short estimate
+ * grows by doubling as usual.  Small files keep small vectors.  The
+ * string table is written all over, so its estimate is a middling one
+ * (the generator's: a new string per 427 bytes): at worst it doubles
+ * once more, or a tenth of the file's size is a table half empty. */
+#define PRESIZE_MIN ((size_t)1 << 20)
+#define BYTES_PER_STEP 64
+#define BYTES_PER_ARROW 96
+#define BYTES_PER_USE 100
+#define BYTES_PER_STRING 384
+
+static void presize(pm_model *m, size_t len)
+{
+	if (len < PRESIZE_MIN || len / BYTES_PER_STEP >= UINT32_MAX / 4)
+		return;
+	pm_vec_reserve(m, m->steps, m->steps.n + (uint32_t)(len / BYTES_PER_STEP));
+	pm_vec_reserve(m, m->arrows, m->arrows.n + (uint32_t)(len / BYTES_PER_ARROW));
+	pm_vec_reserve(m, m->uses, m->uses.n + (uint32_t)(len / BYTES_PER_USE));
+	pm_intern_reserve(m, m->strs.str.n + (uint32_t)(len / BYTES_PER_STRING));
+}
+
 pm_status pm_parse_pmap(pm_model *m, uint32_t file)
 {
 	parser p;
@@ -1033,6 +1087,7 @@ pm_status pm_parse_pmap(pm_model *m, uint32_t file)
 	p.m = m;
 	uint32_t errors = m->nerrors;
 	pm_lexer_init(&p.lx, m, file);
+	presize(m, p.lx.len);
 	next(&p);
 	scope top = { S_TOP, PM_NONE, NULL, m->title ? B(K_TITLE) : 0, 0 };
 	p.bol = true;

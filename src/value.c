@@ -44,6 +44,18 @@ static bool read_number(const char *s, size_t len, size_t *i, int64_t *micro,
 	return true;
 }
 
+/* Seconds in a unit of duration, 0 for no unit. */
+static int64_t unit_seconds(char c)
+{
+	switch (c) {
+	case 'm': return 60;
+	case 'h': return 3600;
+	case 'd': return 24 * 3600;
+	case 'w': return 7 * 24 * 3600;
+	default: return 0;
+	}
+}
+
 bool pm_parse_duration(const char *s, size_t len, int64_t *out, const char **why)
 {
 	size_t i = 0;
@@ -52,18 +64,27 @@ bool pm_parse_duration(const char *s, size_t len, int64_t *out, const char **why
 	*why = "expected a duration such as 45m, 1h30m, 2d or 1w";
 	if (len == 0)
 		return false;
+	if (len <= 10) {
+		/* "45m", "2h": whole units, nearly every duration, without
+		 * the fractions and sums of the loop below */
+		int64_t whole = 0, unit = 0;
+		size_t d = 0;
+		while (d < len - 1 && s[d] >= '0' && s[d] <= '9')
+			whole = whole * 10 + (s[d++] - '0');
+		if (d == len - 1 && d > 0)
+			unit = unit_seconds(s[d]);
+		if (unit && whole <= MAX_SECONDS / unit) {
+			*out = whole * unit;
+			return true;
+		}
+	}
 	while (i < len) {
 		int64_t micro;
 		if (!read_number(s, len, &i, &micro, &overflow) || i == len)
 			return false;
-		int64_t unit;
-		switch (s[i++]) {
-		case 'm': unit = 60; break;
-		case 'h': unit = 3600; break;
-		case 'd': unit = 24 * 3600; break;
-		case 'w': unit = 7 * 24 * 3600; break;
-		default: return false;
-		}
+		int64_t unit = unit_seconds(s[i++]);
+		if (!unit)
+			return false;
 		/* micro ≤ ~1e18; divide first to stay in range */
 		if (!overflow && micro / 1000000 > MAX_SECONDS / unit)
 			overflow = true;

@@ -109,6 +109,60 @@ Test(scale, lex_next_and_lex_agree)
 	pm_model_free(mb);
 }
 
+/* Tokens that pm_lex_next() takes on its short path, and the ones next to
+ * them that it hands to the full lexer after a first look (a string with
+ * an escape or a non-ASCII byte, a '-' that starts no arrow, a value
+ * that starts with '.', CR LF), with what each must come out as. */
+Test(scale, short_path_and_full_lexer_meet_at_each_token)
+{
+	const char src[] = "a-b.c->d \"pl ain\" \"e\\\"x\" \"\xC3\xA9t\xC3\xA9\" 45m %\t"
+	                   ".5h - x;{}:,\r\n\"open\n";
+	static const struct {
+		pm_tok kind;
+		uint32_t start, len, line, col;
+		bool escape, bad;
+	} want[] = {
+		{ PM_T_IDENT, 0, 5, 1, 1, false, false },       /* a-b.c */
+		{ PM_T_ARROW, 5, 2, 1, 6, false, false },
+		{ PM_T_IDENT, 7, 1, 1, 8, false, false },       /* d */
+		{ PM_T_STRING, 9, 8, 1, 10, false, false },     /* "pl ain" */
+		{ PM_T_STRING, 18, 6, 1, 19, true, false },     /* "e\"x" */
+		{ PM_T_STRING, 25, 7, 1, 26, false, false },    /* "été" */
+		{ PM_T_WORD, 33, 3, 1, 32, false, false },      /* 45m, after 2 UTF-8 */
+		{ PM_T_WORD, 37, 1, 1, 36, false, false },      /* % */
+		{ PM_T_WORD, 39, 3, 1, 38, false, false },      /* .5h */
+		{ PM_T_IDENT, 45, 1, 1, 44, false, false },     /* x, after a bad '-' */
+		{ PM_T_SEMI, 46, 1, 1, 45, false, false },
+		{ PM_T_LBRACE, 47, 1, 1, 46, false, false },
+		{ PM_T_RBRACE, 48, 1, 1, 47, false, false },
+		{ PM_T_COLON, 49, 1, 1, 48, false, false },
+		{ PM_T_COMMA, 50, 1, 1, 49, false, false },
+		{ PM_T_NEWLINE, 51, 1, 1, 50, false, false },   /* CR LF */
+		{ PM_T_STRING, 53, 5, 2, 1, false, true },      /* "open */
+		{ PM_T_NEWLINE, 58, 1, 2, 6, false, false },
+		{ PM_T_EOF, 59, 0, 3, 1, false, false },
+	};
+	pm_lexer lx;
+	pm_model *m = lex_model(src, sizeof src - 1, &lx);
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		pm_token t;
+		pm_lex_next(&lx, &t);
+		cr_assert_eq(t.kind, want[i].kind, "token %zu: kind %d", i, t.kind);
+		cr_assert_eq(t.start, want[i].start, "token %zu: start %u", i, t.start);
+		cr_assert_eq(t.len, want[i].len, "token %zu: len %u", i, t.len);
+		cr_assert_eq(t.loc.line, want[i].line, "token %zu: line %u", i, t.loc.line);
+		cr_assert_eq(t.loc.col, want[i].col, "token %zu: col %u", i, t.loc.col);
+		cr_assert_eq(t.has_escape, want[i].escape, "token %zu", i);
+		cr_assert_eq(t.bad, want[i].bad, "token %zu", i);
+	}
+	/* the lone '-' and the unterminated string, nothing else */
+	cr_assert_eq(m->diags.n, 2);
+	cr_assert_str_eq(m->diags.v[0].d.message, "unexpected character '-'");
+	cr_assert_eq(m->diags.v[0].d.column, 42);
+	cr_assert_str_eq(m->diags.v[1].d.message, "unterminated string");
+	pm_model_free(m);
+}
+
 /* --- string table --------------------------------------------------------------- */
 
 Test(scale, interning_short_long_and_alike_strings)
@@ -166,6 +220,46 @@ Test(scale, ids_survive_rehashing)
 	cr_assert_eq(m->strs.str.n, N + 1);
 	free(ids);
 	m->oom = NULL;
+	pm_model_free(m);
+}
+
+/* A big file's vectors are sized from its length (parser.c); a file far
+ * denser than the estimate (a step per 13 bytes, an arrow per 11) grows
+ * them past it, and loses nothing. */
+Test(scale, a_file_denser_than_its_estimate_grows_its_vectors)
+{
+	enum { N = 120000 };
+	size_t cap = (size_t)N * 32, n = 0;
+	char *text = malloc(cap);
+	n += (size_t)snprintf(text + n, cap - n, "process p {\n");
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(text + n, cap - n, "step s%d\n", i);
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(text + n, cap - n, i ? " -> s%d" : "s%d", i);
+	n += (size_t)snprintf(text + n, cap - n, "\n}\n");
+	cr_assert_gt(n, (size_t)1 << 20);
+	pm_model *m = pm_model_new();
+	cr_assert_eq(pm_model_load_buffer(m, "dense.pmap", text, n, PM_INPUT_PMAP), PM_OK);
+	cr_assert_eq(m->steps.n, N);
+	cr_assert_eq(m->arrows.n, N - 1);
+	cr_assert_gt(m->steps.cap, n / 64, "the estimate was short, and grew");
+	char last[16];
+	snprintf(last, sizeof last, "s%d", N - 1);
+	cr_assert_str_eq(pm_str_get(m, m->steps.v[N - 1].id), last);
+	cr_assert_eq(m->steps.v[N - 1].loc.line, (uint32_t)N + 1);
+	cr_assert_str_eq(pm_str_get(m, m->arrows.v[N - 2].to.name), last);
+	cr_assert_eq(m->arrows.v[N - 2].to.loc.line, (uint32_t)N + 2);
+	cr_assert_eq(m->processes.v[0].step_count, N);
+	pm_model_free(m);
+	free(text);
+	/* a small file keeps small vectors */
+	m = pm_model_new();
+	const char small[] = "process p {\n  step a\n  step b\n  a -> b\n}\n";
+	cr_assert_eq(pm_model_load_buffer(m, "small.pmap", small, sizeof small - 1,
+	                                  PM_INPUT_PMAP), PM_OK);
+	cr_assert_eq(m->steps.cap, 16);
+	cr_assert_eq(m->arrows.cap, 16);
+	cr_assert_eq(m->strs.nslots, 1024);
 	pm_model_free(m);
 }
 

@@ -39,6 +39,15 @@ Test(values, duration_overflow)
 	cr_assert_str_eq(why, "duration is too large (at most 100 years)");
 	cr_assert_not(pm_parse_duration("99999999999999999999m", 21, &v, &why));
 	cr_assert_str_eq(why, "duration is too large (at most 100 years)");
+	/* whole units (value.c's short path) up to the limit and one past it */
+	cr_assert(pm_parse_duration("52560000m", 9, &v, &why));
+	cr_assert_eq(v, 100LL * 365 * 24 * 3600);
+	cr_assert_not(pm_parse_duration("52560001m", 9, &v, &why));
+	cr_assert_str_eq(why, "duration is too large (at most 100 years)");
+	cr_assert_not(pm_parse_duration("999999999w", 10, &v, &why));
+	cr_assert_str_eq(why, "duration is too large (at most 100 years)");
+	cr_assert(pm_parse_duration("0045m", 5, &v, &why));
+	cr_assert_eq(v, 45 * 60);
 }
 
 Test(values, rates)
