@@ -150,6 +150,7 @@ help:
 BENCH_BUILD := build/bench
 .PHONY: bench
 bench:
+	@/usr/bin/python3 -c 'import igraph' 2>/dev/null || sh scripts/deps.sh bench || true
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) SANITIZE= OPT='-O2 -g' \
 	  $(BENCH_BUILD)/procmap $(BENCH_BUILD)/pm-bench $(BENCH_BUILD)/pm-gen
 	$(Q)sh bench/run.sh $(BENCH_BUILD)

@@ -6,12 +6,14 @@
 #   sh scripts/deps.sh fuzz     clang and libFuzzer, for `make fuzz` only
 #   sh scripts/deps.sh man      scdoc and man, for the man pages (make install)
 #   sh scripts/deps.sh leakcheck  valgrind, for make leakcheck
+#   sh scripts/deps.sh bench    python3-igraph, the peer make bench runs
 set -eu
 
 case "${1:-build}" in
 fuzz) pkgs="clang libclang-rt-14-dev" ;;
 man) pkgs="scdoc man-db" ;;
 leakcheck) pkgs="valgrind" ;;
+bench) pkgs="python3-igraph" ;;
 *) pkgs="build-essential pkg-config libgraphviz-dev graphviz libyaml-dev libjansson-dev libmicrohttpd-dev libcmark-dev libcriterion-dev neovim python3-jsonschema python3-yaml chromium poppler-utils netpbm mkdocs" ;;
 esac
 missing=""
