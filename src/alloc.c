@@ -62,19 +62,28 @@ static void *advise_huge(void *p, size_t n)
 	return p;
 }
 
+/* malloc, and huge pages asked for a big block: pm_malloc, and pm_realloc
+ * of NULL, which realloc would leave unadvised */
+static void *pm_malloc_advised(size_t n)
+{
+	return advise_huge(malloc(n ? n : 1), n);
+}
+
 void *pm_malloc(size_t n)
 {
 	if (injected_failure())
 		return NULL;
-	return advise_huge(malloc(n ? n : 1), n);
+	return pm_malloc_advised(n);
 }
 
 void *pm_realloc(void *p, size_t n)
 {
 	if (injected_failure())
 		return NULL;
+	if (!p)
+		return pm_malloc_advised(n);
 #ifdef PM_HUGE_ADVICE
-	if (p && n >= HUGE_MIN) {
+	if (n >= HUGE_MIN) {
 		size_t old = malloc_usable_size(p);
 		if (old >= n)
 			return p;

@@ -511,12 +511,8 @@ static const struct {
 static void reserve_findings(pm_model *m)
 {
 	uint64_t want = (uint64_t)m->diags.n + m->processes.n + m->people.n + 16;
-	if (want <= m->diags.cap || want >= UINT32_MAX / 2)
-		return;
-	size_t n = (size_t)want * sizeof *m->diags.v;
-	/* pm_xmalloc advises huge pages for a big block, realloc of NULL not */
-	m->diags.v = m->diags.v ? pm_xrealloc(m, m->diags.v, n) : pm_xmalloc(m, n);
-	m->diags.cap = (uint32_t)want;
+	if (want < UINT32_MAX / 2)
+		pm_vec_reserve(m, m->diags, (uint32_t)want);
 }
 
 /* What a pass takes from the scratch stack the next one reuses, but for

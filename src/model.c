@@ -246,8 +246,7 @@ void pm_vec_reserve_(pm_model *m, void **v, uint32_t *cap, size_t elem, uint32_t
 		return;
 	if (n >= UINT32_MAX / 2)
 		pm_oom(m); /* beyond 32-bit indices: treat as out of memory */
-	/* a fresh block through malloc, which advises huge pages (alloc.c) */
-	*v = *v ? pm_xrealloc(m, *v, (size_t)n * elem) : pm_xmalloc(m, (size_t)n * elem);
+	*v = pm_xrealloc(m, *v, (size_t)n * elem);
 	*cap = n;
 }
 

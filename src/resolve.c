@@ -725,15 +725,8 @@ static void reserve_arrows(pm_model *m)
 		flows += m->processes.v[p].step_count;
 	if (m->flows.n || m->handoffs.n || flows >= UINT32_MAX / 2)
 		return;
-	size_t nf = flows ? (size_t)flows : 1, nh = m->arrows.n ? m->arrows.n : 1;
-	/* empty: a fresh block (pm_xmalloc advises huge pages, realloc of
-	 * NULL would not) */
-	pm_vec_free(m->flows);
-	m->flows.v = pm_xmalloc(m, nf * sizeof *m->flows.v);
-	m->flows.cap = (uint32_t)nf;
-	pm_vec_free(m->handoffs);
-	m->handoffs.v = pm_xmalloc(m, nh * sizeof *m->handoffs.v);
-	m->handoffs.cap = (uint32_t)nh;
+	pm_vec_reserve(m, m->flows, flows ? (uint32_t)flows : 1);
+	pm_vec_reserve(m, m->handoffs, m->arrows.n ? m->arrows.n : 1);
 }
 
 pm_status pm_resolve(pm_model *m)
