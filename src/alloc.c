@@ -42,31 +42,46 @@ bool pm_alloc_injected(void)
  * is written page by page.  Where transparent huge pages are on `madvise`
  * (Debian's default) each 4 KiB page is a fault of its own: a million-step
  * check took a hundred thousand of them, a third of its time in the kernel.
- * Asked for huge pages over its 2 MiB-aligned middle, the block faults in
- * 2 MiB at a time.  Only a hint: where it is refused nothing changes.
- * A vector that grows to that size is moved by hand, so that the copy
- * lands in pages already advised (realloc would copy first). */
-#define HUGE_PAGE ((uintptr_t)2 << 20)
-#define HUGE_MIN ((size_t)4 << 20)
-
-static void *advise_huge(void *p, size_t n)
-{
-#ifdef PM_HUGE_ADVICE
-	if (p && n >= HUGE_MIN) {
-		uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-		uintptr_t e = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
-		if (e > a)
-			(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
-	}
-#endif
-	return p;
-}
+ * So a block of 2 MiB or more starts on a 2 MiB boundary, is rounded up to
+ * a whole number of them and is asked for huge pages over all of it: it
+ * faults in 2 MiB at a time, head and tail included (advising only the
+ * aligned middle of a block left up to 4 MiB of it, and of every block,
+ * to 4 KiB faults: half of what remained).  Room never written costs
+ * nothing, so the rounding costs address space, not memory.  Only a hint:
+ * where it is refused nothing changes.  A vector that grows to that size
+ * is moved by hand, so that the copy lands in pages already advised
+ * (realloc would copy first). */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_MIN HUGE_PAGE
 
 /* malloc, and huge pages asked for a big block: pm_malloc, and pm_realloc
  * of NULL, which realloc would leave unadvised */
 static void *pm_malloc_advised(size_t n)
 {
-	return advise_huge(malloc(n ? n : 1), n);
+#ifdef PM_HUGE_ADVICE
+	if (n >= HUGE_MIN) {
+		size_t r = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+		void *p;
+		if (r < n || posix_memalign(&p, HUGE_PAGE, r) != 0)
+			return NULL;
+		(void)madvise(p, r, MADV_HUGEPAGE);
+		return p;
+	}
+#endif
+	return malloc(n ? n : 1);
+}
+
+void pm_pages_release(void *p, size_t n)
+{
+#ifdef PM_HUGE_ADVICE
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_DONTNEED);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 void *pm_malloc(size_t n)
@@ -87,7 +102,7 @@ void *pm_realloc(void *p, size_t n)
 		size_t old = malloc_usable_size(p);
 		if (old >= n)
 			return p;
-		void *q = advise_huge(malloc(n), n);
+		void *q = pm_malloc_advised(n);
 		if (!q)
 			return NULL;
 		memcpy(q, p, old);

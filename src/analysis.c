@@ -89,7 +89,7 @@ static pm_scratch_chunk *scratch_chunk(pm_model *m, size_t n)
 	size_t cap = an->scratch_hint > n ? an->scratch_hint : n;
 	cap = cap > SCRATCH_MIN ? cap : SCRATCH_MIN;
 	pm_scratch_chunk *ch = pm_vec_push(m, an->scratch);
-	*ch = (pm_scratch_chunk){ NULL, 0, 0 };   /* nothing to free if it fails */
+	*ch = (pm_scratch_chunk){ NULL, 0, 0, 0 };   /* nothing to free if it fails */
 	ch->base = pm_xmalloc(m, cap);
 	ch->cap = cap;
 	POISON(ch->base, cap);
@@ -110,8 +110,26 @@ void *pm_scratch(pm_model *m, size_t n)
 	rec->used = ch->used;
 	void *p = ch->base + ch->used;
 	ch->used += size;
+	if (ch->used > ch->touched)
+		ch->touched = ch->used;
 	UNPOISON(p, want);
 	return p;
+}
+
+/* What a pass popped stays in memory as long as the chunk lives, and
+ * the check's peak comes late, when the lead-time and load passes have
+ * added the findings: the cycles pass's temporaries (Tarjan's and the
+ * loops' tables: 20 MB at a million steps) would still count in it.  So
+ * a big enough popped tail is given back; the pass that needs it next
+ * takes fresh pages (a few huge-page faults). */
+#define SCRATCH_GIVE_BACK ((size_t)8 << 20)
+
+static void give_back(pm_scratch_chunk *ch)
+{
+	if (ch->touched - ch->used < SCRATCH_GIVE_BACK)
+		return;
+	pm_pages_release(ch->base + ch->used, ch->touched - ch->used);
+	ch->touched = ch->used;
 }
 
 uint32_t pm_scratch_mark(const pm_model *m)
@@ -128,10 +146,12 @@ void pm_scratch_pop(pm_model *m, uint32_t mark)
 	for (uint32_t j = rec->chunk + 1; j <= an->scratch_cur; j++) {
 		POISON(an->scratch.v[j].base, an->scratch.v[j].cap);
 		an->scratch.v[j].used = 0;
+		give_back(&an->scratch.v[j]);
 	}
 	pm_scratch_chunk *ch = &an->scratch.v[rec->chunk];
 	POISON(ch->base + rec->used, ch->cap - rec->used);
 	ch->used = rec->used;
+	give_back(ch);
 	an->scratch_cur = rec->chunk;
 	an->scratch_recs.n = mark;
 }

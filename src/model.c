@@ -30,13 +30,17 @@ void *pm_arena_alloc(pm_model *m, size_t n)
 	n = (n + 7) & ~(size_t)7;
 	pm_arena_block *b = m->arena;
 	if (!b || b->size - b->used < n) {
-		size_t next = b ? b->size * 2 : ARENA_BLOCK;
+		size_t next = b ? (sizeof *b + b->size) * 2 : ARENA_BLOCK;
 		next = next < ARENA_BLOCK ? ARENA_BLOCK : next > ARENA_MAX ? ARENA_MAX : next;
-		size_t size = n > next / 4 ? n : next;
+		/* header and data together make the power of two, so that a
+		 * block fills its last huge page (alloc.c) instead of spilling
+		 * a few bytes into one more */
+		bool one_off = n > next / 4;
+		size_t size = one_off ? n : next - sizeof *b;
 		b = pm_xmalloc(m, sizeof *b + size);
 		b->used = 0;
 		b->size = size;
-		if (size == next || !m->arena) {
+		if (!one_off || !m->arena) {
 			b->next = m->arena;
 			m->arena = b;
 		} else {
@@ -468,6 +472,33 @@ static void map_resize(pm_model *m, pm_map *map, uint32_t ncap)
 	pm_xfree(map->slots);
 	map->slots = slots;
 	map->cap = ncap;
+}
+
+/* Bytes of input per step, arrow, tool use and new string at the dense
+ * end of what big models hold: .pmap's generator writes 87, 115, 132 and
+ * 427, its YAML 104, 138, 158 and 509; a hand-written model, with
+ * descriptions, has far more bytes a step.  A file of more than
+ * PRESIZE_MIN bytes gets its vectors sized once from these, instead of
+ * doubling (each doubling a copy into fresh pages): room it does not use
+ * costs address space, not pages, and a short estimate grows by doubling
+ * as usual.  Small files keep small vectors.  The string table is written
+ * all over, so its estimate is a middling one: at worst it doubles once
+ * more, or a tenth of the file's size is a table half empty. */
+#define PRESIZE_MIN ((size_t)1 << 20)
+
+void pm_presize(pm_model *m, size_t len, pm_input_format fmt)
+{
+	static const struct { size_t step, arrow, use, string; } per[] = {
+		[PM_INPUT_PMAP] = { 64, 96, 100, 384 },
+		[PM_INPUT_YAML] = { 76, 115, 120, 460 },
+	};
+	size_t i = fmt == PM_INPUT_YAML ? PM_INPUT_YAML : PM_INPUT_PMAP;
+	if (len < PRESIZE_MIN || len / per[i].step >= UINT32_MAX / 4)
+		return;
+	pm_vec_reserve(m, m->steps, m->steps.n + (uint32_t)(len / per[i].step));
+	pm_vec_reserve(m, m->arrows, m->arrows.n + (uint32_t)(len / per[i].arrow));
+	pm_vec_reserve(m, m->uses, m->uses.n + (uint32_t)(len / per[i].use));
+	pm_intern_reserve(m, m->strs.str.n + (uint32_t)(len / per[i].string));
 }
 
 void pm_map_reserve(pm_model *m, pm_map *map, uint32_t n)

@@ -231,6 +231,8 @@ typedef struct pm_thresholds {
 typedef struct pm_scratch_chunk {
 	char *base;
 	size_t cap, used;
+	size_t touched;         /* the most of it used since pages were last
+	                           given back (pm_scratch_pop) */
 } pm_scratch_chunk;
 typedef struct pm_scratch_rec {
 	uint32_t chunk;
@@ -322,6 +324,9 @@ PM_EXPORT unsigned long pm_alloc_count(void);
  * already held (the analysis's scratch stack), which then fails as a real
  * one would. */
 bool pm_alloc_injected(void);
+/* Gives the whole pages of [p, p + n) back to the system: their contents
+ * are gone, and touching them again brings zeroed ones (alloc.c). */
+void pm_pages_release(void *p, size_t n);
 _Noreturn void pm_oom(pm_model *m);
 
 /* --- arena and vectors (model.c) ------------------------------------------ */
@@ -366,6 +371,8 @@ static inline uint64_t pm_key(uint32_t scope, pm_str name)
 pm_str pm_intern(pm_model *m, const char *s, size_t len);
 /* Makes room for n strings in all, so that interning them never rehashes. */
 void pm_intern_reserve(pm_model *m, uint32_t n);
+/* Sizes the model's big vectors once from a file's length (model.c). */
+void pm_presize(pm_model *m, size_t len, pm_input_format fmt);
 /* Returns the id of an already interned string, 0 when not interned. */
 pm_str pm_str_find(const pm_model *m, const char *s, size_t len);
 static inline const char *pm_str_get(const pm_model *m, pm_str s)

@@ -1055,31 +1055,6 @@ static bool parse_body(parser *p, scope *sc, block *open, const char *what)
 	}
 }
 
-/* Bytes of .pmap text per step, arrow and tool use, at the dense end of
- * what big models hold (the generator's: 87, 115 and 132; a hand-written
- * model, with descriptions, has far more bytes a step).  A file of more
- * than PRESIZE_MIN bytes gets its vectors sized once from these: room it
- * does not use costs address space, not pages, and a short estimate
- * grows by doubling as usual.  Small files keep small vectors.  The
- * string table is written all over, so its estimate is a middling one
- * (the generator's: a new string per 427 bytes): at worst it doubles
- * once more, or a tenth of the file's size is a table half empty. */
-#define PRESIZE_MIN ((size_t)1 << 20)
-#define BYTES_PER_STEP 64
-#define BYTES_PER_ARROW 96
-#define BYTES_PER_USE 100
-#define BYTES_PER_STRING 384
-
-static void presize(pm_model *m, size_t len)
-{
-	if (len < PRESIZE_MIN || len / BYTES_PER_STEP >= UINT32_MAX / 4)
-		return;
-	pm_vec_reserve(m, m->steps, m->steps.n + (uint32_t)(len / BYTES_PER_STEP));
-	pm_vec_reserve(m, m->arrows, m->arrows.n + (uint32_t)(len / BYTES_PER_ARROW));
-	pm_vec_reserve(m, m->uses, m->uses.n + (uint32_t)(len / BYTES_PER_USE));
-	pm_intern_reserve(m, m->strs.str.n + (uint32_t)(len / BYTES_PER_STRING));
-}
-
 pm_status pm_parse_pmap(pm_model *m, uint32_t file)
 {
 	parser p;
@@ -1087,7 +1062,7 @@ pm_status pm_parse_pmap(pm_model *m, uint32_t file)
 	p.m = m;
 	uint32_t errors = m->nerrors;
 	pm_lexer_init(&p.lx, m, file);
-	presize(m, p.lx.len);
+	pm_presize(m, p.lx.len, PM_INPUT_PMAP);
 	next(&p);
 	scope top = { S_TOP, PM_NONE, NULL, m->title ? B(K_TITLE) : 0, 0 };
 	p.bol = true;

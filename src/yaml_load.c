@@ -1513,6 +1513,7 @@ pm_status pm_parse_yaml(pm_model *m, uint32_t file)
 	L->bom = L->len >= 3 && memcmp(L->src, "\xEF\xBB\xBF", 3) == 0;
 	L->odd_breaks = has_odd_breaks(L->src, L->len);
 	cursor_reset(L);
+	pm_presize(m, L->len, PM_INPUT_YAML);
 	if (L->len >= 2 && ((unsigned char)L->src[0] >= 0xFE) &&
 	    ((unsigned char)L->src[1] >= 0xFE)) {
 		reader_error(L);   /* a UTF-16 byte order mark: libyaml would decode it */

@@ -5,10 +5,12 @@
  * numbers.  Each fast path is checked against what the slow one gave. */
 #include <criterion/criterion.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "helpers.h"
 #include "json.h"
 #include "lexer.h"
@@ -260,6 +262,121 @@ Test(scale, a_file_denser_than_its_estimate_grows_its_vectors)
 	cr_assert_eq(m->steps.cap, 16);
 	cr_assert_eq(m->arrows.cap, 16);
 	cr_assert_eq(m->strs.nslots, 1024);
+	pm_model_free(m);
+}
+
+/* A big YAML file is sized from its length too (model.c, pm_presize):
+ * block style at the estimate's density, and flow style far denser than
+ * it (a step per 13 bytes), which grows the vectors past it. */
+static char *yaml_steps(int n, bool flow, size_t *len)
+{
+	size_t cap = (size_t)n * 120 + 64, k = 0;
+	char *text = malloc(cap);
+	k += (size_t)snprintf(text + k, cap - k, "processes:\n  p:\n    steps:\n");
+	for (int i = 0; i < n; i++)
+		k += (size_t)snprintf(text + k, cap - k,
+		                      flow ? "      s%d: {takes: 5m}\n"
+		                           : "      s%d:\n        name: \"Check the invoice\"\n"
+		                             "        takes: 5m\n        waits: 1h\n", i);
+	*len = k;
+	return text;
+}
+
+Test(scale, a_big_yaml_file_is_sized_from_its_length)
+{
+	for (int flow = 0; flow < 2; flow++) {
+		int n = flow ? 90000 : 15000;
+		size_t len;
+		char *text = yaml_steps(n, flow, &len);
+		cr_assert_gt(len, (size_t)1 << 20);
+		pm_model *m = pm_model_new();
+		cr_assert_eq(pm_model_load_buffer(m, "big.yaml", text, len, PM_INPUT_YAML), PM_OK);
+		cr_assert_eq(m->steps.n, (uint32_t)n);
+		if (flow)
+			cr_assert_gt(m->steps.cap, len / 76, "the estimate was short, and grew");
+		else
+			cr_assert_eq(m->steps.cap, len / 76, "sized once, from the length");
+		char last[16];
+		snprintf(last, sizeof last, "s%d", n - 1);
+		cr_assert_str_eq(pm_str_get(m, m->steps.v[n - 1].id), last);
+		cr_assert_eq(m->steps.v[n - 1].loc.line, (uint32_t)(flow ? n + 3 : 4 * n));
+		cr_assert_eq(m->processes.v[0].step_count, (uint32_t)n);
+		pm_model_free(m);
+		free(text);
+	}
+	/* a small one keeps small vectors */
+	pm_model *m = pm_model_new();
+	const char small[] = "processes:\n  p:\n    steps:\n      a: {takes: 5m}\n";
+	cr_assert_eq(pm_model_load_buffer(m, "small.yaml", small, sizeof small - 1,
+	                                  PM_INPUT_YAML), PM_OK);
+	cr_assert_eq(m->steps.cap, 16);
+	cr_assert_eq(m->strs.nslots, 1024);
+	pm_model_free(m);
+}
+
+/* --- big blocks and scratch ------------------------------------------------------- */
+
+/* A block of 2 MiB or more starts on a huge page (alloc.c) and keeps its
+ * bytes when it grows; a small one is plain malloc. */
+Test(scale, big_blocks_start_on_a_huge_page_and_keep_their_bytes)
+{
+	size_t big = ((size_t)3 << 20) + 5;
+	unsigned char *p = pm_malloc(big);
+	cr_assert_not_null(p);
+#if defined(__linux__) && defined(__GLIBC__)
+	cr_assert_eq((uintptr_t)p % ((uintptr_t)2 << 20), 0);
+#endif
+	for (size_t i = 0; i < big; i++)
+		p[i] = (unsigned char)(i * 7);
+	unsigned char *q = pm_realloc(p, big * 2);
+	cr_assert_not_null(q);
+#if defined(__linux__) && defined(__GLIBC__)
+	cr_assert_eq((uintptr_t)q % ((uintptr_t)2 << 20), 0);
+#endif
+	for (size_t i = 0; i < big; i++)
+		cr_assert_eq(q[i], (unsigned char)(i * 7), "byte %zu", i);
+	cr_assert_eq(pm_realloc(q, big), q, "shrinking a big block keeps it");
+	pm_free(q);
+	char *s = pm_realloc(NULL, 100);
+	cr_assert_not_null(s);
+	memset(s, 'x', 100);
+	pm_free(s);
+}
+
+/* Popping 8 MiB or more of scratch gives its pages back (analysis.c); the
+ * next pass that needs the room gets it, usable, and a small pop keeps
+ * its pages. */
+Test(scale, popped_scratch_gives_its_pages_back)
+{
+	pm_model *m = pm_model_new();
+	jmp_buf jb;
+	m->oom = &jb;
+	m->an.scratch_hint = (size_t)32 << 20;
+	char *keep = pm_scratch(m, 1000);
+	memset(keep, 'k', 1000);
+	uint32_t mark = pm_scratch_mark(m);
+	char *big = pm_scratch(m, (size_t)12 << 20);
+	memset(big, 'b', (size_t)12 << 20);
+	cr_assert_eq(m->an.scratch.n, 1);
+	pm_scratch_pop(m, mark);
+	pm_scratch_chunk *ch = &m->an.scratch.v[0];
+	cr_assert_eq(ch->touched, ch->used, "given back");
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(keep[i], 'k', "what was not popped stays");
+	char *again = pm_scratch(m, (size_t)12 << 20);
+	cr_assert_eq(again, big, "the room is used again");
+	memset(again, 'a', (size_t)12 << 20);
+	cr_assert_eq(again[((size_t)12 << 20) - 1], 'a');
+	pm_scratch_pop(m, mark);
+	mark = pm_scratch_mark(m);
+	char *small = pm_scratch(m, (size_t)1 << 20);
+	memset(small, 's', (size_t)1 << 20);
+	size_t touched = ch->touched;
+	pm_scratch_pop(m, mark);
+	cr_assert_eq(ch->touched, touched, "a small pop keeps its pages");
+	cr_assert_gt(ch->touched, ch->used);
+	pm_scratch_release(m);
+	m->oom = NULL;
 	pm_model_free(m);
 }
 
