@@ -884,10 +884,10 @@ static const char *step_tooltip(pm_model *m, pm_ix i)
 		esc(m, pm_qualified_id(m, PM_KIND_STEP, i)), person_name(m, s->eff_owner));
 	if (s->uses_count)
 		t = pm_arena_printf(m, "%s\\ntools: %s", t, tools_of(m, i, true));
-	if (s->takes_s >= 0)
-		t = pm_arena_printf(m, "%s\\ntakes: %s", t, time_of(m, s->takes_s));
-	if (s->waits_s >= 0)
-		t = pm_arena_printf(m, "%s\\nwaits: %s", t, time_of(m, s->waits_s));
+	if (pm_takes(s) >= 0)
+		t = pm_arena_printf(m, "%s\\ntakes: %s", t, time_of(m, pm_takes(s)));
+	if (pm_waits(s) >= 0)
+		t = pm_arena_printf(m, "%s\\nwaits: %s", t, time_of(m, pm_waits(s)));
 	if (s->description)
 		t = pm_arena_printf(m, "%s\\n%s", t, escs(m, s->description));
 	return t;
@@ -900,12 +900,12 @@ static Agnode_t *step_node(pm_rctx *c, Agraph_t *g, pm_ix i)
 	Agnode_t *n = agnode(g, (char *)node_name(m, 's', i), 1);
 	const char *label = label_or_id(m, s->label, s->id);
 	const char *cls = "step";
-	if (s->takes_s >= 0 && s->waits_s >= 0)
+	if (pm_takes(s) >= 0 && pm_waits(s) >= 0)
 		label = pm_arena_printf(m, "%s\\ntakes %s · waits %s", label,
-			time_of(m, s->takes_s), time_of(m, s->waits_s));
-	else if (s->takes_s >= 0 || s->waits_s >= 0)
-		label = pm_arena_printf(m, "%s\\n%s %s", label, s->takes_s >= 0 ? "takes" : "waits",
-			time_of(m, s->takes_s >= 0 ? s->takes_s : s->waits_s));
+			time_of(m, pm_takes(s)), time_of(m, pm_waits(s)));
+	else if (pm_takes(s) >= 0 || pm_waits(s) >= 0)
+		label = pm_arena_printf(m, "%s\\n%s %s", label, pm_takes(s) >= 0 ? "takes" : "waits",
+			time_of(m, pm_takes(s) >= 0 ? pm_takes(s) : pm_waits(s)));
 	if (s->uses_count)
 		label = pm_arena_printf(m, "%s\\nuses %s", label, tools_of(m, i, false));
 	if (c->step_mark[i] & PM_RF_BOTTLENECK) {

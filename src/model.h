@@ -88,16 +88,41 @@ typedef struct pm_process {
 	bool explicit_flow;     /* has written step → step arrows */
 } pm_process;
 
+/* A step's takes and waits, in seconds, or PM_NO_SECS when absent: 32
+ * bits hold the 100 years value.c allows, and a step is the record a
+ * million-step model has a million of (76 bytes, not 88). */
+#define PM_NO_SECS UINT32_MAX
+
 typedef struct pm_step {
 	pm_str id, label, description;
 	pm_ref owner;
 	pm_str takes_text, waits_text;
-	int64_t takes_s, waits_s;       /* seconds; -1 when absent */
+	uint32_t takes, waits;          /* seconds; PM_NO_SECS when absent:
+	                                   read through pm_takes(), pm_waits() */
 	pm_loc loc;
 	pm_ix process;
 	pm_ix uses_first, uses_count;   /* into m->uses */
 	pm_ix eff_owner;                /* person after inheritance, PM_NONE */
 } pm_step;
+
+/* Seconds as int64_t, -1 when absent, as the passes compute with them. */
+static inline int64_t pm_secs(uint32_t v)
+{
+	return v == PM_NO_SECS ? -1 : (int64_t)v;
+}
+static inline int64_t pm_takes(const pm_step *s)
+{
+	return pm_secs(s->takes);
+}
+static inline int64_t pm_waits(const pm_step *s)
+{
+	return pm_secs(s->waits);
+}
+/* What pm_parse_duration() gave (0 .. 100 years), stored. */
+static inline uint32_t pm_secs_store(int64_t v)
+{
+	return v < 0 || v >= PM_NO_SECS ? PM_NO_SECS : (uint32_t)v;
+}
 
 /* An arrow as written: one per `a -> b` pair of a chain. */
 typedef struct pm_arrow {

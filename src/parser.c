@@ -407,11 +407,11 @@ static void parse_measure(parser *p, scope *sc, enum key k)
 		m->people.v[sc->idx].capacity_text = text;
 		break;
 	case K_TAKES:
-		m->steps.v[sc->idx].takes_s = secs;
+		m->steps.v[sc->idx].takes = pm_secs_store(secs);
 		m->steps.v[sc->idx].takes_text = text;
 		break;
 	default:
-		m->steps.v[sc->idx].waits_s = secs;
+		m->steps.v[sc->idx].waits = pm_secs_store(secs);
 		m->steps.v[sc->idx].waits_text = text;
 		break;
 	}
@@ -697,7 +697,7 @@ static pm_ix new_element(parser *p, scope_kind k, pm_str id, pm_str label,
 		memset(s, 0, sizeof *s);
 		s->id = id; s->label = label; s->loc = loc;
 		s->owner.target = PM_NONE;
-		s->takes_s = s->waits_s = -1;
+		s->takes = s->waits = PM_NO_SECS;
 		s->process = parent->idx;
 		s->uses_first = m->uses.n;
 		s->eff_owner = PM_NONE;

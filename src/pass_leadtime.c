@@ -51,17 +51,17 @@ typedef struct sweep {
 
 static int64_t weight(const pm_step *s)
 {
-	return (s->takes_s > 0 ? s->takes_s : 0) + (s->waits_s > 0 ? s->waits_s : 0);
+	return (pm_takes(s) > 0 ? pm_takes(s) : 0) + (pm_waits(s) > 0 ? pm_waits(s) : 0);
 }
 
 static int64_t takes(const pm_step *s)
 {
-	return s->takes_s > 0 ? s->takes_s : 0;
+	return pm_takes(s) > 0 ? pm_takes(s) : 0;
 }
 
 static bool has_duration(const pm_step *s)
 {
-	return s->takes_s >= 0 || s->waits_s >= 0;
+	return pm_takes(s) >= 0 || pm_waits(s) >= 0;
 }
 
 /* An actor's step: its wait is outside the business's hands. */
@@ -74,7 +74,7 @@ static bool outside(const pm_model *m, pm_ix s)
 static int64_t outside_wait(const pm_model *m, pm_ix s)
 {
 	const pm_step *st = &m->steps.v[s];
-	return outside(m, s) && st->waits_s > 0 ? st->waits_s : 0;
+	return outside(m, s) && pm_waits(st) > 0 ? pm_waits(st) : 0;
 }
 
 static double chance_of(const pm_model *m, pm_ix flow)
@@ -332,9 +332,9 @@ static void long_wait(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
 		return;
 	pm_ix longest = PM_NONE;
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++)
-		if (m->steps.v[s].waits_s > 0 && !outside(m, s) &&
+		if (pm_waits(&m->steps.v[s]) > 0 && !outside(m, s) &&
 		    !pm_is_duplicate(m, PM_KIND_STEP, s) &&
-		    (longest == PM_NONE || m->steps.v[s].waits_s > m->steps.v[longest].waits_s))
+		    (longest == PM_NONE || pm_waits(&m->steps.v[s]) > pm_waits(&m->steps.v[longest])))
 			longest = s;
 	if (longest == PM_NONE)
 		return;
@@ -355,7 +355,7 @@ static void long_wait(pm_model *m, pm_ix proc, const pm_proc_metrics *pm)
 	pm_msg_str(&b, " of work); its longest wait is step '");
 	pm_msg_str(&b, subject);
 	pm_msg_str(&b, "' (waits ");
-	pm_msg_duration(&b, m->steps.v[longest].waits_s);
+	pm_msg_duration(&b, pm_waits(&m->steps.v[longest]));
 	pm_msg_str(&b, ")");
 	pm_finding_msg(m, "long-wait", PM_KIND_STEP, longest, subject, pm_msg_end(&b));
 }

@@ -30,7 +30,7 @@ static double step_work(const pm_model *m, pm_ix s)
 {
 	const pm_step *st = &m->steps.v[s];
 	double runs = m->processes.v[st->process].runs_per_week;
-	return (double)st->takes_s * m->an.visits.v[s] * runs;
+	return (double)pm_takes(st) * m->an.visits.v[s] * runs;
 }
 
 static void tally_process(pm_model *m, tally *t, pm_ix proc)
@@ -41,7 +41,7 @@ static void tally_process(pm_model *m, tally *t, pm_ix proc)
 	uint32_t n = 0;
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
 		const pm_step *st = &m->steps.v[s];
-		if (st->eff_owner == PM_NONE || st->takes_s <= 0 ||
+		if (st->eff_owner == PM_NONE || pm_takes(st) <= 0 ||
 		    m->people.v[st->eff_owner].actor)
 			continue;
 		if (!t->in_part[st->eff_owner]) {
@@ -114,7 +114,7 @@ static void bottleneck(pm_model *m, const tally *t, pm_ix proc)
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
 		const pm_step *st = &m->steps.v[s];
 		pm_ix o = st->eff_owner;
-		if (o == PM_NONE || st->takes_s <= 0 || m->people.v[o].actor ||
+		if (o == PM_NONE || pm_takes(st) <= 0 || m->people.v[o].actor ||
 		    m->people.v[o].capacity_s <= 0 || pm_is_duplicate(m, PM_KIND_STEP, s))
 			continue;
 		double u = t->load[o] / (double)m->people.v[o].capacity_s;
@@ -158,10 +158,10 @@ static void missing_rate(pm_model *m, pm_ix proc)
 	for (pm_ix s = p->step_first; s < p->step_first + p->step_count; s++) {
 		const pm_step *st = &m->steps.v[s];
 		pm_ix o = st->eff_owner;
-		if (o == PM_NONE || st->takes_s <= 0 || m->people.v[o].actor ||
+		if (o == PM_NONE || pm_takes(st) <= 0 || m->people.v[o].actor ||
 		    m->people.v[o].capacity_s < 0)
 			continue;
-		per_run += (double)st->takes_s * m->an.visits.v[s];
+		per_run += (double)pm_takes(st) * m->an.visits.v[s];
 		if (who == PM_NONE)
 			who = o;
 	}

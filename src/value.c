@@ -9,6 +9,7 @@
 
 /* The longest duration accepted: 100 years, in seconds. */
 #define MAX_SECONDS (100LL * 365 * 24 * 3600)
+_Static_assert(MAX_SECONDS < UINT32_MAX, "a step's durations are 32 bits (model.h)");
 
 /* Reads a decimal number "12" or "1.5" at s[*i]; value scaled by 1e6. */
 static bool read_number(const char *s, size_t len, size_t *i, int64_t *micro,

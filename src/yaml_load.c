@@ -794,7 +794,7 @@ static pm_ix new_element(loader *L, scope_kind k, pm_str id, pm_loc loc,
 		memset(s, 0, sizeof *s);
 		s->id = id; s->label = id; s->loc = loc;
 		s->owner.target = PM_NONE;
-		s->takes_s = s->waits_s = -1;
+		s->takes = s->waits = PM_NO_SECS;
 		s->process = pidx;
 		s->uses_first = m->uses.n;
 		s->eff_owner = PM_NONE;
@@ -986,11 +986,11 @@ static void measure_value(loader *L, frame *f, const ev *e)
 		m->people.v[f->idx].capacity_text = text;
 		break;
 	case Y_TAKES:
-		m->steps.v[f->idx].takes_s = secs;
+		m->steps.v[f->idx].takes = pm_secs_store(secs);
 		m->steps.v[f->idx].takes_text = text;
 		break;
 	default:
-		m->steps.v[f->idx].waits_s = secs;
+		m->steps.v[f->idx].waits = pm_secs_store(secs);
 		m->steps.v[f->idx].waits_text = text;
 		break;
 	}

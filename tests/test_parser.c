@@ -44,11 +44,11 @@ Test(parser, declarations_and_attributes)
 	cr_assert_str_eq(S(m, p->trigger), "calendar");
 	cr_assert_eq(p->step_count, 2);
 	const pm_step *d = &m->steps.v[0];
-	cr_assert_eq(d->takes_s, 45 * 60);
-	cr_assert_eq(d->waits_s, 24 * 3600);
+	cr_assert_eq(pm_takes(d), 45 * 60);
+	cr_assert_eq(pm_waits(d), 24 * 3600);
 	cr_assert_eq(d->uses_count, 1);
 	cr_assert_eq(m->uses.v[d->uses_first].target, 0);
-	cr_assert_eq(m->steps.v[1].takes_s, -1);
+	cr_assert_eq(pm_takes(&m->steps.v[1]), -1);
 	cr_assert_eq(d->loc.line, 11);
 	cr_assert_eq(d->loc.col, 5);
 	pm_model_free(m);
@@ -97,7 +97,7 @@ Test(parser, one_error_per_mistake)
 		"'description', 'uses', 'takes', 'waits' or 'ignore') [unknown-attribute]\n"
 		"3:22: error: unexpected '}'; expected ':' after 'owner' [syntax]\n");
 	cr_assert_eq(m->steps.n, 3, "declarations after an error are kept");
-	cr_assert_eq(m->steps.v[0].waits_s, 2 * 3600, "attributes after an error are kept");
+	cr_assert_eq(pm_waits(&m->steps.v[0]), 2 * 3600, "attributes after an error are kept");
 	free(d);
 	pm_model_free(m);
 }
@@ -264,8 +264,8 @@ Test(parser, foreign_habits_keep_the_statement)
 	cr_assert_eq(pm_model_diag_count(m), 6);
 	cr_assert_str_eq(S(m, m->processes.v[0].trigger), "go");
 	cr_assert_str_eq(S(m, m->steps.v[0].label), "Draft post");
-	cr_assert_eq(m->steps.v[0].takes_s, 40 * 60);
-	cr_assert_eq(m->steps.v[0].waits_s, 3600);
+	cr_assert_eq(pm_takes(&m->steps.v[0]), 40 * 60);
+	cr_assert_eq(pm_waits(&m->steps.v[0]), 3600);
 	cr_assert_eq(m->steps.v[0].uses_count, 2);
 	cr_assert_eq(m->arrows.n, 1);
 	pm_model_free(m);
@@ -280,7 +280,7 @@ Test(parser, values_with_spaces_are_one_error)
 		"1:22: error: bad capacity '10 hours/week': write '10h/week' [bad-value]\n"
 		"2:29: error: bad takes '2 hours': write '2h' (units: m h d w; d = 24 h) "
 		"[bad-value]\n");
-	cr_assert_eq(m->steps.v[0].waits_s, 3600, "the next attribute is read");
+	cr_assert_eq(pm_waits(&m->steps.v[0]), 3600, "the next attribute is read");
 	free(d);
 	pm_model_free(m);
 }

@@ -1203,7 +1203,7 @@ Test(passes, random_graphs_match_brute_force)
 			cr_assert_eq(pm->lead_status, PM_LEAD_OK, "round %d", round);
 			int64_t sum = 0;
 			for (pm_ix k = 0; k < pm->crit_count; k++)
-				sum += m->steps.v[m->an.crit_steps.v[pm->crit_first + k]].takes_s;
+				sum += pm_takes(&m->steps.v[m->an.crit_steps.v[pm->crit_first + k]]);
 			cr_assert_eq(sum, pm->lead_s, "round %d: path does not add up", round);
 			if (dag)
 				cr_assert_eq(pm->lead_s, brute_lead(&g), "round %d\n%s", round, src);

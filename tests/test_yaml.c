@@ -159,8 +159,8 @@ static void same_steps(const char *name, const pm_model *ma, const pm_model *mb)
 		same_ref(name, ma, mb, &a->owner, &b->owner, "step owner", i);
 		SAME_STR(a->takes_text, b->takes_text, "takes", i);
 		SAME_STR(a->waits_text, b->waits_text, "waits", i);
-		SAME(a->takes_s, b->takes_s, "takes", i);
-		SAME(a->waits_s, b->waits_s, "waits", i);
+		SAME(pm_takes(a), pm_takes(b), "takes", i);
+		SAME(pm_waits(a), pm_waits(b), "waits", i);
 		SAME(a->process, b->process, "step process", i);
 		SAME(a->eff_owner, b->eff_owner, "effective owner", i);
 		SAME(a->uses_first, b->uses_first, "uses", i);
@@ -444,11 +444,11 @@ Test(yaml, spec_example_builds_the_model)
 	cr_expect_eq(m->people.v[0].capacity_s, 30 * 3600);
 	pm_ix draft = t_step(m, "marketing.social.draft");
 	cr_assert_neq(draft, PM_NONE);
-	cr_expect_eq(m->steps.v[draft].takes_s, 45 * 60);
+	cr_expect_eq(pm_takes(&m->steps.v[draft]), 45 * 60);
 	cr_expect_eq(m->steps.v[draft].eff_owner, 0);
 	cr_expect_eq(m->steps.v[t_step(m, "marketing.social.review")].eff_owner, 0,
 	             "the owner is inherited from the system");
-	cr_expect_eq(m->steps.v[t_step(m, "marketing.social.review")].waits_s, 2 * 86400);
+	cr_expect_eq(pm_waits(&m->steps.v[t_step(m, "marketing.social.review")]), 2 * 86400);
 	cr_expect_eq(m->processes.v[0].runs_per_week, 5.0);
 	cr_expect_str_eq(s(m, m->processes.v[0].trigger), "content calendar");
 	cr_expect_eq(m->processes.v[1].system, PM_NONE);
@@ -610,7 +610,7 @@ Test(yaml, aliases_expand_as_written_there)
 	cr_assert_eq(m->processes.n, 4);
 	cr_expect_eq(m->processes.v[1].step_count, 2);
 	cr_expect_eq(m->steps.v[m->processes.v[1].step_first + 1].uses_count, 2);
-	cr_expect_eq(m->steps.v[m->processes.v[1].step_first].takes_s, 3600);
+	cr_expect_eq(pm_takes(&m->steps.v[m->processes.v[1].step_first]), 3600);
 	cr_expect_eq(m->processes.v[3].step_count, 1);
 	cr_expect_eq(m->uses.n, 8);
 	pm_model_free(m);
@@ -647,8 +647,8 @@ Test(yaml, values_as_in_pmap)
 	cr_expect_eq(m->people.v[0].capacity_s, 37 * 3600 + 1800);
 	cr_expect_str_eq(s(m, m->people.v[0].capacity_text), "37.5h/week");
 	cr_expect_float_eq(m->processes.v[0].runs_per_week, 2.0 * 12 / 52, 1e-9);
-	cr_expect_eq(m->steps.v[0].takes_s, 5400);
-	cr_expect_eq(m->steps.v[0].waits_s, 43200);
+	cr_expect_eq(pm_takes(&m->steps.v[0]), 5400);
+	cr_expect_eq(pm_waits(&m->steps.v[0]), 43200);
 	pm_model_free(m);
 }
 

@@ -459,10 +459,10 @@ static void hover_step(sb *b, const pm_model *m, pm_ix i)
 	else
 		from[0] = '\0';
 	hover_owner(b, m, &s->owner, eff, from);
-	if (s->takes_s >= 0 || s->waits_s >= 0) {
-		hover_duration(b, "takes", s->takes_s);
-		sb_printf(b, s->takes_s >= 0 && s->waits_s >= 0 ? " · " : "");
-		hover_duration(b, "waits", s->waits_s);
+	if (pm_takes(s) >= 0 || pm_waits(s) >= 0) {
+		hover_duration(b, "takes", pm_takes(s));
+		sb_printf(b, pm_takes(s) >= 0 && pm_waits(s) >= 0 ? " · " : "");
+		hover_duration(b, "waits", pm_waits(s));
 		sb_printf(b, "\n\n");
 	}
 	for (pm_ix u = 0; u < s->uses_count; u++)
