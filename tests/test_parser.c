@@ -284,3 +284,19 @@ Test(parser, values_with_spaces_are_one_error)
 	free(d);
 	pm_model_free(m);
 }
+
+/* A step's durations are stored in 32 bits (model.h): the longest one
+ * value.c allows, near 100 years, comes back whole, and 0 stays 0. */
+Test(parser, the_longest_durations_fit_a_step)
+{
+	pm_model *m = t_load_clean(
+		"process p {\n"
+		"  step a { takes: 5200w; waits: 5214w }\n"
+		"  step b { takes: 0m }\n"
+		"}\n");
+	cr_assert_eq(pm_takes(&m->steps.v[0]), 3144960000LL, "5200 x 604800 s");
+	cr_assert_eq(pm_waits(&m->steps.v[0]), 3153427200LL, "5214 x 604800 s");
+	cr_assert_eq(pm_takes(&m->steps.v[1]), 0);
+	cr_assert_eq(pm_waits(&m->steps.v[1]), -1);
+	pm_model_free(m);
+}
