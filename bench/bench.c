@@ -15,7 +15,8 @@
  *   libyaml  libyaml's raw event parse of the file, nothing built
  *
  * --report text|json|sarif|markdown picks the report that load and api
- * write (json by default), to a file of --out; its phase is named after it
+ * write (json by default), to a file of --out (without it, a temporary
+ * folder removed at the end); its phase is named after it
  * ("text report") and its size is printed, so a rate can be made of it.
  *
  * Every run happens in a child process, so its peak RSS (wait4) is the
@@ -25,6 +26,7 @@
  * summary from.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <setjmp.h>
@@ -465,6 +467,30 @@ static void record(const opts *o, const result *r)
 	fclose(f);
 }
 
+/* Without --out the reports go to a folder of our own, removed after. */
+static char *temp_out(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	static char dir[4096];
+	snprintf(dir, sizeof dir, "%s/pm-bench.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	return mkdtemp(dir);
+}
+
+static void remove_out(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d) {
+		char path[4352];
+		for (struct dirent *e; (e = readdir(d));)
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+				unlink(path);
+			}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
 static int usage(void)
 {
 	fputs("usage: pm-bench [--repeat N] [--out DIR] [--record FILE] [--label L]\n"
@@ -487,7 +513,7 @@ int main(int argc, char **argv)
 		{ "text", PM_REPORT_TEXT }, { "json", PM_REPORT_JSON },
 		{ "sarif", PM_REPORT_SARIF }, { "markdown", PM_REPORT_MARKDOWN },
 	};
-	opts o = { 1, ".", NULL, NULL, NULL, NULL, "json", PM_REPORT_JSON };
+	opts o = { 1, NULL, NULL, NULL, NULL, NULL, "json", PM_REPORT_JSON };
 	int c;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
@@ -512,11 +538,18 @@ int main(int argc, char **argv)
 		return usage();
 	o.mode = argv[optind];
 	o.file = argv[optind + 1];
+	char *temp = NULL;
+	if (!o.out_dir && !(o.out_dir = temp = temp_out())) {
+		perror("pm-bench: a temporary folder");
+		return 1;
+	}
 	result best, r;
 	bool have = false;
 	for (int i = 0; i < o.repeat; i++) {
 		if (!run_once(&o, &r)) {
 			fprintf(stderr, "pm-bench: the run of %s failed\n", o.file);
+			if (temp)
+				remove_out(temp);
 			return 1;
 		}
 		if (!have || total(&r) < total(&best))
@@ -525,5 +558,7 @@ int main(int argc, char **argv)
 	}
 	print_result(&o, &best);
 	record(&o, &best);
+	if (temp)
+		remove_out(temp);
 	return best.ok ? 0 : 1;
 }
