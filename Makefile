@@ -49,7 +49,8 @@ CPPFLAGS += -Iinclude -Isrc -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 CFLAGS   ?=
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) -fvisibility=hidden -MMD -MP \
              $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lm
+# The YAML loader reads big files with libyaml on a thread of its own.
+LDLIBS_ALL = $(PKG_LIBS) -lm -pthread
 
 ifeq ($(V),1)
 Q :=
@@ -87,6 +88,7 @@ $(BUILD)/obj/src/lsp/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
 $(BUILD)/obj/src/diff/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
 $(BUILD)/obj/src/serve/%.o: ALL_CFLAGS += $(CLI_CFLAGS) -I$(BUILD)/gen -pthread
 $(BUILD)/obj/src/md/%.o: ALL_CFLAGS += $(CLI_CFLAGS)
+$(BUILD)/obj/src/yaml_load.o $(BUILD)/pic/src/yaml_load.o: ALL_CFLAGS += -pthread
 
 # /_serve.js, the browser's side of procmap serve, as a C string.
 $(BUILD)/gen/serve_js.h: src/serve/serve.js

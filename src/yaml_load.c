@@ -20,6 +20,10 @@
  * does too); a file with any of those gets its positions recomputed from
  * the character index instead.
  */
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -152,6 +156,17 @@ typedef struct frame {
 /* Aliases may add this many nodes beyond the file's own. */
 #define ALIAS_ALLOWANCE 10000
 
+/* What parse_failed() needs of a libyaml error; the strings are libyaml's
+ * own constants, so a copy may outlive the parser's thread. */
+typedef struct yerr {
+	yaml_error_type_t error;
+	const char *problem, *context;
+	size_t problem_offset;
+	yaml_mark_t problem_mark, context_mark;
+} yerr;
+
+typedef struct feed feed;
+
 typedef struct loader {
 	pm_model *m;
 	uint32_t file;
@@ -161,6 +176,7 @@ typedef struct loader {
 	yaml_parser_t parser;
 	yaml_event_t event;
 	bool parser_ready, have_event, stop;
+	feed *feed;             /* the reader thread's side, NULL when inline */
 	unsigned docs;
 	frame stack[MAX_FRAMES];
 	unsigned depth;
@@ -577,10 +593,10 @@ static bool reader_problem(loader *L, size_t *off, const char **msg)
 	return false;
 }
 
-static void reader_error(loader *L)
+static void reader_error(loader *L, const yerr *p)
 {
-	size_t off = L->parser.problem_offset;
-	const char *msg = L->parser.problem ? L->parser.problem : "unreadable input";
+	size_t off = p->problem_offset;
+	const char *msg = p->problem ? p->problem : "unreadable input";
 	reader_problem(L, &off, &msg);
 	pm_error(L->m, "syntax", byte_loc(L, off), "%s", msg);
 }
@@ -628,7 +644,7 @@ static const char *indent_fix(loader *L, size_t ls)
  * ': ' ("name: Finance: money in"), and a key indented to no level of its
  * mapping ("did not find expected key", or "mapping values" on the first
  * ':' of a line indented one too deep). */
-static const char *syntax_fix(loader *L, const yaml_parser_t *p)
+static const char *syntax_fix(loader *L, const yerr *p)
 {
 	const char *problem = p->problem ? p->problem : "";
 	size_t ls = L->cur.line_start, le = ls;
@@ -663,14 +679,13 @@ static const char *syntax_fix(loader *L, const yaml_parser_t *p)
 
 /* A scanner or parser error: libyaml's own words, with where the construct
  * it was reading started. */
-static void parse_failed(loader *L)
+static void parse_failed(loader *L, const yerr *p)
 {
-	yaml_parser_t *p = &L->parser;
 	L->stop = true;
 	if (p->error == YAML_MEMORY_ERROR)
 		pm_oom(L->m);
 	if (p->error == YAML_READER_ERROR) {
-		reader_error(L);
+		reader_error(L, p);
 		return;
 	}
 	pm_loc at = mark_loc(L, p->problem_mark);
@@ -703,49 +718,408 @@ static void tag_error(loader *L, const ev *e)
 	pm_error(L->m, "syntax", ev_loc(L, e), "YAML tags such as %s are not supported", tag);
 }
 
-static bool next_live(loader *L, ev *e)
+static void yerr_of(const yaml_parser_t *p, yerr *e)
 {
-	yaml_event_t *y = &L->event;
-	if (!yaml_parser_parse(&L->parser, y)) {
-		parse_failed(L);
-		return false;
-	}
-	L->have_event = true;
-	e->type = y->type;
-	e->style = YAML_ANY_SCALAR_STYLE;
-	e->val = "";
-	e->len = 0;
-	e->alias = PM_NONE;
-	e->live = y;
-	const yaml_char_t *anchor_name = NULL, *tag = NULL;
+	e->error = p->error;
+	e->problem = p->problem;
+	e->context = p->context;
+	e->problem_offset = p->problem_offset;
+	e->problem_mark = p->problem_mark;
+	e->context_mark = p->context_mark;
+}
+
+/* What an event carries beyond its type and marks. */
+typedef struct parts {
+	const char *val;
+	size_t len;
+	yaml_scalar_style_t style;
+	const yaml_char_t *anchor;  /* ALIAS: the name it refers to */
+	const yaml_char_t *tag;
+} parts;
+
+static parts event_parts(const yaml_event_t *y)
+{
+	parts p = { "", 0, YAML_ANY_SCALAR_STYLE, NULL, NULL };
 	switch (y->type) {
-	case YAML_STREAM_END_EVENT:
-		return false;
 	case YAML_SCALAR_EVENT:
-		e->val = (const char *)y->data.scalar.value;
-		e->len = y->data.scalar.length;
-		e->style = y->data.scalar.style;
-		anchor_name = y->data.scalar.anchor;
-		tag = y->data.scalar.tag;
+		p.val = (const char *)y->data.scalar.value;
+		p.len = y->data.scalar.length;
+		p.style = y->data.scalar.style;
+		p.anchor = y->data.scalar.anchor;
+		p.tag = y->data.scalar.tag;
 		break;
 	case YAML_MAPPING_START_EVENT:
-		anchor_name = y->data.mapping_start.anchor;
-		tag = y->data.mapping_start.tag;
+		p.anchor = y->data.mapping_start.anchor;
+		p.tag = y->data.mapping_start.tag;
 		break;
 	case YAML_SEQUENCE_START_EVENT:
-		anchor_name = y->data.sequence_start.anchor;
-		tag = y->data.sequence_start.tag;
+		p.anchor = y->data.sequence_start.anchor;
+		p.tag = y->data.sequence_start.tag;
 		break;
 	case YAML_ALIAS_EVENT:
-		resolve_alias(L, e, (const char *)y->data.alias.anchor);
+		p.anchor = y->data.alias.anchor;
 		break;
 	default:
 		break;
 	}
+	return p;
+}
+
+/* --- the reader thread -------------------------------------------------------------
+ *
+ * In a big file libyaml's own parse is two thirds of the loading, so it runs
+ * on a thread of its own while this one builds the model.  The reader
+ * copies each event into a record in a batch and deletes the event at once:
+ * libyaml's many small allocations are freed by the thread that made them
+ * (glibc frees another thread's memory slowly) and nothing of libyaml's
+ * crosses over.  Full batches go through a ring of a few, so memory stays
+ * the same whatever the file's size; the builder reads a record as if it
+ * were libyaml's event (next_live), and an error is a last record holding
+ * what parse_failed() needs, so the diagnostics are the inline path's. */
+
+size_t pm_yaml_thread_min = (size_t)8 << 20;
+atomic_ulong pm_yaml_threaded_loads;
+
+/* One event.  Marks fit in 32 bits: only files under 4 GiB are read this
+ * way.  The value (SCALAR) and then the anchor or the alias's name follow,
+ * each NUL-terminated; the end mark's index is not kept (nothing reads it). */
+typedef struct rec {
+	uint8_t type, style, has_tag, has_anchor;
+	uint32_t index, line, col, end_line, end_col;
+	uint32_t len, anchor_len;
+} rec;
+
+#define REC_ERROR 0xFF          /* type of the last record after an error: a yerr follows */
+#define NBATCH 8
+#define BATCH_SIZE ((size_t)128 << 10)
+/* The builder is the faster: once it has caught up it sleeps until this
+ * many batches wait, so it wakes once for several (a wake-up is a system
+ * call on each side, dear on this kind of VM). */
+#define WAKE_AT (NBATCH / 2)
+
+typedef struct batch {
+	char *buf;
+	size_t cap, n;
+} batch;
+
+/* Each thread's own fields start a cache line of their own: the reader
+ * writes its parser's state on every event and the builder its cursor, and
+ * sharing a line would make the two cores pass it back and forth (this cost
+ * more than the parse itself). */
+struct feed {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	batch b[NBATCH];
+	unsigned full;          /* batches handed over and not yet given back; the
+	                           builder's current one counts until it is done */
+	bool quit, done;
+	bool rwaiting, bwaiting;    /* the reader / the builder is asleep */
+	bool parser_ready;
+	/* the reader's own */
+	_Alignas(64) yaml_parser_t parser;
+	yaml_event_t held;      /* parsed, but did not fit in the last batch */
+	bool have_held;
+	unsigned wr;            /* the slot it fills next */
+	/* the builder's own */
+	_Alignas(64) batch *cur;
+	unsigned rd;            /* the slot it reads */
+	size_t pos;
+	yaml_event_t fake;      /* the current record as libyaml's event */
+	yerr err;
+};
+
+static size_t rec_size(size_t len, size_t anchor_len)
+{
+	size_t n = sizeof(rec) + len + 1 + anchor_len + 1;
+	return (n + 7) & ~(size_t)7;
+}
+
+static void put_error(batch *b, const yerr *e)
+{
+	rec *r = (rec *)(b->buf + b->n);
+	memset(r, 0, sizeof *r);
+	r->type = REC_ERROR;
+	r->len = sizeof *e;
+	memcpy(r + 1, e, sizeof *e);
+	b->n += (sizeof *r + sizeof *e + 7) & ~(size_t)7;
+}
+
+/* Copies the event into the batch; false when it does not fit.  A record
+ * bigger than a whole batch grows the batch (a huge scalar, rarely). */
+static bool put_event(batch *b, const yaml_event_t *y, bool *nomem)
+{
+	parts p = event_parts(y);
+	size_t alen = p.anchor ? strlen((const char *)p.anchor) : 0;
+	size_t need = rec_size(p.len, alen);
+	if (b->cap - b->n < need + sizeof(rec) + sizeof(yerr)) {
+		if (b->n)
+			return false;
+		char *nb = realloc(b->buf, need + sizeof(rec) + sizeof(yerr));
+		if (!nb) {
+			*nomem = true;
+			return false;
+		}
+		b->buf = nb;
+		b->cap = need + sizeof(rec) + sizeof(yerr);
+	}
+	rec *r = (rec *)(b->buf + b->n);
+	*r = (rec){ (uint8_t)y->type, (uint8_t)p.style, p.tag != NULL, p.anchor != NULL,
+	            (uint32_t)y->start_mark.index, (uint32_t)y->start_mark.line,
+	            (uint32_t)y->start_mark.column, (uint32_t)y->end_mark.line,
+	            (uint32_t)y->end_mark.column, (uint32_t)p.len, (uint32_t)alen };
+	char *d = (char *)(r + 1);
+	memcpy(d, p.val, p.len);
+	d[p.len] = '\0';
+	if (p.anchor)
+		memcpy(d + p.len + 1, p.anchor, alen + 1);
+	b->n += need;
+	return true;
+}
+
+static bool fill_into(feed *R, batch *b)
+{
+	for (;;) {
+		if (!R->have_held && !yaml_parser_parse(&R->parser, &R->held)) {
+			yerr e;
+			yerr_of(&R->parser, &e);
+			put_error(b, &e);
+			return true;
+		}
+		R->have_held = true;
+		bool nomem = false;
+		if (!put_event(b, &R->held, &nomem)) {
+			if (!nomem)
+				return false;   /* the next batch starts with it */
+			yerr e = { .error = YAML_MEMORY_ERROR };
+			put_error(b, &e);
+			return true;
+		}
+		bool end = R->held.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&R->held);
+		R->have_held = false;
+		if (end)
+			return true;
+	}
+}
+
+/* Fills a batch (each batch keeps room for an error record); true after
+ * the last event.  It works on a copy: the slots sit with the fields both
+ * threads share. */
+static bool fill(feed *R, batch *into)
+{
+	batch b = *into;
+	b.n = 0;
+	bool last = fill_into(R, &b);
+	*into = b;
+	return last;
+}
+
+static void *feed_main(void *arg)
+{
+	feed *R = arg;
+	bool last = false;
+	while (!last) {
+		pthread_mutex_lock(&R->mu);
+		while (R->full == NBATCH && !R->quit) {
+			R->rwaiting = true;
+			pthread_cond_wait(&R->freed, &R->mu);
+		}
+		R->rwaiting = false;
+		bool quit = R->quit;
+		pthread_mutex_unlock(&R->mu);
+		if (quit)
+			break;
+		last = fill(R, &R->b[R->wr]);
+		pthread_mutex_lock(&R->mu);
+		R->wr = (R->wr + 1) % NBATCH;
+		R->full++;
+		R->done = last;
+		if (R->bwaiting && (R->full >= WAKE_AT || last))
+			pthread_cond_signal(&R->filled);
+		pthread_mutex_unlock(&R->mu);
+	}
+	if (R->have_held)
+		yaml_event_delete(&R->held);
+	R->have_held = false;
+	return NULL;
+}
+
+static void feed_free(feed *R)
+{
+	if (R->parser_ready)
+		yaml_parser_delete(&R->parser);
+	for (int i = 0; i < NBATCH; i++)
+		free(R->b[i].buf);
+	pthread_mutex_destroy(&R->mu);
+	pthread_cond_destroy(&R->filled);
+	pthread_cond_destroy(&R->freed);
+	free(R);
+}
+
+/* Starts the thread; on any failure the file is read inline instead.  The
+ * thread takes no signals: they stay with the threads the caller made. */
+static void feed_start(loader *L)
+{
+	feed *R = aligned_alloc(64, sizeof *R);
+	if (!R)
+		return;
+	memset(R, 0, sizeof *R);
+	pthread_mutex_init(&R->mu, NULL);
+	pthread_cond_init(&R->filled, NULL);
+	pthread_cond_init(&R->freed, NULL);
+	bool ok = R->parser_ready = yaml_parser_initialize(&R->parser);
+	for (int i = 0; i < NBATCH; i++) {
+		R->b[i].cap = BATCH_SIZE;
+		ok = ok && (R->b[i].buf = malloc(BATCH_SIZE)) != NULL;
+	}
+	if (ok) {
+		yaml_parser_set_input_string(&R->parser, (const unsigned char *)L->src, L->len);
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		ok = pthread_create(&R->tid, NULL, feed_main, R) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (!ok) {
+		feed_free(R);
+		return;
+	}
+	L->feed = R;
+	atomic_fetch_add(&pm_yaml_threaded_loads, 1);
+}
+
+/* Tells the thread to stop, waits for it (it stops within a batch) and
+ * frees its side; the parser is this thread's again. */
+static void feed_stop(loader *L)
+{
+	feed *R = L->feed;
+	if (!R)
+		return;
+	pthread_mutex_lock(&R->mu);
+	R->quit = true;
+	pthread_cond_signal(&R->freed);
+	pthread_mutex_unlock(&R->mu);
+	pthread_join(R->tid, NULL);
+	feed_free(R);
+	L->feed = NULL;
+}
+
+/* The next batch, giving the finished one back. */
+static bool next_batch(feed *R)
+{
+	pthread_mutex_lock(&R->mu);
+	if (R->cur) {
+		R->cur = NULL;
+		R->rd = (R->rd + 1) % NBATCH;
+		R->full--;
+		if (R->rwaiting)
+			pthread_cond_signal(&R->freed);
+	}
+	if (!R->full) {
+		R->bwaiting = true;
+		while (R->full < WAKE_AT && !R->done)
+			pthread_cond_wait(&R->filled, &R->mu);
+		R->bwaiting = false;
+	}
+	if (R->full)
+		R->cur = &R->b[R->rd];
+	pthread_mutex_unlock(&R->mu);
+	R->pos = 0;
+	return R->cur != NULL;
+}
+
+/* The next record as libyaml's event; false with R->err after an error. */
+static bool next_record(feed *R, yaml_event_t **out)
+{
+	if ((!R->cur || R->pos == R->cur->n) && !next_batch(R)) {
+		/* past the last record: the builder stops at the stream's end, so
+		 * this cannot happen; an error is safer than waiting forever */
+		R->err = (yerr){ .error = YAML_MEMORY_ERROR };
+		return false;
+	}
+	const rec *r = (const rec *)(R->cur->buf + R->pos);
+	const char *d = (const char *)(r + 1);
+	if (r->type == REC_ERROR) {
+		memcpy(&R->err, d, sizeof R->err);
+		R->pos = R->cur->n;
+		return false;
+	}
+	R->pos += rec_size(r->len, r->anchor_len);
+	yaml_event_t *y = &R->fake;
+	memset(y, 0, sizeof *y);
+	y->type = (yaml_event_type_t)r->type;
+	y->start_mark = (yaml_mark_t){ r->index, r->line, r->col };
+	y->end_mark = (yaml_mark_t){ 0, r->end_line, r->end_col };
+	yaml_char_t *name = r->has_anchor ? (yaml_char_t *)(d + r->len + 1) : NULL;
+	yaml_char_t *tag = r->has_tag ? (yaml_char_t *)"!" : NULL;
+	switch (y->type) {
+	case YAML_SCALAR_EVENT:
+		y->data.scalar.value = (yaml_char_t *)d;
+		y->data.scalar.length = r->len;
+		y->data.scalar.style = (yaml_scalar_style_t)r->style;
+		y->data.scalar.anchor = name;
+		y->data.scalar.tag = tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		y->data.mapping_start.anchor = name;
+		y->data.mapping_start.tag = tag;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		y->data.sequence_start.anchor = name;
+		y->data.sequence_start.tag = tag;
+		break;
+	case YAML_ALIAS_EVENT:
+		y->data.alias.anchor = name;
+		break;
+	default:
+		break;
+	}
+	*out = y;
+	return true;
+}
+
+/* The next event, from libyaml here or from the reader thread. */
+static bool pull(loader *L, yaml_event_t **y, yerr *err)
+{
+	if (L->feed) {
+		if (next_record(L->feed, y))
+			return true;
+		*err = L->feed->err;
+		return false;
+	}
+	if (!yaml_parser_parse(&L->parser, &L->event)) {
+		yerr_of(&L->parser, err);
+		return false;
+	}
+	L->have_event = true;
+	*y = &L->event;
+	return true;
+}
+
+static bool next_live(loader *L, ev *e)
+{
+	yaml_event_t *y;
+	yerr err;
+	if (!pull(L, &y, &err)) {
+		parse_failed(L, &err);
+		return false;
+	}
+	parts p = event_parts(y);
+	e->type = y->type;
+	e->style = p.style;
+	e->val = p.val;
+	e->len = p.len;
+	e->alias = PM_NONE;
+	e->live = y;
+	if (y->type == YAML_STREAM_END_EVENT)
+		return false;
+	if (y->type == YAML_ALIAS_EVENT)
+		resolve_alias(L, e, (const char *)p.anchor);
 	L->own_nodes += is_node(e->type);
-	if (tag)
+	if (p.tag)
 		tag_error(L, e);
-	record(L, e, (const char *)anchor_name);
+	record(L, e, y->type == YAML_ALIAS_EVENT ? NULL : (const char *)p.anchor);
 	return true;
 }
 
@@ -1478,6 +1852,7 @@ static void process(loader *L, const ev *e)
 static void release(loader *L)
 {
 	drop_event(L);
+	feed_stop(L);   /* before the parser it uses goes */
 	if (L->parser_ready)
 		yaml_parser_delete(&L->parser);
 	L->parser_ready = false;
@@ -1516,7 +1891,8 @@ pm_status pm_parse_yaml(pm_model *m, uint32_t file)
 	pm_presize(m, L->len, PM_INPUT_YAML);
 	if (L->len >= 2 && ((unsigned char)L->src[0] >= 0xFE) &&
 	    ((unsigned char)L->src[1] >= 0xFE)) {
-		reader_error(L);   /* a UTF-16 byte order mark: libyaml would decode it */
+		yerr none = { 0 };
+		reader_error(L, &none);   /* a UTF-16 byte order mark: libyaml would decode it */
 		return PM_ERR_INPUT;
 	}
 	if (!yaml_parser_initialize(&L->parser))
@@ -1531,6 +1907,8 @@ pm_status pm_parse_yaml(pm_model *m, uint32_t file)
 		pm_oom(m);
 	}
 	m->oom = &jb;
+	if (L->len >= pm_yaml_thread_min && L->len < UINT32_MAX)
+		feed_start(L);
 	run(L);
 	release(L);
 	m->oom = outer;

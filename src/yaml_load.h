@@ -2,6 +2,7 @@
 #ifndef PM_YAML_LOAD_H
 #define PM_YAML_LOAD_H
 
+#include <stdatomic.h>
 #include <yaml.h>
 
 #include "model.h"
@@ -23,6 +24,13 @@ typedef struct pm_yaml_flow {
 /* Adds the chain's arrows to m->arrows, as parser.c does for a .pmap flow
  * statement; problems become diagnostics located inside the string. */
 void pm_yaml_parse_flow(pm_model *m, const pm_yaml_flow *f);
+
+/* Files at least this many bytes long (and under 4 GiB) are parsed by
+ * libyaml on a reader thread while the model is built; smaller ones, inline.
+ * 8 MiB unless a test changes it before loading. */
+extern size_t pm_yaml_thread_min;
+/* How many loads have used the reader thread, for the tests. */
+extern atomic_ulong pm_yaml_threaded_loads;
 
 /* The identifier rules of the .pmap lexer. */
 static inline bool pm_yaml_id_start(int c)

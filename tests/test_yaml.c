@@ -9,7 +9,9 @@
  * - The samples validate against schemas/procmap.schema.json, and broken
  *   models do not (tests/yaml_tools.py, Debian's python3-jsonschema).
  * - Positions inside flow strings, aliases, out of memory, pathological
- *   input. */
+ *   input.
+ * - Big files, read by libyaml on a thread of its own: the same model and
+ *   diagnostics as the inline path, stopping early cleanly. */
 #include <criterion/criterion.h>
 #include <glob.h>
 #include <stdio.h>
@@ -18,7 +20,9 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "model_eq.h"
 #include "rules.h"
+#include "yaml_load.h"
 
 #define PYTHON "/usr/bin/python3"
 
@@ -871,4 +875,239 @@ Test(yaml, chance_errors_point_inside_quoted_strings)
 	             "      - \"a -> b \\\"x\\\" 4\\x30 %\"\n",
 	             "5:23: error: bad chance '40 %': write the '%' right after the number, "
 	             "as in 40% [bad-value]\n");
+}
+
+/* --- the reader thread ---------------------------------------------------------------- */
+
+/* Everything a load gives, positions included: the model, where each
+ * element and arrow end is, and the diagnostics (malloc'd). */
+static char *load_dump(const char *text, size_t len, size_t thread_min, bool threaded,
+                       pm_status *st)
+{
+	size_t saved = pm_yaml_thread_min;
+	unsigned long before = pm_yaml_threaded_loads;
+	pm_yaml_thread_min = thread_min;
+	pm_model *m = pm_model_new();
+	cr_assert_not_null(m);
+	pm_status got = pm_model_load_buffer(m, "big.yaml", text, len, PM_INPUT_YAML);
+	pm_yaml_thread_min = saved;
+	cr_assert_eq(pm_yaml_threaded_loads - before, threaded ? 1 : 0,
+	             "the file was %s read on the thread", threaded ? "not" : "");
+	if (st)
+		*st = got;
+	if (got == PM_ERR_NOMEM) {
+		pm_model_free(m);
+		return NULL;
+	}
+	cr_assert_neq(pm_model_resolve(m), PM_ERR_NOMEM);
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	/* not meq_dump(): it walks every arrow for each process */
+	char *diags = t_diags(m);
+	fprintf(f, "%s", diags);
+	for (pm_ix i = 0; i < m->people.n; i++)
+		fprintf(f, "person %s \"%s\" cap=%s\n", meq_s(m, m->people.v[i].id),
+		        meq_s(m, m->people.v[i].label), meq_s(m, m->people.v[i].capacity_text));
+	for (pm_ix i = 0; i < m->processes.n; i++) {
+		const pm_process *p = &m->processes.v[i];
+		fprintf(f, "process %s \"%s\" d=\"%s\" at %u:%u owner", meq_s(m, p->id),
+		        meq_s(m, p->label), meq_s(m, p->description), p->loc.line, p->loc.col);
+		meq_ref(f, m, &p->owner);
+		fputc('\n', f);
+	}
+	for (pm_ix i = 0; i < m->steps.n; i++) {
+		meq_step(f, m, i);
+		fprintf(f, "  at %u:%u\n", m->steps.v[i].loc.line, m->steps.v[i].loc.col);
+	}
+	for (pm_ix i = 0; i < m->arrows.n; i++) {
+		const pm_arrow *a = &m->arrows.v[i];
+		fprintf(f, "arrow %s %u:%u -> %s %u:%u \"%s\" %s\n", meq_s(m, a->from.name),
+		        a->from.loc.line, a->from.loc.col, meq_s(m, a->to.name), a->to.loc.line,
+		        a->to.loc.col, meq_s(m, a->label), meq_s(m, pm_arrow_chance_text(m, a)));
+	}
+	fclose(f);
+	free(diags);
+	pm_model_free(m);
+	return buf;
+}
+
+/* Two dumps are equal; else where they part (a whole dump of a big file
+ * is too much for Criterion's report). */
+static void expect_same(const char *name, const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return;
+	size_t i = 0;
+	while (a[i] == b[i])
+		i++;
+	size_t from = i > 200 ? i - 200 : 0;
+	cr_expect_fail("%s: the thread's load differs at byte %zu\n--- inline:\n%.400s\n"
+	               "--- thread:\n%.400s", name, i, a + from, b + from);
+}
+
+/* The same text through both paths gives the same everything. */
+static void same_both_ways(const char *name, const char *text, size_t len)
+{
+	pm_status st_inline, st_thread;
+	char *a = load_dump(text, len, SIZE_MAX, false, &st_inline);
+	char *b = load_dump(text, len, 0, true, &st_thread);
+	cr_assert_eq(st_inline, st_thread, "%s: status", name);
+	cr_assert_not_null(a);
+	cr_assert_not_null(b);
+	expect_same(name, a, b);
+	free(a);
+	free(b);
+}
+
+/* A model past the thread's threshold, with every scalar style, anchors,
+ * aliases, non-ASCII text, flows and a few mistakes, and `tail` after it. */
+static char *big_model(size_t *len, const char *tail)
+{
+	size_t cap = pm_yaml_thread_min + (1u << 20), o = 0;
+	char *t = malloc(cap);
+	cr_assert_not_null(t);
+	o += (size_t)sprintf(t, "title: Big\npeople:\n  ana: { name: \"Ana Lima\", capacity: 30h/week }\n"
+	                     "  bo: { name: 'Bo \u00c5s' }\ntools:\n  crm:\n  sheet: { name: Sheet }\n"
+	                     "systems:\n");
+	for (unsigned i = 0; o + 4096 < cap - 1024 && o < pm_yaml_thread_min + 4096; i++) {
+		o += (size_t)sprintf(t + o,
+		    "  s%u:\n    name: 'System %u'\n    owner: ana\n    processes:\n"
+		    "      p%u:\n        description: |\n          Line one of %u.\n"
+		    "          Line two, caf\u00e9.\n        steps:\n"
+		    "          a: { name: \"Take \\u00e9 %u\", owner: bo, takes: 2h, waits: 30m,"
+		    " uses: &u%u [crm, sheet] }\n"
+		    "          b:\n            name: >-\n              folded\n              text %u\n"
+		    "            uses: *u%u\n"
+		    "          c: { takes: %s, owner: %s }\n"
+		    "        flow:\n          - a -> b \"hand over\" -> c\n"
+		    "          - \"c -> a 40%%\"\n          - c -> a 60%%\n",
+		    i, i, i, i, i, i, i, i, i % 997 == 5 ? "soon" : "1d",
+		    i % 1499 == 7 ? "nobody" : "ana");
+	}
+	o += (size_t)sprintf(t + o, "%s", tail);
+	*len = o;
+	return t;
+}
+
+Test(yaml, a_big_file_through_the_thread_gives_the_inline_model_and_diagnostics)
+{
+	size_t len;
+	char *text = big_model(&len, "");
+	cr_assert_gt(len, pm_yaml_thread_min);
+	char *a = load_dump(text, len, SIZE_MAX, false, NULL);
+	char *b = load_dump(text, len, pm_yaml_thread_min, true, NULL);
+	cr_expect(strstr(a, "bad-value") && strstr(a, "'nobody'"), "the mistakes are reported");
+	expect_same("big", a, b);
+	free(a);
+	free(b);
+	free(text);
+}
+
+/* Every YAML golden and sample, each through the thread too: errors of
+ * every kind, odd line breaks, tags, anchors. */
+Test(yaml, every_yaml_golden_and_sample_reads_the_same_through_the_thread)
+{
+	const char *pats[] = { "tests/yaml_golden/*.yaml", "samples/*.yaml" };
+	size_t files = 0;
+	for (size_t p = 0; p < 2; p++) {
+		glob_t g;
+		t_glob(pats[p], &g);
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			size_t len;
+			char *text = t_read_file(g.gl_pathv[i], &len);
+			cr_assert_not_null(text, "%s", g.gl_pathv[i]);
+			bool utf16 = len >= 2 && (unsigned char)text[0] >= 0xFE &&
+			             (unsigned char)text[1] >= 0xFE;
+			if (!utf16)   /* refused before libyaml starts: no thread */
+				same_both_ways(g.gl_pathv[i], text, len);
+			free(text);
+			files++;
+		}
+		globfree(&g);
+	}
+	cr_assert_gt(files, 40);
+}
+
+Test(yaml, a_syntax_error_deep_in_a_big_file_reads_as_inline)
+{
+	static const struct { const char *tail; unsigned line; const char *diag; } cases[] = {
+		{ "  late:\n    name: Finance: money in\n", 2,
+		  ":18: error: mapping values are not allowed in this context; quote a value "
+		  "that contains ': ': name: \"Finance: money in\" [syntax]\n" },
+		{ "  late:\n    processes:\n      q:\n        steps: [a, b\n", 5,
+		  ":1: error: did not find expected ',' or ']' (while parsing a flow sequence at "
+		  "line %u) [syntax]\n" },
+		{ "  late:\n\tname: tab\n", 2, ":1: error: found character that cannot start "
+		  "any token (while scanning for the next token); indent with spaces, not tabs "
+		  "[syntax]\n" },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		size_t len;
+		char *text = big_model(&len, cases[k].tail);
+		unsigned lines = 0;
+		for (size_t i = 0; i < len - strlen(cases[k].tail); i++)
+			lines += text[i] == '\n';
+		char *a = load_dump(text, len, SIZE_MAX, false, NULL);
+		char *b = load_dump(text, len, 0, true, NULL);
+		expect_same("a late syntax error", a, b);
+		char want[512];
+		int at = snprintf(want, sizeof want, "\n%u", lines + cases[k].line);
+		snprintf(want + at, sizeof want - (size_t)at, cases[k].diag, lines + 4);
+		char *syn = strstr(b, "[syntax]");
+		while (syn && syn > b && syn[-1] != '\n')
+			syn--;
+		cr_expect(strstr(b, want) != NULL, "case %zu: want%s\ngot:\n%.300s", k, want,
+		          syn ? syn : b);
+		free(a);
+		free(b);
+		free(text);
+	}
+}
+
+/* Too many errors stop the builder while the reader is far ahead. */
+Test(yaml, a_big_file_with_too_many_errors_stops_early_and_cleanly)
+{
+	size_t cap = pm_yaml_thread_min + (1u << 20), o = 0;
+	char *text = malloc(cap);
+	o += (size_t)sprintf(text, "processes:\n  p:\n    steps:\n");
+	for (unsigned i = 0; o < pm_yaml_thread_min + 4096; i++)
+		o += (size_t)sprintf(text + o, "      s%u: { colour: red, takes: %u }\n", i, i);
+	pm_status st;
+	char *a = load_dump(text, o, SIZE_MAX, false, NULL);
+	char *b = load_dump(text, o, 0, true, &st);
+	cr_expect_eq(st, PM_ERR_INPUT);
+	cr_expect(strstr(b, "too many errors") != NULL, "the load stopped");
+	expect_same("many errors", a, b);
+	free(a);
+	free(b);
+	free(text);
+}
+
+/* Out of memory on the builder's side while the reader runs: the thread is
+ * stopped and joined before the error goes up, and nothing leaks. */
+Test(yaml, out_of_memory_with_the_thread_running_leaks_nothing)
+{
+	size_t len;
+	char *text = big_model(&len, "");
+	pm_alloc_fail_after(0);
+	pm_model *m = pm_model_new();
+	pm_model_load_buffer(m, "big.yaml", text, len, PM_INPUT_YAML);
+	unsigned long total = pm_alloc_count();
+	pm_model_free(m);
+	for (unsigned long k = 1; k <= 8; k++) {
+		unsigned long n = total * k / 9 + 1;
+		unsigned long before = pm_yaml_threaded_loads;
+		pm_alloc_fail_after(n);
+		m = pm_model_new();
+		pm_status st = m ? pm_model_load_buffer(m, "big.yaml", text, len, PM_INPUT_YAML) :
+		               PM_ERR_NOMEM;
+		bool failed = pm_alloc_count() >= n;
+		pm_alloc_fail_after(0);
+		if (failed)
+			cr_expect_eq(st, PM_ERR_NOMEM, "allocation %lu of %lu failed unreported", n, total);
+		cr_expect(pm_yaml_threaded_loads - before <= 1);
+		pm_model_free(m);
+	}
+	free(text);
 }
