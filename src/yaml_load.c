@@ -777,7 +777,7 @@ static parts event_parts(const yaml_event_t *y)
  * were libyaml's event (next_live), and an error is a last record holding
  * what parse_failed() needs, so the diagnostics are the inline path's. */
 
-size_t pm_yaml_thread_min = (size_t)8 << 20;
+size_t pm_yaml_thread_min = (size_t)32 << 20;
 atomic_ulong pm_yaml_threaded_loads;
 
 /* One event.  Marks fit in 32 bits: only files under 4 GiB are read this

@@ -879,6 +879,10 @@ Test(yaml, chance_errors_point_inside_quoted_strings)
 
 /* --- the reader thread ---------------------------------------------------------------- */
 
+/* The threshold the big tests load with (the default, 32 MiB, would make
+ * each big file a few seconds under the sanitizers). */
+#define BIG_MIN ((size_t)8 << 20)
+
 /* Everything a load gives, positions included: the model, where each
  * element and arrow end is, and the diagnostics (malloc'd). */
 static char *load_dump(const char *text, size_t len, size_t thread_min, bool threaded,
@@ -964,13 +968,13 @@ static void same_both_ways(const char *name, const char *text, size_t len)
  * aliases, non-ASCII text, flows and a few mistakes, and `tail` after it. */
 static char *big_model(size_t *len, const char *tail)
 {
-	size_t cap = pm_yaml_thread_min + (1u << 20), o = 0;
+	size_t cap = BIG_MIN + (1u << 20), o = 0;
 	char *t = malloc(cap);
 	cr_assert_not_null(t);
 	o += (size_t)sprintf(t, "title: Big\npeople:\n  ana: { name: \"Ana Lima\", capacity: 30h/week }\n"
 	                     "  bo: { name: 'Bo \u00c5s' }\ntools:\n  crm:\n  sheet: { name: Sheet }\n"
 	                     "systems:\n");
-	for (unsigned i = 0; o + 4096 < cap - 1024 && o < pm_yaml_thread_min + 4096; i++) {
+	for (unsigned i = 0; o + 4096 < cap - 1024 && o < BIG_MIN + 4096; i++) {
 		o += (size_t)sprintf(t + o,
 		    "  s%u:\n    name: 'System %u'\n    owner: ana\n    processes:\n"
 		    "      p%u:\n        description: |\n          Line one of %u.\n"
@@ -994,9 +998,9 @@ Test(yaml, a_big_file_through_the_thread_gives_the_inline_model_and_diagnostics)
 {
 	size_t len;
 	char *text = big_model(&len, "");
-	cr_assert_gt(len, pm_yaml_thread_min);
+	cr_assert_gt(len, BIG_MIN);
 	char *a = load_dump(text, len, SIZE_MAX, false, NULL);
-	char *b = load_dump(text, len, pm_yaml_thread_min, true, NULL);
+	char *b = load_dump(text, len, BIG_MIN, true, NULL);
 	cr_expect(strstr(a, "bad-value") && strstr(a, "'nobody'"), "the mistakes are reported");
 	expect_same("big", a, b);
 	free(a);
@@ -1068,10 +1072,10 @@ Test(yaml, a_syntax_error_deep_in_a_big_file_reads_as_inline)
 /* Too many errors stop the builder while the reader is far ahead. */
 Test(yaml, a_big_file_with_too_many_errors_stops_early_and_cleanly)
 {
-	size_t cap = pm_yaml_thread_min + (1u << 20), o = 0;
+	size_t cap = BIG_MIN + (1u << 20), o = 0;
 	char *text = malloc(cap);
 	o += (size_t)sprintf(text, "processes:\n  p:\n    steps:\n");
-	for (unsigned i = 0; o < pm_yaml_thread_min + 4096; i++)
+	for (unsigned i = 0; o < BIG_MIN + 4096; i++)
 		o += (size_t)sprintf(text + o, "      s%u: { colour: red, takes: %u }\n", i, i);
 	pm_status st;
 	char *a = load_dump(text, o, SIZE_MAX, false, NULL);
