@@ -26,7 +26,6 @@
  * summary from.
  */
 #include <errno.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <setjmp.h>
@@ -470,25 +469,9 @@ static void record(const opts *o, const result *r)
 /* Without --out the reports go to a folder of our own, removed after. */
 static char *temp_out(void)
 {
-	const char *tmp = getenv("TMPDIR");
 	static char dir[4096];
-	snprintf(dir, sizeof dir, "%s/pm-bench.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	snprintf(dir, sizeof dir, "%s/pm-bench.XXXXXX", pm_tmp_root());
 	return mkdtemp(dir);
-}
-
-static void remove_out(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		char path[4352];
-		for (struct dirent *e; (e = readdir(d));)
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-				unlink(path);
-			}
-		closedir(d);
-	}
-	rmdir(dir);
 }
 
 static int usage(void)
@@ -549,7 +532,7 @@ int main(int argc, char **argv)
 		if (!run_once(&o, &r)) {
 			fprintf(stderr, "pm-bench: the run of %s failed\n", o.file);
 			if (temp)
-				remove_out(temp);
+				pm_remove_scratch_dir(temp);
 			return 1;
 		}
 		if (!have || total(&r) < total(&best))
@@ -559,6 +542,6 @@ int main(int argc, char **argv)
 	print_result(&o, &best);
 	record(&o, &best);
 	if (temp)
-		remove_out(temp);
+		pm_remove_scratch_dir(temp);
 	return best.ok ? 0 : 1;
 }

@@ -1,4 +1,5 @@
 /* fileio.c — whole-or-nothing output files: temp file + rename. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -182,6 +183,25 @@ char *pm_read_all(const char *path, size_t *len)
 		buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+const char *pm_tmp_root(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
+void pm_remove_scratch_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	rmdir(dir);
 }
 
 int pm_make_dirs(const char *dir)

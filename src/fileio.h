@@ -31,6 +31,11 @@ void pm_outfile_abort(pm_outfile *o);
 int pm_write_all(const char *path, const void *data, size_t len, bool follow);
 /* mkdir -p: the folder and any missing parents; 0 or an errno value. */
 int pm_make_dirs(const char *dir);
+/* Where temporary folders go: $TMPDIR, or /tmp when it is unset or empty. */
+const char *pm_tmp_root(void);
+/* Removes a scratch folder (one mkdtemp() made): the plain files directly
+ * in it, then the folder itself; one level, no recursion. */
+void pm_remove_scratch_dir(const char *dir);
 /* Reads a whole file ("-": standard input) into a NUL-terminated buffer
  * the caller frees with free(); *len is its length without the NUL.
  * NULL with errno set when it cannot be read or memory runs out. */

@@ -2,11 +2,9 @@
  * one self-contained HTML file, or the Markdown audit beside a folder of
  * SVG diagrams.  Both draw through pm_render_folder() and write their file
  * from the prepared context, whole or not at all. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fileio.h"
 #include "report.h"
@@ -56,33 +54,9 @@ static bool after_html(pm_rctx *c, const char *dir, void *arg)
 	return write_target(c, arg, html, dir);
 }
 
-/* Removes the scratch folder mkdtemp() made and the files drawn in it. */
-static void remove_scratch(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		size_t n = strlen(dir);
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			size_t pn = n + strlen(e->d_name) + 2;
-			char *p = malloc(pn);
-			if (p) {
-				snprintf(p, pn, "%s/%s", dir, e->d_name);
-				unlink(p);
-				free(p);
-			}
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
-
 static pm_status write_html(pm_model *m, const pm_audit_options *o)
 {
-	const char *tmp = getenv("TMPDIR");
-	tmp = tmp && *tmp ? tmp : "/tmp";
+	const char *tmp = pm_tmp_root();
 	size_t dn = strlen(tmp) + 32;
 	char *dir = malloc(dn);
 	if (!dir)
@@ -100,7 +74,7 @@ static pm_status write_html(pm_model *m, const pm_audit_options *o)
 	ro.only = NULL;
 	ro.formats = PM_IMAGE_SVG;
 	pm_status st = pm_render_folder(m, &ro, 0, after_html, (void *)o);
-	remove_scratch(dir);
+	pm_remove_scratch_dir(dir);
 	free(dir);
 	return st;
 }

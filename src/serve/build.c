@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "fileio.h"
 #include "serve/serve.h"
 
 #define DIAG_FILE "_diagnostics.json"
@@ -165,7 +166,7 @@ void pm_build_run(const pm_build_opts *o, pm_build_result *r)
 	const char **argv = calloc(cap, sizeof *argv);
 	if (!argv) {
 		r->diagnostics = one_diag("out of memory%.0d", 0);
-		pm_site_rmdir(dir);
+		pm_remove_scratch_dir(dir);
 		return;
 	}
 	argv[n++] = "procmap";
@@ -214,5 +215,5 @@ void pm_build_run(const pm_build_opts *o, pm_build_result *r)
 		r->diagnostics = one_diag("the render worker failed (exit %d)", WEXITSTATUS(st));
 	if (!r->diagnostics)
 		r->diagnostics = strdup("[]");
-	pm_site_rmdir(dir);
+	pm_remove_scratch_dir(dir);
 }

@@ -29,8 +29,6 @@ pm_site *pm_site_load(const char *dir, const char *skip);
 /* The file called exactly `name`, or NULL. */
 const pm_site_file *pm_site_find(const pm_site *s, const char *name);
 void pm_site_free(pm_site *s);
-/* Removes `dir` and the plain files in it (one level, no recursion). */
-void pm_site_rmdir(const char *dir);
 
 /* --- build.c: one rebuild in a forked worker ----------------------------- */
 
